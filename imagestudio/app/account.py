@@ -1,0 +1,70 @@
+"""API keys and connection tests for the settings pane. Keyring calls may block: they run off-thread."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+
+from PySide6.QtCore import QObject, Signal
+
+from imagestudio.app.settings_store import SettingsStore
+from imagestudio.core.errors import ImageStudioError
+from imagestudio.core.providers.base import ImageProvider
+from imagestudio.core.providers.factory import key_profile
+from imagestudio.core.secrets import KeySource, KeyStatus, KeyStore
+
+
+class AccountService(QObject):
+    #: KeyStatus after any change, for the settings pane and the banner.
+    keyStatusChanged = Signal(object)
+
+    def __init__(
+        self,
+        keys: KeyStore,
+        settings: SettingsStore,
+        provider_factory: Callable[[], ImageProvider],
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._keys = keys
+        self._settings = settings
+        self._provider_factory = provider_factory
+        self.last_status: KeyStatus | None = None
+
+    def _profile(self) -> str:
+        return key_profile(self._settings.current.provider)
+
+    async def refresh_status(self) -> KeyStatus:
+        status = await asyncio.to_thread(self._keys.status, self._profile())
+        self.last_status = status
+        self.keyStatusChanged.emit(status)
+        return status
+
+    async def save_key(self, key: str, *, session_only: bool = False) -> KeySource:
+        """Store in the keyring (or for this session only). Raises SecretStoreUnavailable."""
+        profile = self._profile()
+        try:
+            if session_only:
+                return self._keys.set_session(profile, key)
+            return await asyncio.to_thread(self._keys.set, profile, key)
+        finally:
+            await self.refresh_status()
+
+    async def delete_key(self) -> bool:
+        try:
+            return await asyncio.to_thread(self._keys.delete, self._profile())
+        finally:
+            await self.refresh_status()
+
+    async def test_connection(self) -> tuple[bool, str]:
+        """(ok, human message) — never raises for provider problems."""
+        try:
+            provider = await asyncio.to_thread(self._provider_factory)
+        except ImageStudioError as e:
+            return False, e.message
+        try:
+            return True, await provider.check()
+        except ImageStudioError as e:
+            return False, e.message
+        finally:
+            await provider.aclose()

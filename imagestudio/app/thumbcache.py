@@ -1,0 +1,62 @@
+"""Visible-first thumbnail loading: files are read and decoded into QImage on a worker thread; the GUI
+thread only turns finished QImages into QPixmaps. A bounded LRU keeps memory flat on huge libraries."""
+
+from __future__ import annotations
+
+import asyncio
+from collections import OrderedDict
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QImage, QPixmap
+
+from imagestudio.app.library_service import LibraryService
+from imagestudio.app.tasks import TaskOwner
+
+
+def _read_image(path: str) -> QImage:
+    image = QImage(path)  # QImage (unlike QPixmap) may be created off the GUI thread
+    return image
+
+
+class ThumbnailCache(QObject):
+    thumbnailReady = Signal(int)  # image id
+
+    def __init__(
+        self, service: LibraryService, tasks: TaskOwner, capacity: int = 800, parent: QObject | None = None
+    ) -> None:
+        super().__init__(parent)
+        self._service = service
+        self._tasks = tasks
+        self._capacity = capacity
+        self._pixmaps: OrderedDict[int, QPixmap] = OrderedDict()
+        self._loading: set[int] = set()
+        self._failed: set[int] = set()
+
+    def get(self, image_id: int, path: str | None) -> QPixmap | None:
+        """The cached pixmap, or None while it loads (``thumbnailReady`` fires when it is there)."""
+        pixmap = self._pixmaps.get(image_id)
+        if pixmap is not None:
+            self._pixmaps.move_to_end(image_id)
+            return pixmap
+        if path and image_id not in self._loading and image_id not in self._failed:
+            self._loading.add(image_id)
+            self._tasks.spawn(self._load(image_id, path), name=f"thumb-{image_id}")
+        return None
+
+    async def _load(self, image_id: int, path: str) -> None:
+        try:
+            image = await self._service.run_cpu(_read_image, path)
+        except asyncio.CancelledError:
+            self._loading.discard(image_id)
+            raise
+        self._loading.discard(image_id)
+        if image.isNull():
+            self._failed.add(image_id)  # shown as a placeholder; `library check` rebuilds thumbnails
+            return
+        self._pixmaps[image_id] = QPixmap.fromImage(image)
+        while len(self._pixmaps) > self._capacity:
+            self._pixmaps.popitem(last=False)
+        self.thumbnailReady.emit(image_id)
+
+    def __len__(self) -> int:
+        return len(self._pixmaps)

@@ -1,0 +1,178 @@
+"""SQLite index of the library: schema, forward-only migrations, WAL. The DB is the truth."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from imagestudio.core.types import LibraryImage
+
+SCHEMA_VERSION = 1
+
+# Each entry moves the schema from version i to i + 1. Never edit a released step: append a new one.
+_MIGRATIONS: list[str] = [
+    """
+    CREATE TABLE images (
+        id          INTEGER PRIMARY KEY,
+        sha256      TEXT NOT NULL UNIQUE,
+        rel_path    TEXT NOT NULL,
+        thumb_rel   TEXT,
+        format      TEXT NOT NULL,
+        width       INTEGER NOT NULL,
+        height      INTEGER NOT NULL,
+        byte_size   INTEGER NOT NULL,
+        prompt      TEXT NOT NULL,
+        model       TEXT NOT NULL,
+        provider    TEXT NOT NULL,
+        params_json TEXT NOT NULL,
+        usage_json  TEXT NOT NULL,
+        request_id  TEXT,
+        is_demo     INTEGER NOT NULL DEFAULT 0,
+        created_at  REAL NOT NULL
+    );
+    CREATE INDEX images_newest ON images (created_at DESC, id DESC);
+    """,
+]
+
+_COLUMNS = (
+    "id, sha256, rel_path, thumb_rel, format, width, height, prompt, model, provider, "
+    "params_json, usage_json, is_demo, created_at"
+)
+
+
+class LibraryDB:
+    """One connection guarded by a lock. The app calls it from a single DB thread; the CLI from main."""
+
+    def __init__(self, path: Path, root: Path, cache_root: Path) -> None:
+        self.path = path
+        self._root = root
+        self._cache_root = cache_root
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._lock = threading.RLock()
+        self._conn = sqlite3.connect(path, check_same_thread=False, isolation_level=None, timeout=10.0)
+        self._conn.execute("PRAGMA journal_mode=WAL")
+        self._conn.execute("PRAGMA synchronous=FULL")  # acknowledged images must survive power loss too
+        self._conn.execute("PRAGMA foreign_keys=ON")
+        self._conn.execute("PRAGMA busy_timeout=10000")
+        self.migrate()
+
+    def close(self) -> None:
+        with self._lock:
+            self._conn.close()
+
+    # -- schema ----------------------------------------------------------------------------------
+    def schema_version(self) -> int:
+        with self._lock:
+            has = self._conn.execute(
+                "SELECT 1 FROM sqlite_master WHERE type='table' AND name='schema_version'"
+            ).fetchone()
+            if not has:
+                return 0
+            row = self._conn.execute("SELECT version FROM schema_version").fetchone()
+            return int(row[0]) if row else 0
+
+    def migrate(self) -> None:
+        with self._lock:
+            current = self.schema_version()
+            if current > SCHEMA_VERSION:
+                raise RuntimeError(
+                    f"The library was written by a newer imagestudio (schema {current}); please update the app."
+                )
+            for version in range(current, SCHEMA_VERSION):
+                with self.transaction() as c:
+                    for statement in _MIGRATIONS[version].split(";"):
+                        if statement.strip():
+                            c.execute(statement)
+                    c.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
+                    c.execute("DELETE FROM schema_version")
+                    c.execute("INSERT INTO schema_version (version) VALUES (?)", (version + 1,))
+
+    def transaction(self) -> _Transaction:
+        return _Transaction(self._conn, self._lock)
+
+    # -- writes ----------------------------------------------------------------------------------
+    def insert_images(self, rows: Iterable[dict[str, Any]]) -> list[int]:
+        """Insert all rows in ONE transaction; an image already present (same sha256) keeps its row."""
+        ids: list[int] = []
+        with self.transaction() as c:
+            for r in rows:
+                existing = c.execute("SELECT id FROM images WHERE sha256 = ?", (r["sha256"],)).fetchone()
+                if existing:
+                    ids.append(int(existing[0]))
+                    continue
+                cur = c.execute(
+                    "INSERT INTO images (sha256, rel_path, thumb_rel, format, width, height, byte_size, prompt,"
+                    " model, provider, params_json, usage_json, request_id, is_demo, created_at)"
+                    " VALUES (:sha256, :rel_path, :thumb_rel, :format, :width, :height, :byte_size, :prompt,"
+                    " :model, :provider, :params_json, :usage_json, :request_id, :is_demo, :created_at)",
+                    r,
+                )
+                ids.append(int(cur.lastrowid or 0))
+        return ids
+
+    # -- reads -----------------------------------------------------------------------------------
+    def ids_newest_first(self) -> list[int]:
+        with self._lock:
+            rows = self._conn.execute("SELECT id FROM images ORDER BY created_at DESC, id DESC").fetchall()
+        return [int(r[0]) for r in rows]
+
+    def count(self) -> int:
+        with self._lock:
+            return int(self._conn.execute("SELECT count(*) FROM images").fetchone()[0])
+
+    def get(self, image_id: int) -> LibraryImage | None:
+        found = self.get_many([image_id])
+        return found[0] if found else None
+
+    def get_many(self, ids: list[int]) -> list[LibraryImage]:
+        if not ids:
+            return []
+        marks = ",".join("?" * len(ids))
+        with self._lock:
+            rows = self._conn.execute(f"SELECT {_COLUMNS} FROM images WHERE id IN ({marks})", ids).fetchall()
+        by_id = {int(r[0]): self._to_image(r) for r in rows}
+        return [by_id[i] for i in ids if i in by_id]
+
+    def quick_check(self) -> str:
+        with self._lock:
+            return str(self._conn.execute("PRAGMA quick_check").fetchone()[0])
+
+    def _to_image(self, r: tuple[Any, ...]) -> LibraryImage:
+        return LibraryImage(
+            id=int(r[0]),
+            sha256=r[1],
+            path=str(self._root / r[2]),
+            thumb_path=str(self._cache_root / r[3]) if r[3] else None,
+            format=r[4],
+            width=int(r[5]),
+            height=int(r[6]),
+            prompt=r[7],
+            model=r[8],
+            provider=r[9],
+            params=json.loads(r[10]),
+            usage=json.loads(r[11]),
+            is_demo=bool(r[12]),
+            created_at=float(r[13]),
+        )
+
+
+class _Transaction:
+    """``with db.transaction() as c:`` → BEGIN IMMEDIATE … COMMIT, or ROLLBACK on any error."""
+
+    def __init__(self, conn: sqlite3.Connection, lock: threading.RLock) -> None:
+        self._conn, self._lock = conn, lock
+
+    def __enter__(self) -> sqlite3.Connection:
+        self._lock.acquire()
+        self._conn.execute("BEGIN IMMEDIATE")
+        return self._conn
+
+    def __exit__(self, exc_type: object, *_: object) -> None:
+        try:
+            self._conn.execute("ROLLBACK" if exc_type else "COMMIT")
+        finally:
+            self._lock.release()

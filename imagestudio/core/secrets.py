@@ -1,0 +1,212 @@
+"""API keys: OS keyring only, the ``OPENAI_API_KEY`` environment variable, or a session-only key.
+
+No plaintext fallback exists: if the keyring backend is not a real secure store (``fail.Keyring``,
+``keyrings.alt`` file backends, a chainer of those), keys can only be held in memory for this session.
+Keyring calls may block (a locked collection prompts the user): the GUI calls them off its thread.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+from dataclasses import dataclass
+from enum import StrEnum
+
+from imagestudio.core.errors import SecretStoreUnavailable
+
+SERVICE = "imagestudio"
+ENV_VAR = "OPENAI_API_KEY"
+
+# Backends that store secrets in the OS's protected store. Anything else is refused.
+_SECURE_BACKEND_MODULES = (
+    "keyring.backends.SecretService",
+    "keyring.backends.libsecret",
+    "keyring.backends.kwallet",
+    "keyring.backends.macOS",
+    "keyring.backends.Windows",
+)
+# Test doubles declare themselves secure with this attribute (see tests/memory_keyring.py).
+_TEST_SECURE_ATTR = "imagestudio_trusted_for_tests"
+
+
+class KeySource(StrEnum):
+    NONE = "none"
+    ENVIRONMENT = "environment"
+    SESSION = "session"
+    KEYRING = "keyring"
+
+
+@dataclass(frozen=True, slots=True)
+class KeyStatus:
+    source: KeySource
+    masked: str  # e.g. "sk-…abcd"; empty when there is no key
+    keyring_available: bool
+    keyring_name: str
+
+
+def mask(key: str) -> str:
+    """The only form of a key that may be shown: its first three and last four characters."""
+    key = key.strip()
+    if len(key) <= 8:
+        return "…" if key else ""
+    return f"{key[:3]}…{key[-4:]}"
+
+
+def _is_secure_backend(backend: object) -> bool:
+    if getattr(backend, _TEST_SECURE_ATTR, False):
+        return True
+    children = getattr(backend, "backends", None)
+    if children is not None:  # ChainerBackend: secure only if it chains at least one secure store
+        return any(_is_secure_backend(b) for b in children)
+    module = type(backend).__module__
+    return module.startswith(_SECURE_BACKEND_MODULES)
+
+
+class SecretRedactor(logging.Filter):
+    """A logging filter that replaces every known key with its masked form, wherever it appears."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._secrets: set[str] = set()
+        self._lock = threading.Lock()
+
+    def add(self, secret: str) -> None:
+        if secret and len(secret) >= 8:
+            with self._lock:
+                self._secrets.add(secret)
+
+    def redact(self, text: str) -> str:
+        with self._lock:
+            secrets = list(self._secrets)
+        for s in secrets:
+            text = text.replace(s, mask(s))
+        return text
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        redacted = self.redact(message)
+        if redacted != message or record.exc_info:
+            record.msg, record.args = redacted, None
+            if record.exc_info:
+                text = logging.Formatter().formatException(record.exc_info)
+                record.msg = f"{redacted}\n{self.redact(text)}"
+                record.exc_info, record.exc_text = None, None
+        return True
+
+
+class KeyStore:
+    """Get, set and delete API keys per provider profile."""
+
+    def __init__(self, redactor: SecretRedactor | None = None, environ: dict[str, str] | None = None) -> None:
+        self._environ = os.environ if environ is None else environ
+        self._session: dict[str, str] = {}
+        self._lock = threading.Lock()
+        self.redactor = redactor or SecretRedactor()
+
+    # -- backend ---------------------------------------------------------------------------------
+    def backend_name(self) -> str:
+        import keyring
+
+        backend = keyring.get_keyring()
+        return f"{type(backend).__module__}.{type(backend).__name__}"
+
+    def keyring_available(self) -> bool:
+        import keyring
+
+        try:
+            return _is_secure_backend(keyring.get_keyring())
+        except Exception:  # a broken backend counts as none
+            return False
+
+    @staticmethod
+    def _username(profile: str) -> str:
+        return f"api-key:{profile}"
+
+    # -- reading ---------------------------------------------------------------------------------
+    def get(self, profile: str, *, use_environment: bool = True) -> tuple[str | None, KeySource]:
+        """The key to use for ``profile`` and where it came from.
+
+        Order: a session key typed in this run, then ``OPENAI_API_KEY``, then the keyring.
+        """
+        with self._lock:
+            session = self._session.get(profile)
+        if session:
+            return self._seen(session), KeySource.SESSION
+        env = self._environ.get(ENV_VAR, "").strip() if use_environment else ""
+        if env:
+            return self._seen(env), KeySource.ENVIRONMENT
+        stored = self._keyring_get(profile)
+        if stored:
+            return self._seen(stored), KeySource.KEYRING
+        return None, KeySource.NONE
+
+    def status(self, profile: str, *, use_environment: bool = True) -> KeyStatus:
+        key, source = self.get(profile, use_environment=use_environment)
+        available = self.keyring_available()
+        name = self.backend_name() if available else "none"
+        return KeyStatus(source, mask(key) if key else "", available, name)
+
+    def _keyring_get(self, profile: str) -> str | None:
+        if not self.keyring_available():
+            return None
+        import keyring
+        from keyring.errors import KeyringError
+
+        try:
+            return keyring.get_password(SERVICE, self._username(profile))
+        except KeyringError:
+            return None
+
+    def _seen(self, key: str) -> str:
+        self.redactor.add(key)
+        return key
+
+    # -- writing ---------------------------------------------------------------------------------
+    def set(self, profile: str, key: str) -> KeySource:
+        """Store ``key`` in the keyring. Raises SecretStoreUnavailable when there is no secure store."""
+        key = key.strip()
+        if not key:
+            raise ValueError("empty key")
+        self._seen(key)
+        if not self.keyring_available():
+            raise SecretStoreUnavailable(
+                "No secure keyring is available on this system, so the key cannot be saved. "
+                "You can use it for this session only."
+            )
+        import keyring
+        from keyring.errors import KeyringError
+
+        try:
+            keyring.set_password(SERVICE, self._username(profile), key)
+        except KeyringError as e:
+            raise SecretStoreUnavailable(f"The keyring refused to store the key ({type(e).__name__}).") from None
+        with self._lock:
+            self._session.pop(profile, None)
+        return KeySource.KEYRING
+
+    def set_session(self, profile: str, key: str) -> KeySource:
+        """Keep ``key`` in memory only, until the app quits."""
+        key = key.strip()
+        if not key:
+            raise ValueError("empty key")
+        with self._lock:
+            self._session[profile] = self._seen(key)
+        return KeySource.SESSION
+
+    def delete(self, profile: str) -> bool:
+        """Forget the session key and remove the stored one. True if anything was removed."""
+        with self._lock:
+            removed = self._session.pop(profile, None) is not None
+        if self.keyring_available():
+            import keyring
+            from keyring.errors import KeyringError, PasswordDeleteError
+
+            try:
+                keyring.delete_password(SERVICE, self._username(profile))
+                removed = True
+            except PasswordDeleteError:
+                pass
+            except KeyringError as e:
+                raise SecretStoreUnavailable(f"The keyring refused to delete the key ({type(e).__name__}).") from None
+        return removed

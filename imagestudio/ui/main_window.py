@@ -1,0 +1,182 @@
+"""Main window: prompt editor + jobs | gallery | settings, with a banner for key and keyring problems."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QPushButton,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from imagestudio import __version__
+from imagestudio.app.account import AccountService
+from imagestudio.app.controller import GenerationController, Job
+from imagestudio.app.gallery_model import GalleryModel
+from imagestudio.app.settings_store import SettingsStore
+from imagestudio.app.tasks import TaskOwner
+from imagestudio.core.capabilities import Capabilities
+from imagestudio.core.errors import InvalidRequest
+from imagestudio.core.secrets import KeySource, KeyStatus
+from imagestudio.core.settings import Settings
+from imagestudio.core.types import GenerationRequest, JobState
+from imagestudio.ui.gallery import GalleryPane
+from imagestudio.ui.jobs_panel import JobsPanel
+from imagestudio.ui.prompt_editor import PromptEditor
+from imagestudio.ui.settings_pane import SettingsPane
+
+
+class Banner(QWidget):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("banner")
+        self.setAutoFillBackground(True)
+        self.setStyleSheet("#banner { background: #fff4ce; } #banner QLabel { color: #3d2e00; }")
+        self.text = QLabel()
+        self.text.setWordWrap(True)
+        self.action = QPushButton()
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(10, 6, 10, 6)
+        layout.addWidget(QLabel("⚠"))
+        layout.addWidget(self.text, 1)
+        layout.addWidget(self.action)
+        self.hide()
+
+
+class MainWindow(QMainWindow):
+    #: Emitted once when the person closes the window; main.py then drains tasks and quits.
+    closed = Signal()
+
+    def __init__(
+        self,
+        *,
+        capabilities: Capabilities,
+        settings: SettingsStore,
+        controller: GenerationController,
+        account: AccountService,
+        gallery_model: GalleryModel,
+        tasks: TaskOwner,
+    ) -> None:
+        super().__init__()
+        self.setWindowTitle("imagestudio")
+        self.resize(1400, 860)
+        self._settings = settings
+        self._controller = controller
+        self._key_status: KeyStatus | None = None
+
+        self.prompt_editor = PromptEditor(capabilities, settings)
+        self.jobs_panel = JobsPanel(controller)
+        self.gallery = GalleryPane(gallery_model)
+        self.settings_pane = SettingsPane(settings, account, tasks)
+        self.banner = Banner()
+        self.banner.action.clicked.connect(self._banner_action)
+
+        left = QSplitter(Qt.Orientation.Vertical)
+        left.addWidget(self.prompt_editor)
+        left.addWidget(self.jobs_panel)
+        left.setSizes([480, 320])
+        panes = QSplitter(Qt.Orientation.Horizontal)
+        panes.setObjectName("panes")
+        panes.addWidget(left)
+        panes.addWidget(self.gallery)
+        panes.addWidget(self.settings_pane)
+        panes.setStretchFactor(1, 1)
+        panes.setSizes([360, 740, 300])
+
+        central = QWidget()
+        column = QVBoxLayout(central)
+        column.setContentsMargins(6, 6, 6, 6)
+        column.addWidget(self.banner)
+        column.addWidget(panes, 1)
+        self.setCentralWidget(central)
+        self._build_menus()
+
+        self.prompt_editor.generateRequested.connect(self.submit)
+        controller.jobChanged.connect(self._job_changed)
+        settings.changed.connect(self._settings_changed)
+        account.keyStatusChanged.connect(self._key_status_changed)
+        self.statusBar().showMessage(self.tr("Ready"))
+
+    def _build_menus(self) -> None:
+        file_menu = self.menuBar().addMenu(self.tr("&File"))
+        quit_action = QAction(self.tr("&Quit"), self)
+        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        quit_action.triggered.connect(self.close)
+        file_menu.addAction(quit_action)
+        help_menu = self.menuBar().addMenu(self.tr("&Help"))
+        about = QAction(self.tr("&About imagestudio"), self)
+        about.triggered.connect(self._about)
+        help_menu.addAction(about)
+
+    def _about(self) -> None:
+        QMessageBox.about(
+            self,
+            self.tr("About imagestudio"),
+            self.tr("imagestudio %1\nMake and keep images with the OpenAI Images API.").replace("%1", __version__),
+        )
+
+    # -- actions ---------------------------------------------------------------------------------
+    def submit(self, request: GenerationRequest) -> None:
+        try:
+            job = self._controller.submit(request)
+        except InvalidRequest as e:
+            self.prompt_editor.show_error(e.message)
+            return
+        self.statusBar().showMessage(self.tr("Job %1 started").replace("%1", str(job.id)), 3000)
+
+    def _job_changed(self, job: Job) -> None:
+        if job.state is JobState.FAILED and job.error:
+            self.statusBar().showMessage(job.error, 10000)
+        elif job.state is JobState.DONE:
+            self.statusBar().showMessage(self.tr("Job %1 finished").replace("%1", str(job.id)), 5000)
+
+    # -- banner ----------------------------------------------------------------------------------
+    def _settings_changed(self, _settings: Settings) -> None:
+        self._refresh_banner()
+
+    def _key_status_changed(self, status: KeyStatus) -> None:
+        self._key_status = status
+        self._refresh_banner()
+
+    def _refresh_banner(self) -> None:
+        status, provider = self._key_status, self._settings.current.provider
+        if status is None:
+            return
+        if provider == "demo" and status.source is KeySource.NONE:
+            self.banner.text.setText(
+                self.tr(
+                    "No API key yet: you are using the offline demo provider (free; images are marked DEMO). "
+                    "Paste an OpenAI key in Settings to make real images."
+                )
+            )
+            self.banner.action.setText(self.tr("Add key…"))
+            self.banner.show()
+        elif provider != "demo" and status.source is KeySource.NONE:
+            self.banner.text.setText(self.tr("No API key is set for this provider."))
+            self.banner.action.setText(self.tr("Use the demo provider"))
+            self.banner.show()
+        elif not status.keyring_available and status.source is not KeySource.ENVIRONMENT:
+            self.banner.text.setText(
+                self.tr("No secure system keyring was found: your key is kept for this session only.")
+            )
+            self.banner.action.setText(self.tr("Settings"))
+            self.banner.show()
+        else:
+            self.banner.hide()
+
+    def _banner_action(self) -> None:
+        if self.banner.action.text() == self.tr("Use the demo provider"):
+            index = self.settings_pane.provider.findData("demo")
+            self.settings_pane.provider.setCurrentIndex(index)
+        else:
+            self.settings_pane.key.setFocus()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.closed.emit()
+        event.accept()

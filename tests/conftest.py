@@ -1,0 +1,71 @@
+"""Shared fixtures: isolated app home, in-memory keyring, the loopback OpenAI simulator, and one
+session-wide qasync loop on top of pytest-qt's QApplication (never stopped between tests)."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from collections.abc import Coroutine, Iterator
+from pathlib import Path
+from typing import Any, TypeVar
+
+import keyring
+import pytest
+
+from imagestudio.core.paths import AppPaths
+from tests.memory_keyring import MemoryKeyring
+from tests.simulator import OpenAISimulator
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+T = TypeVar("T")
+
+
+@pytest.fixture(autouse=True)
+def memory_keyring(monkeypatch: pytest.MonkeyPatch) -> Iterator[MemoryKeyring]:
+    """No test touches the real keyring or a real key in the environment."""
+    backend = MemoryKeyring()
+    previous = keyring.get_keyring()
+    keyring.set_keyring(backend)
+    monkeypatch.delenv("OPENAI_API_KEY", raising=False)
+    monkeypatch.delenv("OPENAI_BASE_URL", raising=False)
+    yield backend
+    keyring.set_keyring(previous)
+
+
+@pytest.fixture
+def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    root = tmp_path / "home"
+    monkeypatch.setenv("IMAGESTUDIO_HOME", str(root))
+    return root
+
+
+@pytest.fixture
+def paths(home: Path) -> AppPaths:
+    return AppPaths.from_environment().ensure()
+
+
+@pytest.fixture
+def simulator() -> Iterator[OpenAISimulator]:
+    with OpenAISimulator() as sim:
+        yield sim
+
+
+@pytest.fixture(scope="session")
+def qloop(qapp: Any) -> Iterator[asyncio.AbstractEventLoop]:
+    import qasync
+
+    loop = qasync.QEventLoop(qapp, already_running=True)
+    asyncio.set_event_loop(loop)
+    yield loop
+
+
+@pytest.fixture
+def arun(qloop: asyncio.AbstractEventLoop, qtbot: Any) -> Any:
+    """Run a coroutine on the Qt-driven loop, spinning Qt events until it finishes."""
+
+    def run(coro: Coroutine[Any, Any, T], timeout: float = 15.0) -> T:
+        task = asyncio.ensure_future(coro, loop=qloop)
+        qtbot.waitUntil(task.done, timeout=int(timeout * 1000))
+        return task.result()
+
+    return run
