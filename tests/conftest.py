@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Coroutine, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
@@ -55,8 +56,12 @@ def qloop(qapp: Any) -> Iterator[asyncio.AbstractEventLoop]:
     import qasync
 
     loop = qasync.QEventLoop(qapp, already_running=True)
+    # qasync's own default executor runs QThreads that Qt would destroy still running at exit
+    executor = ThreadPoolExecutor(max_workers=4, thread_name_prefix="test-default")
+    loop.set_default_executor(executor)
     asyncio.set_event_loop(loop)
     yield loop
+    executor.shutdown(wait=True)
 
 
 @pytest.fixture
