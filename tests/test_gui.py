@@ -122,7 +122,7 @@ def test_generate_through_real_sdk_against_simulator(
     qtbot.waitUntil(lambda: pane.test_result.text().startswith("✔"), timeout=10000)
 
     editor = parts.window.prompt_editor
-    editor.size.setCurrentIndex(editor.size.findData("1536x1024"))
+    editor.size_box.setCurrentIndex(editor.size_box.findData("1536x1024"))
     editor.count.setValue(2)
     _type_prompt_and_generate(qtbot, parts, "a red fox running in the snow", shortcut=True)
     job = parts.controller.job(1)
@@ -180,7 +180,7 @@ def test_cancel_running_job(qtbot: Any, make_app: Any, paths: AppPaths, simulato
 def test_invalid_size_is_refused_before_any_request(qtbot: Any, make_app: Any) -> None:
     parts = make_app()
     editor = parts.window.prompt_editor
-    editor.size.setEditText("1000x1000")
+    editor.size_box.setEditText("1000x1000")
     _type_prompt_and_generate(qtbot, parts, "anything")
     assert editor.error.isVisible()
     assert "multiples of 16" in editor.error.text()

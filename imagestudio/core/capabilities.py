@@ -101,10 +101,12 @@ class Capabilities:
             for name, r in raw["size_rules"].items()
         }
         models = []
+        retired: dict[str, dt.date] = {}
         for m in raw["models"]:
             shutdown = dt.date.fromisoformat(m["shutdown"]) if m.get("shutdown") else None
             if shutdown is not None and shutdown <= today:
-                continue  # retired models are never offered
+                retired[m["id"]] = shutdown  # retired models are never offered, but named as retired
+                continue
             n_min, n_max = m["n"]
             models.append(
                 ModelInfo(
@@ -122,7 +124,7 @@ class Capabilities:
             )
         if not models:
             raise ValueError("no current models")
-        retired = {r["id"]: dt.date.fromisoformat(r["shutdown"]) for r in raw.get("retired", [])}
+        retired.update({r["id"]: dt.date.fromisoformat(r["shutdown"]) for r in raw.get("retired", [])})
         default = raw.get("default_model", models[0].id)
         if default not in {m.id for m in models}:
             default = models[0].id

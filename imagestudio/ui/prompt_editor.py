@@ -42,10 +42,10 @@ class PromptEditor(QWidget):
         for info in capabilities.models():
             label = info.label + (self.tr(" (retiring soon)") if info.retiring_within(30) else "")
             self.model.addItem(label, info.id)
-        self.size = QComboBox()
-        self.size.setEditable(True)
-        self.size.setAccessibleName(self.tr("Size"))
-        self.size.setToolTip(self.tr("A preset, 'auto', or any WIDTHxHEIGHT the model allows"))
+        self.size_box = QComboBox()
+        self.size_box.setEditable(True)
+        self.size_box.setAccessibleName(self.tr("Size"))
+        self.size_box.setToolTip(self.tr("A preset, 'auto', or any WIDTHxHEIGHT the model allows"))
         self.quality = QComboBox()
         self.quality.setAccessibleName(self.tr("Quality"))
         self.count = QSpinBox()
@@ -71,7 +71,7 @@ class PromptEditor(QWidget):
 
         form = QFormLayout()
         form.addRow(self.tr("&Model"), self.model)
-        form.addRow(self.tr("&Size"), self.size)
+        form.addRow(self.tr("&Size"), self.size_box)
         form.addRow(self.tr("&Quality"), self.quality)
         form.addRow(self.tr("&Count"), self.count)
         form.addRow(self.tr("&Format"), self.output_format)
@@ -87,12 +87,12 @@ class PromptEditor(QWidget):
         index = self.model.findData(s.model)
         self.model.setCurrentIndex(max(0, index))
         self._fill_options()
-        self._select(self.size, s.size, editable=True)
+        self._select(self.size_box, s.size, editable=True)
         self._select(self.quality, s.quality)
         self._select(self.output_format, s.output_format)
         self.count.setValue(s.n)
         self.model.currentIndexChanged.connect(self._model_changed)
-        self.size.currentTextChanged.connect(lambda t: self._remember(size=t.strip()))
+        self.size_box.currentTextChanged.connect(lambda t: self._remember(size=t.strip()))
         self.quality.currentIndexChanged.connect(lambda _i: self._remember(quality=self.quality.currentData()))
         self.output_format.currentIndexChanged.connect(
             lambda _i: self._remember(output_format=self.output_format.currentData())
@@ -110,22 +110,22 @@ class PromptEditor(QWidget):
     def _fill_options(self) -> None:
         """Offer only what the chosen model accepts, keeping current choices where still valid."""
         info = self._caps.get(self.model.currentData())
-        keep_size, keep_quality, keep_format = self.size.currentText(), self.quality.currentData(), None
+        keep_size, keep_quality, keep_format = self.size_box.currentText(), self.quality.currentData(), None
         keep_format = self.output_format.currentData()
-        for combo in (self.size, self.quality, self.output_format):
+        for combo in (self.size_box, self.quality, self.output_format):
             combo.blockSignals(True)
             combo.clear()
-        self.size.addItem("auto", "auto")
+        self.size_box.addItem("auto", "auto")
         for preset in info.size_rule.presets:
-            self.size.addItem(preset.replace("x", " × "), preset)
+            self.size_box.addItem(preset.replace("x", " × "), preset)
         for q in info.qualities:
             self.quality.addItem(q, q)
         for f in info.formats:
             self.output_format.addItem(f.upper(), f)
-        self._select(self.size, keep_size or "1024x1024", editable=True)
+        self._select(self.size_box, keep_size or "1024x1024", editable=True)
         self._select(self.quality, keep_quality or "auto")
         self._select(self.output_format, keep_format or "png")
-        for combo in (self.size, self.quality, self.output_format):
+        for combo in (self.size_box, self.quality, self.output_format):
             combo.blockSignals(False)
         self.count.setRange(info.n_min, info.n_max)
 
@@ -142,9 +142,9 @@ class PromptEditor(QWidget):
             self._settings.update(**changes)
 
     def current_size(self) -> str:
-        data = self.size.currentData()
-        text = self.size.currentText().strip()
-        if data and self.size.itemText(self.size.currentIndex()) == text:
+        data = self.size_box.currentData()
+        text = self.size_box.currentText().strip()
+        if data and self.size_box.itemText(self.size_box.currentIndex()) == text:
             return str(data)
         return text.replace(" ", "").replace("×", "x").lower()
 

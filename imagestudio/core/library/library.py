@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from imagestudio.core import imageio
+from imagestudio.core.errors import ImageDecodeError
 from imagestudio.core.fsutil import atomic_write
 from imagestudio.core.library.db import LibraryDB
 from imagestudio.core.paths import AppPaths
@@ -68,7 +69,7 @@ class Library:
         if not thumb_path.exists():
             try:
                 atomic_write(thumb_path, imageio.make_thumbnail(image.data))
-            except imageio.ImageDecodeError:
+            except ImageDecodeError:
                 thumb_rel = None  # the original is what matters; integrity check rebuilds thumbnails
         return StoredFile(digest, rel.as_posix(), thumb_rel, info, len(image.data))
 
