@@ -35,5 +35,7 @@ def test_core_imports_no_qt_at_all() -> None:
 
 
 def test_modules_stay_small() -> None:
-    sizes = {str(p.relative_to(PACKAGE)): len(p.read_text(encoding="utf-8").splitlines()) for p in PACKAGE.rglob("*.py")}
+    sizes = {
+        str(p.relative_to(PACKAGE)): len(p.read_text(encoding="utf-8").splitlines()) for p in PACKAGE.rglob("*.py")
+    }
     assert {k: n for k, n in sizes.items() if n > 400} == {}

@@ -91,7 +91,7 @@ def test_first_run_without_key_offers_demo_and_generates(qtbot: Any, make_app: A
 
     rows = _rows(paths)
     assert len(rows) == 1
-    _id, sha, rel, prompt, model, provider, width, height = rows[0]
+    _id, sha, rel, prompt, _model, provider, width, height = rows[0]
     assert (prompt, provider, (width, height)) == ("雪中的红狐狸在奔跑", "demo", (1024, 1024))
     data = (paths.data / rel).read_bytes()
     assert hashlib.sha256(data).hexdigest() == sha

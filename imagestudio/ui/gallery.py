@@ -24,7 +24,7 @@ CAPTION = 36
 class GalleryDelegate(QStyledItemDelegate):
     """Draws a thumbnail fitted into a square cell, with the prompt elided below it."""
 
-    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> QSize:  # noqa: N802
+    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> QSize:
         return QSize(THUMB + 12, THUMB + CAPTION)
 
     def paint(
