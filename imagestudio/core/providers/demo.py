@@ -7,7 +7,7 @@ import hashlib
 import io
 import random
 
-from PIL import Image, ImageDraw
+from PIL import Image, ImageDraw, ImageFont
 
 from imagestudio.core.types import GeneratedImage, GenerationRequest, GenerationResult, Usage
 
@@ -42,9 +42,13 @@ def render(prompt: str, index: int, size: tuple[int, int], output_format: str) -
         else:
             draw.rectangle((x - r, y - r, x + r, y + r // 2), fill=colour)
     im = im.resize(size, Image.Resampling.BICUBIC)
+    # a clear DEMO mark, so a demo image is never mistaken for a real (paid) result
+    font = ImageFont.load_default(size=max(14, min(w, h) // 20))
     label = ImageDraw.Draw(im)
-    label.rectangle((0, h - 28, 84, h), fill=(0, 0, 0))
-    label.text((10, h - 22), "DEMO", fill=(255, 255, 255))
+    left, top, right, bottom = label.textbbox((0, 0), "DEMO", font=font)
+    pad = max(6, (bottom - top) // 3)
+    label.rectangle((0, h - (bottom - top) - 3 * pad, right - left + 2 * pad, h), fill=(0, 0, 0))
+    label.text((pad - left, h - (bottom - top) - 2 * pad - top), "DEMO", font=font, fill=(255, 255, 255))
     out = io.BytesIO()
     kwargs = {"compress_level": 1} if output_format == "png" else {"quality": 90}
     im.save(out, _PIL_FORMATS[output_format], **kwargs)

@@ -1,0 +1,73 @@
+"""`make screenshots`: offscreen grabs of the main window with the demo provider and a few images.
+
+Usage: python -m tests.screenshots OUTPUT_DIR
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+PROMPTS = [
+    "雪中的红狐狸在奔跑，电影感光线",
+    "a lighthouse on a cliff at dusk, oil painting",
+    "赛博朋克风格的夜晚街道，霓虹灯倒影",
+    "a cosy reading nook with a cat, watercolour",
+    "水墨山水，远山与小舟",
+    "isometric game character, knight with a lantern",
+]
+
+
+def main(out_dir: str) -> int:
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    home = tempfile.mkdtemp(prefix="imagestudio-shots-")
+    os.environ["IMAGESTUDIO_HOME"] = home
+    import keyring
+    import qasync
+    from keyring.backends import fail
+    from PySide6.QtWidgets import QApplication
+
+    from imagestudio.core.paths import AppPaths
+    from imagestudio.core.secrets import KeyStore
+    from imagestudio.core.types import GenerationRequest, JobState
+    from imagestudio.main import compose
+
+    keyring.set_keyring(fail.Keyring())  # never read a real key for a screenshot
+    app = QApplication([])
+    loop = qasync.QEventLoop(app)
+    asyncio.set_event_loop(loop)
+    parts = compose(AppPaths.from_environment(), KeyStore(environ={}), demo_latency=0.2)
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+
+    async def shoot() -> None:
+        parts.window.resize(1400, 860)
+        parts.window.show()
+        await parts.start()
+        jobs = [parts.controller.submit(GenerationRequest(p, "gpt-image-2", "1024x1024")) for p in PROMPTS[:-1]]
+        while not all(j.state.finished for j in jobs):
+            await asyncio.sleep(0.1)
+        parts.window.prompt_editor.prompt.setPlainText(PROMPTS[-1])
+        parts.controller.submit(GenerationRequest(PROMPTS[-1], "gpt-image-2", "1536x1024"))
+        await asyncio.sleep(0.1)
+        parts.window.gallery.view.viewport().repaint()  # ask for the visible thumbnails
+        for _ in range(30):
+            await asyncio.sleep(0.1)
+            if len(parts.gallery_model._thumbs) >= len(jobs):
+                break
+        await asyncio.sleep(0.3)
+        parts.window.grab().save(str(out / "main-window.png"))
+        assert all(j.state is JobState.DONE for j in jobs)
+        await parts.shutdown()
+
+    with loop:
+        loop.run_until_complete(shoot())
+    print(f"wrote {out / 'main-window.png'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1] if len(sys.argv) > 1 else "docs/screenshots"))
