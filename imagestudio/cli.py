@@ -137,7 +137,7 @@ def _key(args: argparse.Namespace, keys: KeyStore, stdin: TextIO) -> int:
             KeySource.SESSION: f"{status.masked} for this session only",
         }[status.source]
         store = status.keyring_name if status.keyring_available else "none (keys cannot be saved)"
-        print(f"{args.provider}: {where}\nsecure store: {store}")
+        print(f"{args.provider}: {status.problem or where}\nsecure store: {store}")
         return EXIT_OK
     if args.action == "delete":
         try:

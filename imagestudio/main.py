@@ -45,7 +45,7 @@ class Composition:
     async def start(self) -> None:
         """After the window is shown: key status (may touch the keyring), first gallery page."""
         status = await self.account.refresh_status()
-        if self.settings.current.provider == "openai" and status.source is KeySource.NONE:
+        if self.settings.current.provider == "openai" and status.source is KeySource.NONE and not status.problem:
             self.settings.update(provider="demo")  # no key: open with the offline demo provider
         await self.gallery_model.reload()
         for warning in self.warnings:

@@ -39,7 +39,7 @@ def make_app(paths: AppPaths, qloop: Any, qtbot: Any, arun: Any) -> Iterator[Any
 
     yield make
     for parts in started:
-        if not parts.tasks._closing:
+        if not parts.tasks.closing:
             arun(parts.shutdown())
         parts.window.close()
 

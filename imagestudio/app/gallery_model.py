@@ -64,7 +64,7 @@ class GalleryModel(QAbstractListModel):
             return
         self._pages_loading.add(page)
         ids = self._ids[page * PAGE : (page + 1) * PAGE]
-        self._tasks.spawn(self._load_details(ids), name=f"gallery-page-{page}")
+        self._tasks.spawn_if_open(self._load_details(ids), name=f"gallery-page-{page}")
 
     async def _load_details(self, ids: list[int]) -> None:
         images = await self._service.get_many(ids)

@@ -32,6 +32,17 @@ class TaskOwner:
         task.add_done_callback(self._finished)
         return task
 
+    def spawn_if_open(self, coro: Coroutine[Any, Any, T], *, name: str | None = None) -> asyncio.Task[T] | None:
+        """For lazy work a view asks for while painting: silently skipped once shutdown has begun."""
+        if self._closing:
+            coro.close()
+            return None
+        return self.spawn(coro, name=name)
+
+    @property
+    def closing(self) -> bool:
+        return self._closing
+
     def _finished(self, task: asyncio.Task[Any]) -> None:
         self._tasks.discard(task)
         if not task.cancelled() and task.exception() is not None:

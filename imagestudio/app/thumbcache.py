@@ -40,7 +40,7 @@ class ThumbnailCache(QObject):
             return pixmap
         if path and image_id not in self._loading and image_id not in self._failed:
             self._loading.add(image_id)
-            self._tasks.spawn(self._load(image_id, path), name=f"thumb-{image_id}")
+            self._tasks.spawn_if_open(self._load(image_id, path), name=f"thumb-{image_id}")
         return None
 
     async def _load(self, image_id: int, path: str) -> None:

@@ -43,6 +43,8 @@ class KeyStatus:
     masked: str  # e.g. "sk-…abcd"; empty when there is no key
     keyring_available: bool
     keyring_name: str
+    #: Why the keyring could not be read (e.g. locked), when it could not.
+    problem: str | None = None
 
 
 def mask(key: str) -> str:
@@ -57,8 +59,9 @@ def _is_secure_backend(backend: object) -> bool:
     if getattr(backend, _TEST_SECURE_ATTR, False):
         return True
     children = getattr(backend, "backends", None)
-    if children is not None:  # ChainerBackend: secure only if it chains at least one secure store
-        return any(_is_secure_backend(b) for b in children)
+    if children is not None:
+        # ChainerBackend writes to its first backend but reads from all: every one must be secure
+        return bool(children) and all(_is_secure_backend(b) for b in children)
     module = type(backend).__module__
     return module.startswith(_SECURE_BACKEND_MODULES)
 
@@ -142,21 +145,26 @@ class KeyStore:
         return None, KeySource.NONE
 
     def status(self, profile: str, *, use_environment: bool = True) -> KeyStatus:
-        key, source = self.get(profile, use_environment=use_environment)
         available = self.keyring_available()
         name = self.backend_name() if available else "none"
+        try:
+            key, source = self.get(profile, use_environment=use_environment)
+        except SecretStoreUnavailable as e:
+            return KeyStatus(KeySource.NONE, "", available, name, problem=e.message)
         return KeyStatus(source, mask(key) if key else "", available, name)
 
     def _keyring_get(self, profile: str) -> str | None:
         if not self.keyring_available():
             return None
         import keyring
-        from keyring.errors import KeyringError
+        from keyring.errors import KeyringLocked
 
         try:
             return keyring.get_password(SERVICE, self._username(profile))
-        except KeyringError:
-            return None
+        except KeyringLocked:
+            raise SecretStoreUnavailable("The system keyring is locked; unlock it and try again.") from None
+        except Exception as e:  # D-Bus and backend errors are not always KeyringErrors
+            raise SecretStoreUnavailable(f"The system keyring could not be read ({type(e).__name__}).") from None
 
     def _seen(self, key: str) -> str:
         self.redactor.add(key)
@@ -175,11 +183,10 @@ class KeyStore:
                 "You can use it for this session only."
             )
         import keyring
-        from keyring.errors import KeyringError
 
         try:
             keyring.set_password(SERVICE, self._username(profile), key)
-        except KeyringError as e:
+        except Exception as e:  # KeyringError, or D-Bus errors that are not
             raise SecretStoreUnavailable(f"The keyring refused to store the key ({type(e).__name__}).") from None
         with self._lock:
             self._session.pop(profile, None)
@@ -200,13 +207,15 @@ class KeyStore:
             removed = self._session.pop(profile, None) is not None
         if self.keyring_available():
             import keyring
-            from keyring.errors import KeyringError, PasswordDeleteError
+            from keyring.errors import PasswordDeleteError
 
             try:
-                keyring.delete_password(SERVICE, self._username(profile))
-                removed = True
+                # delete every copy (an older keyring version may have left one with other attributes)
+                for _ in range(10):
+                    keyring.delete_password(SERVICE, self._username(profile))
+                    removed = True
             except PasswordDeleteError:
                 pass
-            except KeyringError as e:
+            except Exception as e:
                 raise SecretStoreUnavailable(f"The keyring refused to delete the key ({type(e).__name__}).") from None
         return removed

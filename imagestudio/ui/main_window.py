@@ -148,7 +148,11 @@ class MainWindow(QMainWindow):
         status, provider = self._key_status, self._settings.current.provider
         if status is None:
             return
-        if provider == "demo" and status.source is KeySource.NONE:
+        if status.problem:
+            self.banner.text.setText(status.problem)
+            self.banner.action.setText(self.tr("Settings"))
+            self.banner.show()
+        elif provider == "demo" and status.source is KeySource.NONE:
             self.banner.text.setText(
                 self.tr(
                     "No API key yet: you are using the offline demo provider (free; images are marked DEMO). "

@@ -113,7 +113,9 @@ class SettingsPane(QWidget):
         self._settings.update(base_url=url)
 
     def show_status(self, status: KeyStatus) -> None:
-        if status.source is KeySource.NONE:
+        if status.problem:
+            text = status.problem
+        elif status.source is KeySource.NONE:
             text = self.tr("No key set.")
         elif status.source is KeySource.ENVIRONMENT:
             text = self.tr("Using %1 from the OPENAI_API_KEY environment variable.").replace("%1", status.masked)

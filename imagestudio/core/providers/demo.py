@@ -28,10 +28,10 @@ def render(prompt: str, index: int, size: tuple[int, int], output_format: str) -
     w, h = size
     # Draw small and scale up: cheap at any size, and soft like a painting.
     small = (max(16, w // 8), max(16, h // 8))
-    top = tuple(rng.randrange(40, 220) for _ in range(3))
-    bottom = tuple(rng.randrange(20, 200) for _ in range(3))
+    upper = tuple(rng.randrange(40, 220) for _ in range(3))
+    lower = tuple(rng.randrange(20, 200) for _ in range(3))
     gradient = Image.linear_gradient("L").resize(small)
-    im = Image.composite(Image.new("RGB", small, bottom), Image.new("RGB", small, top), gradient)
+    im = Image.composite(Image.new("RGB", small, lower), Image.new("RGB", small, upper), gradient)
     draw = ImageDraw.Draw(im)
     for _ in range(rng.randrange(4, 9)):
         x, y = rng.randrange(small[0]), rng.randrange(small[1])
@@ -45,7 +45,7 @@ def render(prompt: str, index: int, size: tuple[int, int], output_format: str) -
     # a clear DEMO mark, so a demo image is never mistaken for a real (paid) result
     font = ImageFont.load_default(size=max(14, min(w, h) // 20))
     label = ImageDraw.Draw(im)
-    left, top, right, bottom = label.textbbox((0, 0), "DEMO", font=font)
+    left, top, right, bottom = (int(v) for v in label.textbbox((0, 0), "DEMO", font=font))
     pad = max(6, (bottom - top) // 3)
     label.rectangle((0, h - (bottom - top) - 3 * pad, right - left + 2 * pad, h), fill=(0, 0, 0))
     label.text((pad - left, h - (bottom - top) - 2 * pad - top), "DEMO", font=font, fill=(255, 255, 255))

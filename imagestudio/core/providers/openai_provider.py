@@ -150,6 +150,8 @@ def translate_exception(e: Exception, *, secret: str = "") -> errors.ImageStudio
             return errors.ModerationBlocked(
                 "The safety system refused this request. Rephrase the prompt and try again.", request_id=request_id
             )
+        if getattr(e, "param", None) == "model":  # retired or unknown models answer 400 invalid_value
+            return errors.ModelNotFound(f"The server does not offer this model: {server_text}", request_id=request_id)
         return errors.BadRequest(f"The server refused the request: {server_text}", request_id=request_id)
     if isinstance(e, openai.InternalServerError):
         return errors.ServerError(
