@@ -7,7 +7,11 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 .PHONY: run test lint screenshots bench clean system-deps
 
 run: $(VENV)/.stamp-run
-	$(BIN)/imagestudio
+	@sh packaging/system-deps.sh run || echo "(could not install Qt's system libraries; see README Troubleshooting)"
+	@if [ -z "$${DISPLAY:-}$${WAYLAND_DISPLAY:-}" ] && [ "$$(uname)" = Linux ] && [ -z "$${QT_QPA_PLATFORM:-}" ]; then \
+		echo "No display found (DISPLAY/WAYLAND_DISPLAY unset): running with QT_QPA_PLATFORM=offscreen (Ctrl+C quits)."; \
+		QT_QPA_PLATFORM=offscreen $(BIN)/imagestudio; \
+	else $(BIN)/imagestudio; fi
 
 $(VENV)/.stamp-run: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -21,20 +25,20 @@ $(VENV)/.stamp-test: pyproject.toml
 	$(BIN)/python -m pip install -q -e '.[test]'
 	touch $@ $(VENV)/.stamp-run
 
-# Debian packages for the real Secret Service test and Qt's offscreen platform (installed when missing).
+# Debian packages for the real Secret Service test, CJK fonts and Qt's libraries (installed when missing).
 system-deps:
-	sh tests/system-deps.sh
+	sh packaging/system-deps.sh test
 
 test: $(VENV)/.stamp-test system-deps
 	$(BIN)/lint-imports
-	$(BIN)/ruff check imagestudio tests bench
+	$(BIN)/ruff check imagestudio tests $(wildcard bench)
 	$(BIN)/mypy
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q -p no:cacheprovider $(PYTEST_ARGS)
 
 lint: $(VENV)/.stamp-test
 	$(BIN)/lint-imports
-	$(BIN)/ruff check imagestudio tests bench
-	$(BIN)/ruff format --check imagestudio tests bench
+	$(BIN)/ruff check imagestudio tests $(wildcard bench)
+	$(BIN)/ruff format --check imagestudio tests $(wildcard bench)
 	$(BIN)/mypy
 
 screenshots: $(VENV)/.stamp-test system-deps

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import signal
 import sys
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -99,6 +100,7 @@ def compose(paths: AppPaths, keys: KeyStore, *, demo_latency: float = 0.8) -> Co
 
 def run_gui(argv: list[str]) -> int:
     import qasync
+    from PySide6.QtCore import QTimer
     from PySide6.QtGui import QGuiApplication
     from PySide6.QtWidgets import QApplication
 
@@ -114,6 +116,12 @@ def run_gui(argv: list[str]) -> int:
     asyncio.set_event_loop(loop)
 
     parts = compose(paths, keys)
+
+    # Ctrl+C in the terminal closes the window like the user would; the timer lets Python see the signal
+    signal.signal(signal.SIGINT, lambda *_: parts.window.close())
+    wakeup = QTimer()
+    wakeup.start(250)
+    wakeup.timeout.connect(lambda: None)
 
     async def lifetime() -> None:
         closed = asyncio.Event()

@@ -1,0 +1,28 @@
+#!/bin/sh
+# Installs the Debian packages imagestudio needs, only the missing ones.
+#   system-deps.sh run   what Qt's xcb platform plugin loads on a desktop (a stock Debian lacks
+#                        libxcb-icccm4 / libxcb-keysyms1, and Qt then blames libxcb-cursor0 misleadingly)
+#   system-deps.sh test  the above plus: gnome-keyring, dbus, libsecret-tools (the real Secret Service
+#                        test), fonts-noto-cjk (Chinese text in GUI tests and screenshots)
+set -eu
+mode="${1:-run}"
+pkgs="libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-render-util0 libxcb-shape0 \
+libxcb-randr0 libxcb-xfixes0 libxcb-xkb1 libxkbcommon-x11-0 libxkbcommon0 libegl1 libgl1 libfontconfig1 libdbus-1-3"
+if [ "$mode" = "test" ]; then
+    pkgs="$pkgs gnome-keyring dbus dbus-x11 libsecret-tools fonts-noto-cjk"
+fi
+command -v dpkg-query >/dev/null 2>&1 || { echo "system-deps: not a Debian system; skipping ($pkgs)" >&2; exit 0; }
+need=""
+for pkg in $pkgs; do
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || need="$need $pkg"
+done
+[ -z "$need" ] && exit 0
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then
+    if command -v sudo >/dev/null 2>&1; then SUDO="sudo"; else
+        echo "system-deps: please install as root:$need" >&2; exit 0
+    fi
+fi
+echo "system-deps: installing$need"
+$SUDO apt-get update -qq || true
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends $need >/dev/null
