@@ -44,6 +44,20 @@ _COLUMNS = (
 )
 
 
+def split_statements(script: str) -> list[str]:
+    """Split a migration script into statements (``executescript`` would commit mid-transaction).
+    Uses SQLite's own notion of a complete statement, so triggers with ``BEGIN … END`` stay whole."""
+    statements, current = [], ""
+    for line in script.splitlines(keepends=True):
+        current += line
+        if sqlite3.complete_statement(current):
+            statements.append(current.strip())
+            current = ""
+    if current.strip():
+        statements.append(current.strip())
+    return statements
+
+
 class LibraryDB:
     """One connection guarded by a lock. The app calls it from a single DB thread; the CLI from main."""
 
@@ -84,12 +98,38 @@ class LibraryDB:
                 )
             for version in range(current, SCHEMA_VERSION):
                 with self.transaction() as c:
-                    for statement in _MIGRATIONS[version].split(";"):
-                        if statement.strip():
-                            c.execute(statement)
+                    for statement in split_statements(_MIGRATIONS[version]):
+                        c.execute(statement)
                     c.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
                     c.execute("DELETE FROM schema_version")
                     c.execute("INSERT INTO schema_version (version) VALUES (?)", (version + 1,))
+
+    def ensure_component(self, component: str, steps: list[str]) -> int:
+        """Forward-only migrations for another part of the app that keeps its tables in this DB (e.g. the
+        job queue, so a job's progress and its stored images commit in one transaction). Each component
+        has its own version row in ``component_versions``; step i moves it from version i to i + 1."""
+        with self._lock:
+            self._conn.execute(
+                "CREATE TABLE IF NOT EXISTS component_versions (component TEXT PRIMARY KEY, version INTEGER NOT NULL)"
+            )
+            row = self._conn.execute(
+                "SELECT version FROM component_versions WHERE component = ?", (component,)
+            ).fetchone()
+            current = int(row[0]) if row else 0
+            if current > len(steps):
+                raise RuntimeError(
+                    f"The {component} tables were written by a newer imagestudio (version {current}); please update."
+                )
+            for version in range(current, len(steps)):
+                with self.transaction() as c:
+                    for statement in split_statements(steps[version]):
+                        c.execute(statement)
+                    c.execute(
+                        "INSERT INTO component_versions (component, version) VALUES (?, ?)"
+                        " ON CONFLICT (component) DO UPDATE SET version = excluded.version",
+                        (component, version + 1),
+                    )
+            return len(steps)
 
     def transaction(self) -> _Transaction:
         return _Transaction(self._conn, self._lock)
