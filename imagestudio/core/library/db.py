@@ -48,13 +48,14 @@ def split_statements(script: str) -> list[str]:
     """Split a migration script into statements (``executescript`` would commit mid-transaction).
     Uses SQLite's own notion of a complete statement, so triggers with ``BEGIN … END`` stay whole."""
     statements, current = [], ""
-    for line in script.splitlines(keepends=True):
-        current += line
+    for piece in script.split(";"):
+        current += piece + ";"
         if sqlite3.complete_statement(current):
-            statements.append(current.strip())
+            if current.strip(" \t\r\n;"):
+                statements.append(current.strip())
             current = ""
-    if current.strip():
-        statements.append(current.strip())
+    if current.strip(" \t\r\n;"):
+        statements.append(current.strip().removesuffix(";"))
     return statements
 
 
