@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +37,8 @@ _MIGRATIONS: list[str] = [
     CREATE INDEX images_newest ON images (created_at DESC, id DESC);
     """,
 ]
+
+InTransaction = Callable[[sqlite3.Connection, list[int]], None]
 
 _COLUMNS = (
     "id, sha256, rel_path, thumb_rel, format, width, height, prompt, model, provider, "
@@ -136,8 +138,12 @@ class LibraryDB:
         return _Transaction(self._conn, self._lock)
 
     # -- writes ----------------------------------------------------------------------------------
-    def insert_images(self, rows: Iterable[dict[str, Any]]) -> list[int]:
-        """Insert all rows in ONE transaction; an image already present (same sha256) keeps its row."""
+    def insert_images(self, rows: Iterable[dict[str, Any]], *, also: InTransaction | None = None) -> list[int]:
+        """Insert all rows in ONE transaction; an image already present (same sha256) keeps its row.
+
+        ``also(conn, ids)`` runs inside the same transaction (e.g. the queue records the job's progress), so
+        the images and the record of having received them commit together or not at all.
+        """
         ids: list[int] = []
         with self.transaction() as c:
             for r in rows:
@@ -153,6 +159,8 @@ class LibraryDB:
                     r,
                 )
                 ids.append(int(cur.lastrowid or 0))
+            if also is not None:
+                also(c, ids)
         return ids
 
     # -- reads -----------------------------------------------------------------------------------

@@ -18,7 +18,7 @@ from typing import Any
 from imagestudio.core import imageio
 from imagestudio.core.errors import ImageDecodeError
 from imagestudio.core.fsutil import atomic_write
-from imagestudio.core.library.db import LibraryDB
+from imagestudio.core.library.db import InTransaction, LibraryDB
 from imagestudio.core.paths import AppPaths
 from imagestudio.core.types import GeneratedImage, GenerationRequest, GenerationResult, LibraryImage
 
@@ -81,6 +81,7 @@ class Library:
         result: GenerationResult,
         *,
         created_at: float | None = None,
+        also: InTransaction | None = None,
     ) -> list[LibraryImage]:
         created = time.time() if created_at is None else created_at
         params: dict[str, Any] = {**request.to_json(), "response": result.response_meta}
@@ -106,7 +107,7 @@ class Library:
             }
             for i, s in enumerate(stored)
         ]
-        ids = self.db.insert_images(rows)
+        ids = self.db.insert_images(rows, also=also)
         return self.db.get_many(ids)
 
     def ingest(self, request: GenerationRequest, result: GenerationResult) -> list[LibraryImage]:
