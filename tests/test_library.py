@@ -227,7 +227,7 @@ def test_truncated_image_in_a_batch_means_no_rows(lib: Library, paths: AppPaths)
 def test_crash_before_the_row_leaves_only_an_orphan(
     lib: Library, paths: AppPaths, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def crash(self: LibraryDB, rows: Any) -> list[int]:
+    def crash(self: LibraryDB, rows: Any, **_: Any) -> list[int]:
         raise RuntimeError("simulated crash between files and row")
 
     monkeypatch.setattr(LibraryDB, "insert_images", crash)
