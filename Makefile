@@ -44,5 +44,9 @@ lint: $(VENV)/.stamp-test
 screenshots: $(VENV)/.stamp-test system-deps
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m tests.screenshots docs/screenshots
 
+# Ratios against baselines measured in the same run; BENCH_ARGS=--quick for a smoke run.
+bench: $(VENV)/.stamp-test
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m bench.run $(BENCH_ARGS)
+
 clean:
 	rm -rf $(VENV) build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache

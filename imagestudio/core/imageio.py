@@ -41,8 +41,8 @@ def _open(data: bytes) -> Image.Image:
         return Image.open(io.BytesIO(data))
 
 
-def inspect(data: bytes) -> ImageInfo:
-    """Identify and fully verify ``data``; raise ImageDecodeError with a human reason otherwise."""
+def _identify(data: bytes) -> ImageInfo:
+    """Size cap, format allow-list and ``verify()`` (structure and checksums, no pixel decode)."""
     if not data:
         raise ImageDecodeError("The image is empty (0 bytes).")
     if len(data) > MAX_BYTES:
@@ -54,17 +54,32 @@ def inspect(data: bytes) -> ImageInfo:
                 raise ImageDecodeError(f"Unsupported image format {im.format or 'unknown'}.")
             width, height = im.size
             im.verify()
-        with _open(data) as im:  # verify() leaves the image unusable; a full decode catches truncation
-            im.load()
     except ImageDecodeError:
         raise
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        raise ImageDecodeError("The image has too many pixels (possible decompression bomb).") from None
-    except UnidentifiedImageError:
-        raise ImageDecodeError("The data is not an image.") from None
-    except _DECODE_ERRORS as e:
-        raise ImageDecodeError(f"The image is damaged or truncated ({type(e).__name__}).") from None
+    except BaseException as e:
+        raise _decode_error(e) from None
     return ImageInfo(fmt, width, height)
+
+
+def _decode_error(e: BaseException) -> ImageDecodeError:
+    if isinstance(e, Image.DecompressionBombError | Image.DecompressionBombWarning):
+        return ImageDecodeError("The image has too many pixels (possible decompression bomb).")
+    if isinstance(e, UnidentifiedImageError):
+        return ImageDecodeError("The data is not an image.")
+    if isinstance(e, _DECODE_ERRORS):
+        return ImageDecodeError(f"The image is damaged or truncated ({type(e).__name__}).")
+    raise e
+
+
+def inspect(data: bytes) -> ImageInfo:
+    """Identify and fully verify ``data``; raise ImageDecodeError with a human reason otherwise."""
+    info = _identify(data)
+    try:
+        with _open(data) as im:  # verify() leaves the image unusable; a full decode catches truncation
+            im.load()
+    except _DECODE_ERRORS as e:
+        raise _decode_error(e) from None
+    return info
 
 
 def _checkerboard(size: tuple[int, int], cell: int = 8) -> Image.Image:
@@ -76,24 +91,45 @@ def _checkerboard(size: tuple[int, int], cell: int = 8) -> Image.Image:
     return board
 
 
+def _thumbnail_of(im: Image.Image, edge: int) -> bytes:
+    im.draft("RGB", (edge, edge))  # JPEG: decode at reduced scale, much faster
+    im.seek(0)
+    frame = ImageOps.exif_transpose(im)
+    if frame.mode in ("I;16", "I;16B", "I;16L", "I"):
+        frame = frame.point(lambda v: v / 256).convert("L")
+    has_alpha = frame.mode in ("RGBA", "LA", "PA") or (frame.mode == "P" and "transparency" in frame.info)
+    target = "RGBA" if has_alpha else "RGB"
+    if frame.mode != target:
+        frame = frame.convert(target)
+    # reducing_gap: shrink by an integer factor first, then resample — near-LANCZOS quality, far cheaper
+    frame.thumbnail((edge, edge), Image.Resampling.BICUBIC, reducing_gap=2.0)
+    if has_alpha:
+        board = _checkerboard(frame.size)
+        board.paste(frame, mask=frame.getchannel("A"))
+        frame = board
+    out = io.BytesIO()
+    frame.save(out, "JPEG", quality=85, optimize=False)
+    return out.getvalue()
+
+
 def make_thumbnail(data: bytes, edge: int = THUMB_EDGE) -> bytes:
     """A JPEG of at most ``edge`` px; transparency is shown over a checkerboard; animations use frame 0."""
     try:
         with _open(data) as im:
-            im.draft("RGB", (edge, edge))  # JPEG: decode at reduced scale, much faster
-            im.seek(0)
-            frame = ImageOps.exif_transpose(im)
-            if frame.mode in ("I;16", "I;16B", "I;16L", "I"):
-                frame = frame.point(lambda v: v / 256).convert("L")
-            has_alpha = frame.mode in ("RGBA", "LA", "PA") or (frame.mode == "P" and "transparency" in frame.info)
-            frame = frame.convert("RGBA" if has_alpha else "RGB")
-            frame.thumbnail((edge, edge), Image.Resampling.LANCZOS)
-            if has_alpha:
-                board = _checkerboard(frame.size)
-                board.paste(frame, mask=frame.getchannel("A"))
-                frame = board
-            out = io.BytesIO()
-            frame.save(out, "JPEG", quality=85, optimize=False)
-            return out.getvalue()
+            return _thumbnail_of(im, edge)
     except _DECODE_ERRORS as e:
         raise ImageDecodeError(f"No thumbnail could be made ({type(e).__name__}).") from None
+
+
+def inspect_with_thumbnail(data: bytes, edge: int = THUMB_EDGE) -> tuple[ImageInfo, bytes | None]:
+    """``inspect`` and ``make_thumbnail`` with ONE decode: the thumbnail's decode also proves the data is whole.
+
+    If only the thumbnail fails (an unusual mode), a full ``inspect`` decides: a sound image is kept with no
+    thumbnail (the integrity check rebuilds it), a damaged one is refused.
+    """
+    info = _identify(data)
+    try:
+        with _open(data) as im:
+            return info, _thumbnail_of(im, edge)
+    except _DECODE_ERRORS:
+        return inspect(data), None
