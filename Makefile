@@ -4,9 +4,9 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run test lint screenshots bench clean system-deps
+.PHONY: run test lint screenshots bench clean system-deps translations update-translations package package-test
 
-run: $(VENV)/.stamp-run
+run: $(VENV)/.stamp-run translations
 	@sh packaging/system-deps.sh run || echo "(could not install Qt's system libraries; see README Troubleshooting)"
 	@if [ -z "$${DISPLAY:-}$${WAYLAND_DISPLAY:-}" ] && [ "$$(uname)" = Linux ] && [ -z "$${QT_QPA_PLATFORM:-}" ]; then \
 		echo "No display found (DISPLAY/WAYLAND_DISPLAY unset): running with QT_QPA_PLATFORM=offscreen (Ctrl+C quits)."; \
@@ -25,24 +25,52 @@ $(VENV)/.stamp-test: pyproject.toml
 	$(BIN)/python -m pip install -q -e '.[test]'
 	touch $@ $(VENV)/.stamp-run
 
+# The Chinese catalogue the app loads is built from the .ts (never edited by hand, not committed).
+TS := resources/translations/imagestudio_zh_CN.ts
+translations: $(TS:.ts=.qm)
+$(TS:.ts=.qm): $(TS) $(VENV)/.stamp-run
+	$(BIN)/python -m tools.translations release
+
+# After changing user-visible texts: add them to the .ts, then translate (pyside6-linguist $(TS)).
+update-translations: $(VENV)/.stamp-run
+	$(BIN)/python -m tools.translations update
+
 # Debian packages for the real Secret Service test, CJK fonts and Qt's libraries (installed when missing).
 system-deps:
 	sh packaging/system-deps.sh test
 
-test: $(VENV)/.stamp-test system-deps
+test: $(VENV)/.stamp-test system-deps translations
 	$(BIN)/lint-imports
-	$(BIN)/ruff check imagestudio tests $(wildcard bench)
+	$(BIN)/ruff check imagestudio tests tools $(wildcard bench)
 	$(BIN)/mypy
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q -p no:cacheprovider $(PYTEST_ARGS)
 
 lint: $(VENV)/.stamp-test
 	$(BIN)/lint-imports
-	$(BIN)/ruff check imagestudio tests $(wildcard bench)
-	$(BIN)/ruff format --check imagestudio tests $(wildcard bench)
+	$(BIN)/ruff check imagestudio tests tools $(wildcard bench)
+	$(BIN)/ruff format --check imagestudio tests tools $(wildcard bench)
 	$(BIN)/mypy
 
-screenshots: $(VENV)/.stamp-test system-deps
+screenshots: $(VENV)/.stamp-test system-deps translations
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m tests.screenshots docs/screenshots
+
+# Installed builds (packaging/): dist/imagestudio/ (PyInstaller) and dist/imagestudio_<version>_amd64.deb, validated
+# by desktop-file-validate, appstreamcli and lintian. DEB_COMPRESS=xz for releases; package-test builds with gzip
+# (seconds instead of minutes), installs the .deb, uses the installed app, purges it (needs root or sudo).
+DEB_COMPRESS ?= xz
+$(VENV)/.stamp-package: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[package]'
+	touch $@ $(VENV)/.stamp-run
+
+package: $(VENV)/.stamp-package translations
+	sh packaging/system-deps.sh package
+	PYTHON=$(BIN)/python DEB_COMPRESS=$(DEB_COMPRESS) bash packaging/build-deb.sh
+
+package-test: DEB_COMPRESS = gzip
+package-test: package
+	PYTHON=$(BIN)/python bash packaging/smoke_test.sh
 
 # Ratios against baselines measured in the same run; BENCH_ARGS=--quick for a smoke run.
 bench: $(VENV)/.stamp-test

@@ -7,24 +7,18 @@ request); 3 provider or network error (one human line on stderr).
 from __future__ import annotations
 
 import argparse
-import asyncio
 import getpass
-import json
 import sys
 from typing import TextIO
 
-from imagestudio import __version__
+from imagestudio import __version__, cli_batch, cli_edit, cli_library
 from imagestudio.core import errors, logsetup
-from imagestudio.core import settings as settings_io
-from imagestudio.core.capabilities import Capabilities
-from imagestudio.core.library.library import Library
 from imagestudio.core.paths import AppPaths
-from imagestudio.core.providers.factory import key_profile, make_provider
+from imagestudio.core.providers.factory import key_profile
 from imagestudio.core.secrets import KeySource, KeyStore
-from imagestudio.core.types import GenerationRequest
 
 EXIT_OK, EXIT_USAGE, EXIT_PROVIDER = 0, 2, 3
-SUBCOMMANDS = ("generate", "key")
+SUBCOMMANDS = ("generate", "key", "edit", "ledger", "library", "batch", "queue")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -34,32 +28,44 @@ def build_parser() -> argparse.ArgumentParser:
 
     gen = sub.add_parser("generate", help="generate images and save them into the library")
     gen.add_argument("prompt", help="what to draw (any language)")
-    gen.add_argument("--model", help="image model id (default from settings)")
-    gen.add_argument("--size", help="WIDTHxHEIGHT or auto")
-    gen.add_argument("--quality", help="auto, low, medium, high (xhigh, max on 2.5+ models)")
-    gen.add_argument("--n", type=int, help="number of images (1-10)")
-    gen.add_argument("--format", dest="output_format", choices=("png", "jpeg", "webp"))
-    gen.add_argument("--provider", choices=("openai", "demo"), help="default: settings, or demo with no key")
-    gen.add_argument("--base-url", help="an OpenAI-compatible server, e.g. http://127.0.0.1:8000/v1")
-    gen.add_argument("--json", action="store_true", help="print the result as JSON")
+    cli_edit.add_image_options(gen)  # every image option, shared with `edit`
+    gen.add_argument("--repeat", type=int, default=1, help="queue N jobs of this request (run like a batch)")
+    cli_batch.add_commands(sub)  # batch, queue
+    cli_edit.add_commands(sub)  # edit, ledger
+    cli_library.add_parser(sub)  # library list/search/similar/import/check/trash/…
 
     key = sub.add_parser("key", help="manage the API key in the system keyring")
     key.add_argument("action", choices=("set", "status", "delete"))
     key.add_argument("--provider", choices=("openai", "custom"), default="openai")
+    key.add_argument("--profile", help="the key of a named provider profile")
     return parser
 
 
 def run(argv: list[str], *, stdin: TextIO | None = None) -> int:
     parser = build_parser()
     try:
-        args = parser.parse_args(argv)
+        args, extra = parser.parse_known_args(argv)
+        if extra and getattr(args, "command", None) == "edit" and not any(x.startswith("-") for x in extra):
+            args.items += extra  # `edit IMAGE --mask M "PROMPT"`: positionals after options
+        elif extra:
+            parser.parse_args(argv)  # reports the unknown arguments and exits 2
     except SystemExit as e:  # argparse exits 2 on bad arguments, 0 for --help/--version
         return int(e.code or 0)
     paths = AppPaths.from_environment().ensure()
     keys = KeyStore()
     logsetup.configure(paths.logs, keys.redactor)
-    if args.command == "generate":
-        return _generate(args, paths, keys)
+    if args.command == "generate" and args.repeat != 1:
+        return cli_batch.run_repeat(args, paths, keys)
+    if args.command == "batch":
+        return cli_batch.run_batch(args, paths, keys)
+    if args.command == "queue":
+        return cli_batch.run_queue(args, paths, keys)
+    if args.command in ("generate", "edit"):
+        return cli_edit.run_images(args, paths, keys, kind=args.command)
+    if args.command == "library":
+        return cli_library.run(args, paths)
+    if args.command == "ledger":
+        return cli_edit.run_ledger(args, paths)
     if args.command == "key":
         return _key(args, keys, stdin or sys.stdin)
     parser.print_help()
@@ -71,63 +77,8 @@ def _fail(message: str, code: int) -> int:
     return code
 
 
-def _generate(args: argparse.Namespace, paths: AppPaths, keys: KeyStore) -> int:
-    loaded = settings_io.load(paths.settings_file)
-    s = loaded.settings
-    if args.base_url:
-        if not args.base_url.startswith(("http://", "https://")):
-            return _fail(f"--base-url must start with http:// or https://, not {args.base_url!r}", EXIT_USAGE)
-        s = s.with_changes(provider="custom", base_url=args.base_url)
-    elif args.provider:
-        s = s.with_changes(provider=args.provider)
-    elif s.provider != "demo" and keys.get(key_profile(s.provider))[0] is None:
-        s = s.with_changes(provider="demo")
-    try:
-        caps = Capabilities.load()
-        request = GenerationRequest(
-            prompt=args.prompt,
-            model=args.model or s.model,
-            size=args.size or s.size,
-            quality=args.quality or s.quality,
-            n=args.n if args.n is not None else s.n,
-            output_format=args.output_format or s.output_format,
-        )
-        caps.validate(request)
-    except (errors.InvalidRequest, errors.ConfigError) as e:
-        return _fail(e.message, EXIT_USAGE)
-    try:
-        provider = make_provider(s, keys)
-    except (errors.NoApiKey, errors.ConfigError) as e:
-        return _fail(e.message, EXIT_PROVIDER)
-
-    async def call() -> list[dict[str, object]]:
-        try:
-            result = await provider.generate(request)
-        finally:
-            await provider.aclose()
-        library = Library(paths)
-        try:
-            # file + thumbnail work off the loop is pointless here: nothing else runs in the CLI
-            return [image.to_json() for image in library.ingest(request, result)]
-        finally:
-            library.close()
-
-    try:
-        images = asyncio.run(call())
-    except errors.ImageDecodeError as e:
-        return _fail(f"The server sent an unusable image: {e.message}", EXIT_PROVIDER)
-    except errors.ImageStudioError as e:
-        return _fail(e.message, EXIT_PROVIDER)
-    if args.json:
-        print(json.dumps({"images": images, "provider": provider.name, "model": request.model}, ensure_ascii=False))
-    else:
-        for image in images:
-            print(f"{image['path']}  {image['width']}x{image['height']}  #{image['id']}")
-    return EXIT_OK
-
-
 def _key(args: argparse.Namespace, keys: KeyStore, stdin: TextIO) -> int:
-    profile = key_profile(args.provider)
+    profile = f"profile:{args.profile}" if args.profile else key_profile(args.provider)
     if args.action == "status":
         status = keys.status(profile)
         where = {

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import signal
 import sys
 from dataclasses import dataclass
@@ -12,8 +13,11 @@ from imagestudio import APP_ID, APP_NAME, __version__
 from imagestudio.core import logsetup
 from imagestudio.core import settings as settings_io
 from imagestudio.core.capabilities import Capabilities
+from imagestudio.core.install_id import safety_identifier
+from imagestudio.core.jobs import profile_of, settings_for_profile
+from imagestudio.core.ledger import Ledger
 from imagestudio.core.library.library import Library
-from imagestudio.core.paths import AppPaths
+from imagestudio.core.paths import AppPaths, resources_dir
 from imagestudio.core.providers.base import ImageProvider
 from imagestudio.core.providers.factory import make_provider
 from imagestudio.core.secrets import KeySource, KeyStore
@@ -21,13 +25,18 @@ from imagestudio.core.secrets import KeySource, KeyStore
 if TYPE_CHECKING:
     from imagestudio.app.account import AccountService
     from imagestudio.app.controller import GenerationController
+    from imagestudio.app.dragdrop import ExportSession
     from imagestudio.app.gallery_model import GalleryModel
     from imagestudio.app.library_service import LibraryService
+    from imagestudio.app.presets import PresetService
     from imagestudio.app.settings_store import SettingsStore
     from imagestudio.app.tasks import TaskOwner
+    from imagestudio.app.theme import ThemeManager
     from imagestudio.ui.main_window import MainWindow
 
-CLI_WORDS = ("generate", "key", "--version", "-h", "--help")
+# packaging/smoke_test.sh sets it to 1: the installed app quits (exit 0) once its main window is on screen.
+SMOKE_TEST_ENV = "IMAGESTUDIO_SMOKE_TEST"
+CLI_WORDS = ("generate", "edit", "ledger", "key", "library", "batch", "queue", "--version", "-h", "--help")
 
 
 @dataclass
@@ -42,6 +51,10 @@ class Composition:
     gallery_model: GalleryModel
     window: MainWindow
     warnings: list[str]
+    theme: ThemeManager | None = None  # follows the system's light/dark scheme unless overridden
+    presets: PresetService | None = None
+    #: files offered by drags and Ctrl+C; deleted at exit, never when a drag ends (targets may read later)
+    export_session: ExportSession | None = None
 
     async def start(self) -> None:
         """After the window is shown: key status (may touch the keyring), first gallery page."""
@@ -49,6 +62,11 @@ class Composition:
         if self.settings.current.provider == "openai" and status.source is KeySource.NONE and not status.problem:
             self.settings.update(provider="demo")  # no key: open with the offline demo provider
         await self.gallery_model.reload()
+        if self.window.gallery.sidebar is not None:
+            await self.window.gallery.sidebar.reload()
+        await self.controller.start()  # the job queue: interrupted jobs are resumed or asked about
+        if self.presets is not None:
+            self.warnings.extend(await self.presets.load())
         for warning in self.warnings:
             self.window.statusBar().showMessage(warning, 15000)
 
@@ -58,33 +76,90 @@ class Composition:
         await self.tasks.drain()
         await self.settings.flush()
         self.library.shutdown()
+        if self.export_session is not None:
+            self.export_session.cleanup()
 
 
-def compose(paths: AppPaths, keys: KeyStore, *, demo_latency: float = 0.8) -> Composition:
-    """Build the whole GUI app. Needs a QApplication and a running qasync loop."""
+def compose(
+    paths: AppPaths,
+    keys: KeyStore,
+    *,
+    demo_latency: float = 0.8,
+    loaded: settings_io.LoadedSettings | None = None,
+    language: str = "en",
+) -> Composition:
+    """Build the whole GUI app. Needs a QApplication and a running qasync loop.
+
+    ``loaded``: settings already read by ``run_gui`` (for the language); ``language``: the one installed.
+    """
+    from PySide6.QtGui import QGuiApplication
+
     from imagestudio.app.account import AccountService
     from imagestudio.app.controller import GenerationController
+    from imagestudio.app.dragdrop import ExportSession
+    from imagestudio.app.export_prefs import ExportPrefs
     from imagestudio.app.gallery_model import GalleryModel
+    from imagestudio.app.image_loader import ImageLoader
+    from imagestudio.app.library_actions import LibraryActions
     from imagestudio.app.library_service import LibraryService
+    from imagestudio.app.presets import PresetService
     from imagestudio.app.settings_store import SettingsStore
+    from imagestudio.app.studio import StudioService
     from imagestudio.app.tasks import TaskOwner
+    from imagestudio.app.theme import ThemeManager
     from imagestudio.app.thumbcache import ThumbnailCache
     from imagestudio.ui.main_window import MainWindow
+    from imagestudio.ui.viewer import ViewerServices
 
     paths.ensure()
-    loaded = settings_io.load(paths.settings_file)
+    loaded = loaded or settings_io.load(paths.settings_file)
     tasks = TaskOwner()
     capabilities = Capabilities.load()
     settings = SettingsStore(paths.settings_file, loaded.settings, tasks)
     library = LibraryService(Library(paths))
+    ledger = Ledger(paths.data)
 
     def provider_factory() -> ImageProvider:
         return make_provider(settings.current, keys, demo_latency=demo_latency)
 
-    controller = GenerationController(capabilities, provider_factory, library, tasks)
+    def job_provider(profile: str, base_url: str) -> ImageProvider:
+        job_settings = settings_for_profile(settings.current, profile, base_url)
+        return make_provider(
+            job_settings, keys, demo_latency=demo_latency, ledger=ledger, capabilities=capabilities,
+            config_dir=paths.config,
+        )  # fmt: skip
+
+    controller = GenerationController(
+        capabilities,
+        job_provider,
+        library,
+        tasks,
+        current_profile=lambda: profile_of(settings.current),
+        concurrency=lambda: settings.current.queue_concurrency,
+        resume_mode=lambda: settings.current.resume_interrupted,
+    )
     account = AccountService(keys, settings, provider_factory)
     thumbs = ThumbnailCache(library, tasks)
     gallery_model = GalleryModel(library, thumbs, tasks)
+    library_actions = LibraryActions(library, tasks)
+
+    def metered_provider() -> ImageProvider:  # enhancement and "Refresh models"; costs go to the ledger
+        return make_provider(
+            settings.current, keys, demo_latency=demo_latency, ledger=ledger, capabilities=capabilities,
+            config_dir=paths.config,
+        )  # fmt: skip
+
+    studio = StudioService(
+        capabilities, settings, metered_provider, ledger, tasks, paths.cache / "edit-inputs",
+        safety_identifier(paths.config),
+    )  # fmt: skip
+    presets = PresetService(paths.config, language)
+    export_session = ExportSession(paths.cache)
+    viewer = ViewerServices(
+        ImageLoader(library), tasks, export_session, capabilities, ExportPrefs(paths.config / "export.json", tasks)
+    )
+    app = QGuiApplication.instance()
+    theme = ThemeManager(app, settings) if isinstance(app, QGuiApplication) else None
     window = MainWindow(
         capabilities=capabilities,
         settings=settings,
@@ -92,16 +167,23 @@ def compose(paths: AppPaths, keys: KeyStore, *, demo_latency: float = 0.8) -> Co
         account=account,
         gallery_model=gallery_model,
         tasks=tasks,
+        library_actions=library_actions,
+        studio=studio,
+        presets=presets,
+        viewer=viewer,
     )
-    return Composition(
+    parts = Composition(
         paths, keys, tasks, settings, library, controller, account, gallery_model, window, loaded.warnings
     )
+    parts.theme, parts.presets = theme, presets
+    parts.export_session = export_session
+    return parts
 
 
 def run_gui(argv: list[str]) -> int:
     import qasync
     from PySide6.QtCore import QTimer
-    from PySide6.QtGui import QGuiApplication
+    from PySide6.QtGui import QGuiApplication, QIcon
     from PySide6.QtWidgets import QApplication
 
     paths = AppPaths.from_environment().ensure()
@@ -111,11 +193,18 @@ def run_gui(argv: list[str]) -> int:
     app.setApplicationName(APP_NAME)
     app.setApplicationVersion(__version__)
     QGuiApplication.setDesktopFileName(APP_ID)
+    app.setWindowIcon(QIcon(str(resources_dir() / "icons" / "imagestudio.svg")))
     app.setQuitOnLastWindowClosed(False)  # quitting goes through Composition.shutdown
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
 
-    parts = compose(paths, keys)
+    from imagestudio.app import i18n
+
+    # Language and theme before any widget exists: widgets translate their texts as they are built.
+    loaded = settings_io.load(paths.settings_file)
+    language = i18n.install(loaded.settings.language)
+    app.setStyle("Fusion")  # our palettes (app/theme.py) apply fully only to Fusion
+    parts = compose(paths, keys, loaded=loaded, language=language.language)
 
     # Ctrl+C in the terminal closes the window like the user would; the timer lets Python see the signal
     signal.signal(signal.SIGINT, lambda *_: parts.window.close())
@@ -128,12 +217,25 @@ def run_gui(argv: list[str]) -> int:
         parts.window.closed.connect(closed.set)
         parts.window.show()
         await parts.start()
+        if not parts.settings.current.onboarding_done and os.environ.get(SMOKE_TEST_ENV) != "1":
+            parts.window.menus.show_onboarding()  # first run: choose a provider, add a key or try the demo
+        if os.environ.get(SMOKE_TEST_ENV) == "1":
+            await _close_once_exposed(parts)
         await closed.wait()
         await parts.shutdown()
 
     with loop:
         loop.run_until_complete(lifetime())
     return 0
+
+
+async def _close_once_exposed(parts: Composition) -> None:
+    """Installed-build smoke test: wait until the window is really exposed, say so, close it the normal way."""
+    while (handle := parts.window.windowHandle()) is None or not handle.isExposed():
+        await asyncio.sleep(0.05)
+    if sys.stdout is not None:  # a windowed Windows build has no stdout
+        print(f"smoke test: main window shown; gallery holds {parts.gallery_model.rowCount()} images", flush=True)
+    parts.window.close()
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -4,12 +4,19 @@
 #                        libxcb-icccm4 / libxcb-keysyms1, and Qt then blames libxcb-cursor0 misleadingly)
 #   system-deps.sh test  the above plus: gnome-keyring, dbus, libsecret-tools (the real Secret Service
 #                        test), fonts-noto-cjk (Chinese text in GUI tests and screenshots)
+#   system-deps.sh package  `make package` / `package-test`: the libraries the bundle links to (dpkg-shlibdeps
+#                        reads Depends from them), PyInstaller's binutils, patchelf, dpkg-dev, the validators
+#                        (desktop-file-utils, appstream, lintian), gnome-keyring + dbus for the smoke test
 set -eu
 mode="${1:-run}"
 pkgs="libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-render-util0 libxcb-shape0 \
 libxcb-randr0 libxcb-xfixes0 libxcb-xkb1 libxkbcommon-x11-0 libxkbcommon0 libegl1 libgl1 libfontconfig1 libdbus-1-3"
 if [ "$mode" = "test" ]; then
     pkgs="$pkgs gnome-keyring dbus dbus-x11 libsecret-tools fonts-noto-cjk"
+fi
+if [ "$mode" = "package" ]; then
+    pkgs="$pkgs libwayland-client0 libwayland-cursor0 libwayland-egl1 libxcb-util1 libx11-xcb1 \
+binutils patchelf dpkg-dev desktop-file-utils appstream lintian gnome-keyring dbus"
 fi
 command -v dpkg-query >/dev/null 2>&1 || { echo "system-deps: not a Debian system; skipping ($pkgs)" >&2; exit 0; }
 need=""

@@ -21,29 +21,46 @@ PROMPTS = [
 ]
 
 
+#: (language, theme, file name suffix): every screenshot in English and Chinese, light and dark
+VARIANTS = [
+    ("en", "light", ""),
+    ("zh_CN", "light", "-zh_CN"),
+    ("en", "dark", "-dark"),
+    ("zh_CN", "dark", "-zh_CN-dark"),
+]
+
+
 def main(out_dir: str) -> int:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    home = tempfile.mkdtemp(prefix="imagestudio-shots-")
-    os.environ["IMAGESTUDIO_HOME"] = home
     import keyring
     import qasync
     from keyring.backends import fail
     from PySide6.QtWidgets import QApplication
 
+    from imagestudio.app import i18n
     from imagestudio.core.paths import AppPaths
     from imagestudio.core.secrets import KeyStore
     from imagestudio.core.types import GenerationRequest, JobState
     from imagestudio.main import compose
 
     keyring.set_keyring(fail.Keyring())  # never read a real key for a screenshot
+    from tools import translations
+
     app = QApplication([])
+    app.setStyle("Fusion")  # as run_gui does
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
-    parts = compose(AppPaths.from_environment(), KeyStore(environ={}), demo_latency=0.2)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
+    qm_dir = Path(tempfile.mkdtemp(prefix="imagestudio-qm-"))
+    translations.release(translations.TS, qm_dir / "imagestudio_zh_CN.qm")  # always today's .ts
+    written: list[Path] = []
 
-    async def shoot() -> None:
+    async def shoot(language: str, theme: str, suffix: str) -> None:
+        os.environ["IMAGESTUDIO_HOME"] = tempfile.mkdtemp(prefix="imagestudio-shots-")
+        installed = i18n.install(language, ours=qm_dir)
+        parts = compose(AppPaths.from_environment(), KeyStore(environ={}), demo_latency=0.2, language=language)
+        parts.settings.update(theme=theme)
         parts.window.resize(1400, 860)
         parts.window.show()
         await parts.start()
@@ -59,13 +76,37 @@ def main(out_dir: str) -> int:
             if len(parts.gallery_model._thumbs) >= len(jobs):
                 break
         await asyncio.sleep(0.3)
-        parts.window.grab().save(str(out / "main-window.png"))
+        shots = {"main-window": parts.window.grab()}
         assert all(j.state is JobState.DONE for j in jobs)
+        wizard = parts.window.menus.show_onboarding()
+        wizard.resize(720, 540)
+        await asyncio.sleep(0.2)
+        shots["onboarding"] = wizard.grab()
+        wizard.next()  # the key page: how to get an OpenAI key
+        await asyncio.sleep(0.2)
+        shots["onboarding-key"] = wizard.grab()
+        wizard.reject()
+        dialog = parts.window.menus.show_presets()
+        assert dialog is not None
+        await asyncio.sleep(0.2)
+        shots["presets"] = dialog.grab()
+        dialog.close()
+        for name, pixmap in shots.items():
+            path = out / f"{name}{suffix}.png"
+            pixmap.save(str(path))
+            written.append(path)
         await parts.shutdown()
+        parts.window.close()
+        installed.uninstall()
+
+    async def shoot_all() -> None:
+        for variant in VARIANTS:
+            await shoot(*variant)
 
     with loop:
-        loop.run_until_complete(shoot())
-    print(f"wrote {out / 'main-window.png'}")
+        loop.run_until_complete(shoot_all())
+    for path in written:
+        print(f"wrote {path}")
     return 0
 
 

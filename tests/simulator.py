@@ -1411,3 +1411,22 @@ def _input_text(value: object) -> str:
 
 def _enhanced(text: str) -> str:
     return f"Detailed: {text}"
+
+
+def _serve_until_killed() -> None:
+    """``python -m tests.simulator``: serve on a free loopback port, print the base URL, run until killed.
+
+    packaging/smoke_test.sh points the installed CLI at it (key: the default ``api_key``).
+    """
+    simulator = OpenAISimulator().start()
+    print(simulator.base_url, flush=True)
+    try:
+        threading.Event().wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        simulator.stop()
+
+
+if __name__ == "__main__":
+    _serve_until_killed()

@@ -76,7 +76,8 @@ def test_load_without_arguments_uses_the_shipped_file() -> None:
         "1024x1536",
         "3840x2160",  # the largest allowed, landscape
         "2160x3840",  # ... and portrait
-        "2160x2160",  # the largest square
+        "2160x2160",
+        "2880x2880",  # the largest square: the pixel budget binds, as on the live API
         "2304x768",  # exactly 3:1
         "768x2304",  # exactly 1:3
         "1024x640",  # exactly the minimum pixel count (655,360)
@@ -98,7 +99,7 @@ def test_allowed_sizes(caps: Capabilities, size: str) -> None:
         ("3840x1264", "aspect ratio"),
         ("3856x2160", "larger than 3840x2160"),  # long edge too long
         ("3840x2176", "larger than 3840x2160"),  # short edge too long
-        ("2176x2176", "larger than 3840x2160"),
+        ("2896x2896", "larger than 3840x2160"),  # more pixels than 3840x2160
         ("4096x4096", "larger than 3840x2160"),
         ("800x800", "fewer than 655,360 pixels"),
         ("1024x624", "fewer than 655,360 pixels"),

@@ -62,7 +62,11 @@ def test_generate_against_openai_compatible_server(tmp_path: Path, simulator: Op
 
     # the request was valid for the official API, and exactly one was sent (no SDK retries)
     [request] = [r for r in simulator.requests if r.path == "/v1/images/generations"]
-    assert request.json == {
+    assert request.json is not None
+    sent = dict(request.json)
+    # a hash of the local install id (never personal data), the same on every request
+    assert len(sent.pop("safety_identifier")) == 64
+    assert sent == {
         "prompt": "雪中的红狐狸在奔跑", "model": "gpt-image-2", "size": "1536x1024",
         "quality": "low", "n": 2, "output_format": "webp",
     }  # fmt: skip
@@ -89,7 +93,10 @@ def test_generate_plain_output_and_demo(tmp_path: Path) -> None:
         (["--model", "dall-e-3"], "shut down"),
         (["--model", "gpt-image-2", "--quality", "xhigh"], "quality"),
         (["--n", "11"], "not 11"),
-        (["--format", "gif"], "invalid choice"),
+        (["--format", "gif"], "cannot produce 'gif'"),  # gpt-image-2 has no GIF preview
+        (["--format", "png", "--compression", "50"], "JPEG and WEBP"),
+        (["--background", "transparent", "--format", "jpeg"], "transparent"),
+        (["--partial-images", "4"], "partial images"),
         (["--base-url", "ftp://x"], "http"),
     ],
 )

@@ -17,6 +17,7 @@ from imagestudio.core.providers.factory import key_profile, make_provider
 from imagestudio.core.secrets import SERVICE, KeyStore
 from imagestudio.core.settings import Settings
 from imagestudio.core.types import GenerationRequest, GenerationResult
+from tests.aio import run
 from tests.memory_keyring import MemoryKeyring
 
 KEY = "sk-test-factory-key-0123456789abcdef"
@@ -24,7 +25,7 @@ REPO = Path(__file__).resolve().parents[1]
 
 
 def generate(request: GenerationRequest) -> GenerationResult:
-    return asyncio.run(DemoProvider(latency=0).generate(request))
+    return run(DemoProvider(latency=0).generate(request))
 
 
 def req(**kw: object) -> GenerationRequest:
@@ -75,13 +76,13 @@ def test_demo_n_images_are_distinct() -> None:
 def test_demo_result_fields() -> None:
     provider = DemoProvider(latency=0)
     assert provider.name == "demo"
-    result = asyncio.run(provider.generate(req(model="gpt-image-2.5-flare")))
+    result = run(provider.generate(req(model="gpt-image-2.5-flare")))
     assert result.provider == "demo"
     assert result.model == "gpt-image-2.5-flare"
     assert result.usage.total_tokens == 0  # costs nothing
     assert result.request_id is None
-    assert "offline" in asyncio.run(provider.check())
-    assert asyncio.run(provider.aclose()) is None
+    assert "offline" in run(provider.check())
+    assert run(provider.aclose()) is None
 
 
 def test_demo_generation_can_be_cancelled() -> None:
@@ -95,7 +96,7 @@ def test_demo_generation_can_be_cancelled() -> None:
             return True
         return False
 
-    assert asyncio.run(main()) is True
+    assert run(main()) is True
 
 
 # -- factory ------------------------------------------------------------------------------------------

@@ -65,6 +65,12 @@ def _type_prompt_and_generate(qtbot: Any, parts: Composition, prompt: str, *, sh
         qtbot.mouseClick(editor.generate_button, Qt.MouseButton.LeftButton)
 
 
+def _job(qtbot: Any, parts: Composition, job_id: int) -> Any:
+    """The job as soon as its row is written (submit queues it on the DB thread)."""
+    qtbot.waitUntil(lambda: job_id in {j.id for j in parts.controller.jobs()}, timeout=5000)
+    return parts.controller.job(job_id)
+
+
 def _wait_for_thumbnail(qtbot: Any, parts: Composition, rows: int) -> None:
     model = parts.gallery_model
 
@@ -85,7 +91,7 @@ def test_first_run_without_key_offers_demo_and_generates(qtbot: Any, make_app: A
     assert window.settings_pane.provider.currentData() == "demo"
 
     _type_prompt_and_generate(qtbot, parts, "雪中的红狐狸在奔跑")
-    job = parts.controller.job(1)
+    job = _job(qtbot, parts, 1)
     qtbot.waitUntil(lambda: job.state is JobState.DONE, timeout=15000)
     _wait_for_thumbnail(qtbot, parts, 1)
 
@@ -125,7 +131,7 @@ def test_generate_through_real_sdk_against_simulator(
     editor.size_box.setCurrentIndex(editor.size_box.findData("1536x1024"))
     editor.count.setValue(2)
     _type_prompt_and_generate(qtbot, parts, "a red fox running in the snow", shortcut=True)
-    job = parts.controller.job(1)
+    job = _job(qtbot, parts, 1)
     qtbot.waitUntil(lambda: job.state.finished, timeout=15000)
     assert job.state is JobState.DONE, job.error
     _wait_for_thumbnail(qtbot, parts, 2)
@@ -152,7 +158,7 @@ def test_rejected_key_shows_human_message(
     parts = make_app()
     parts.settings.update(provider="custom", base_url=simulator.base_url)
     _type_prompt_and_generate(qtbot, parts, "a lighthouse")
-    job = parts.controller.job(1)
+    job = _job(qtbot, parts, 1)
     qtbot.waitUntil(lambda: job.state.finished, timeout=10000)
     assert job.state is JobState.FAILED
     row = parts.window.jobs_panel.row(job.id)
@@ -167,7 +173,7 @@ def test_cancel_running_job(qtbot: Any, make_app: Any, paths: AppPaths, simulato
     parts.keys.set_session("custom", simulator.api_key)
     parts.settings.update(provider="custom", base_url=simulator.base_url)
     _type_prompt_and_generate(qtbot, parts, "slow one")
-    job = parts.controller.job(1)
+    job = _job(qtbot, parts, 1)
     qtbot.waitUntil(lambda: len(simulator.requests) >= 1, timeout=5000)
     row = parts.window.jobs_panel.row(job.id)
     assert row.cancel_button.isVisible()
@@ -190,7 +196,8 @@ def test_invalid_size_is_refused_before_any_request(qtbot: Any, make_app: Any) -
 def test_images_are_still_there_after_restart(qtbot: Any, make_app: Any, arun: Any) -> None:
     first = make_app()
     _type_prompt_and_generate(qtbot, first, "persist me")
-    qtbot.waitUntil(lambda: first.controller.job(1).state is JobState.DONE, timeout=10000)
+    job = _job(qtbot, first, 1)
+    qtbot.waitUntil(lambda: job.state is JobState.DONE, timeout=10000)
     arun(first.shutdown())
     first.window.close()
 

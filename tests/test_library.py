@@ -137,7 +137,7 @@ def test_n_images_are_one_transaction(lib: Library) -> None:
         "BEGIN",
         "COMMIT",
     ]
-    assert sum(s.lstrip().upper().startswith("INSERT") for s in statements) == 3
+    assert sum(s.lstrip().upper().startswith("INSERT INTO IMAGES ") for s in statements) == 3
     # the batch keeps its order in "newest first" views: the last image of a batch is the newest
     assert lib.db.ids_newest_first() == [im.id for im in reversed(images)]
 
@@ -255,10 +255,10 @@ def test_crash_before_the_row_leaves_only_an_orphan(
 
 
 def test_failed_thumbnail_still_keeps_the_image(lib: Library, paths: AppPaths, monkeypatch: pytest.MonkeyPatch) -> None:
-    def no_thumb(data: bytes, edge: int = 256) -> bytes:
-        raise ImageDecodeError("No thumbnail could be made (OSError).")
+    def no_thumb(im: Any, edge: int = 256) -> bytes:
+        raise OSError("unusual mode")
 
-    monkeypatch.setattr(library_module.imageio, "make_thumbnail", no_thumb)
+    monkeypatch.setattr(library_module.imageio, "_thumbnail_of", no_thumb)
     request, result = make_result()
     [image] = lib.ingest(request, result)
     assert image.thumb_path is None
@@ -283,21 +283,21 @@ def test_failed_original_write_leaves_nothing(lib: Library, paths: AppPaths, mon
 # -- schema ----------------------------------------------------------------------------------------
 
 
-def test_schema_version_is_1(lib: Library, paths: AppPaths) -> None:
-    assert SCHEMA_VERSION == 1
-    assert lib.db.schema_version() == 1
+def test_schema_version_is_2(lib: Library, paths: AppPaths) -> None:
+    assert SCHEMA_VERSION == 2
+    assert lib.db.schema_version() == 2
     with sqlite3.connect(paths.library_db) as conn:
-        assert conn.execute("SELECT version FROM schema_version").fetchall() == [(1,)]
+        assert conn.execute("SELECT version FROM schema_version").fetchall() == [(2,)]
 
 
 def test_newer_schema_is_refused_clearly(paths: AppPaths) -> None:
     Library(paths).close()
     with sqlite3.connect(paths.library_db) as conn:
-        conn.execute("UPDATE schema_version SET version = 2")
-    with pytest.raises(RuntimeError, match=r"newer imagestudio \(schema 2\); please update"):
+        conn.execute("UPDATE schema_version SET version = 3")
+    with pytest.raises(RuntimeError, match=r"newer imagestudio \(schema 3\); please update"):
         Library(paths)
     with sqlite3.connect(paths.library_db) as conn:  # and nothing was changed
-        assert conn.execute("SELECT version FROM schema_version").fetchone() == (2,)
+        assert conn.execute("SELECT version FROM schema_version").fetchone() == (3,)
 
 
 def test_to_json_has_no_prompt_params_or_usage(lib: Library) -> None:

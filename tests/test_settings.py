@@ -216,7 +216,7 @@ def test_unknown_schema_version_warns_but_keeps_known_values(version: Any) -> No
 
 
 def test_missing_schema_and_unknown_keys_are_fine() -> None:
-    loaded = parse({"n": 2, "theme": "dark", "api_key": "sk-should-be-ignored-123456"})
+    loaded = parse({"n": 2, "window_colour": "dark", "api_key": "sk-should-be-ignored-123456"})
     assert loaded.settings == Settings(n=2)
     assert loaded.warnings == []
     assert not hasattr(loaded.settings, "api_key")

@@ -1,142 +1,285 @@
-"""GenerationController: submits jobs, runs them as owned asyncio tasks, saves results, reports progress.
+"""GenerationController: the GUI's face of the persistent job queue (``core/queue.py`` + ``core/runner.py``).
 
-The GUI thread only awaits: provider I/O is asyncio, CPU and file work go to LibraryService's threads.
+Jobs live in the library DB; this object keeps one ``Job`` per id (refreshed in place, so views can hold it),
+turns the runner's reports into Qt signals and forwards the person's actions. The GUI thread only awaits:
+SQL runs on the LibraryService DB thread, files and decoding on its CPU pool, provider I/O on asyncio.
 """
 
 from __future__ import annotations
 
 import asyncio
-import itertools
 import logging
-import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from typing import Any, Literal
 
 from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QImage
 
 from imagestudio.app.library_service import LibraryService
 from imagestudio.app.tasks import TaskOwner
 from imagestudio.core.capabilities import Capabilities
-from imagestudio.core.errors import ImageStudioError
+from imagestudio.core.library.db import InTransaction
 from imagestudio.core.providers.base import ImageProvider
-from imagestudio.core.types import GenerationRequest, GenerationResult, JobState
+from imagestudio.core.queue import AnyRequest, Job, JobStore
+from imagestudio.core.retry import RetryPolicy
+from imagestudio.core.runner import QueueRunner
+from imagestudio.core.types import GenerationResult, JobState
 
 log = logging.getLogger(__name__)
 
+__all__ = ["GenerationController", "Job", "QuitMode"]
 
-@dataclass(slots=True)
-class Job:
-    id: int
-    request: GenerationRequest
-    state: JobState = JobState.QUEUED
-    provider: str = ""
-    submitted_at: float = field(default_factory=time.monotonic)
-    started_at: float | None = None
-    finished_at: float | None = None
-    error: str | None = None
-    image_ids: tuple[int, ...] = ()
+QuitMode = Literal["cancel", "leave"]
+ProviderFactory = Callable[[str, str], ImageProvider]  # (provider, base_url) → provider; may block (keyring)
 
-    def elapsed(self, now: float | None = None) -> float:
-        if self.started_at is None:
-            return 0.0
-        end = self.finished_at if self.finished_at is not None else (now or time.monotonic())
-        return max(0.0, end - self.started_at)
+
+def _decode_preview(data: bytes) -> QImage:
+    image = QImage()
+    image.loadFromData(data)
+    return image
+
+
+class _Host:
+    """The runner's view of this process: the library's DB thread and ingest, providers built off-thread."""
+
+    def __init__(self, library: LibraryService, factory: ProviderFactory) -> None:
+        self._library = library
+        self._factory = factory
+
+    async def db(self, fn: Callable[..., Any], *args: Any) -> Any:
+        return await self._library.run_db(fn, *args)
+
+    async def ingest(self, request: AnyRequest, result: GenerationResult, also: InTransaction) -> object:
+        return await self._library.ingest(request, result, also=also)  # type: ignore[arg-type]
+
+    async def make_provider(self, profile: str, base_url: str) -> ImageProvider:
+        return await asyncio.to_thread(self._factory, profile, base_url)
 
 
 class GenerationController(QObject):
     jobAdded = Signal(object)  # Job
     jobChanged = Signal(object)  # Job
+    jobFinished = Signal(object)  # Job, once, when it reaches done / failed / cancelled
+    jobsRemoved = Signal(object)  # tuple[int, ...]
+    jobPreview = Signal(int, object)  # job id, QImage of the latest partial image
+    #: jobs a crash or kill interrupted, found at start (the "ask" setting): they may have been charged
+    interruptedFound = Signal(object)  # list[Job]
+    countsChanged = Signal(int, int)  # running, waiting
+    pausedChanged = Signal(bool)
 
     def __init__(
         self,
         capabilities: Capabilities,
-        provider_factory: Callable[[], ImageProvider],
+        provider_factory: ProviderFactory,
         library: LibraryService,
         tasks: TaskOwner,
         *,
-        max_concurrent: int = 3,
+        current_profile: Callable[[], tuple[str, str]] = lambda: ("demo", ""),
+        concurrency: Callable[[], int] = lambda: 3,
+        resume_mode: Callable[[], str] = lambda: "ask",
+        policy: RetryPolicy | None = None,
+        poll_interval: float = 1.0,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
         self._caps = capabilities
-        self._provider_factory = provider_factory
         self._library = library
         self._tasks = tasks
-        self._slots = asyncio.Semaphore(max_concurrent)
-        self._ids = itertools.count(1)
+        self._host = _Host(library, provider_factory)
+        self._current_profile = current_profile
+        self._concurrency = concurrency
+        self._resume_mode = resume_mode
+        self._policy = policy
+        self._poll = poll_interval
         self._jobs: dict[int, Job] = {}
-        self._running: dict[int, asyncio.Task[None]] = {}
+        self._ready = asyncio.Event()
+        self._adding = 0
+        self._early: dict[int, Job] = {}
+        self._counts = (0, 0)
+        self._previewing: set[int] = set()
+        self.runner: QueueRunner | None = None
+        #: what quitting does with jobs still running or waiting (the main window asks the person)
+        self.quit_mode: QuitMode = "leave"
 
+    # -- start -------------------------------------------------------------------------------------
+    async def start(self) -> None:
+        """Open the queue, recover jobs of processes that died, show every job, start running."""
+        store = await self._library.run_db(JobStore, self._library.library.db)
+        self.runner = QueueRunner(
+            store,
+            self._host,
+            self._caps,
+            spawn=lambda coro, name: self._tasks.spawn(coro, name=name),
+            concurrency=self._concurrency,
+            policy=self._policy,
+            on_jobs=self._on_jobs,
+            on_partial=self._on_partial,
+            poll_interval=self._poll,
+        )
+        self._on_jobs(await self.runner.start())
+        self._ready.set()
+        interrupted = [j for j in self._jobs.values() if j.state is JobState.INTERRUPTED]
+        if interrupted:
+            if self._resume_mode() == "auto":
+                await self.runner.act(store.resume_interrupted)
+            else:
+                self.interruptedFound.emit(interrupted)
+        self._tasks.spawn(self.runner.run(), name="job-queue")
+
+    # -- queries -----------------------------------------------------------------------------------
     def job(self, job_id: int) -> Job:
         return self._jobs[job_id]
 
-    def active_count(self) -> int:
-        return sum(1 for j in self._jobs.values() if not j.state.finished)
+    def jobs(self) -> list[Job]:
+        """Every job in queue order."""
+        return sorted(self._jobs.values(), key=lambda j: (j.position, j.id))
 
-    def submit(self, request: GenerationRequest) -> Job:
-        """Validate (raises InvalidRequest before anything is sent) and start a job."""
-        self._caps.validate(request)
-        job = Job(next(self._ids), request)
-        self._jobs[job.id] = job
-        self.jobAdded.emit(job)
-        self._running[job.id] = self._tasks.spawn(self._run(job), name=f"job-{job.id}")
-        return job
+    def active_count(self) -> int:
+        """Jobs that are running or waiting to run in this app."""
+        return sum(1 for j in self._jobs.values() if j.state in (JobState.QUEUED, JobState.RUNNING, JobState.SAVING))
+
+    def running_count(self) -> int:
+        return sum(1 for j in self._jobs.values() if j.state in (JobState.RUNNING, JobState.SAVING))
+
+    @property
+    def closed(self) -> bool:
+        """The queue has stopped in this process (shutdown ran)."""
+        return self.runner is not None and self.runner.closed
+
+    @property
+    def paused(self) -> bool:
+        return self.runner is not None and self.runner.paused
+
+    # -- actions -----------------------------------------------------------------------------------
+    def submit(self, request: AnyRequest, *, repeat: int = 1) -> Job:
+        """Validate (raises InvalidRequest before anything is written or sent), then queue ``repeat`` jobs.
+
+        Returns the first job at once; its ``id`` is set (and ``jobAdded`` emitted) when the row is written.
+        """
+        self._caps.validate(request)  # type: ignore[arg-type]
+        profile, base_url = self._current_profile()
+        placeholders = [Job(0, request, profile=profile, base_url=base_url, n=request.n) for _ in range(repeat)]
+        self._adding += 1
+        self._tasks.spawn(self._add(placeholders), name="queue-add")
+        return placeholders[0]
+
+    async def _add(self, placeholders: list[Job]) -> None:
+        try:
+            await self._ready.wait()
+            assert self.runner is not None
+            first = placeholders[0]
+            rows = await self._library.run_db(
+                lambda: self.runner.store.add(  # type: ignore[union-attr]
+                    [p.request for p in placeholders], profile=first.profile, base_url=first.base_url
+                )
+            )
+            for placeholder, row in zip(placeholders, rows, strict=True):
+                placeholder.refresh_from(self._early.pop(row.id, row))
+                self._jobs[row.id] = placeholder
+                self.jobAdded.emit(placeholder)
+        finally:
+            self._adding -= 1
+            if not self._adding:
+                for job in self._early.values():  # seen early but not ours (another process): show anyway
+                    self._register(job)
+                self._early.clear()
+        self._emit_counts()
+        self.runner.wake()
 
     def cancel(self, job_id: int) -> None:
-        task = self._running.get(job_id)
-        if task is not None and not task.done():
-            task.cancel()
+        if self.runner is not None:
+            self._tasks.spawn(self.runner.cancel(job_id), name=f"cancel-{job_id}")
 
-    async def shutdown(self) -> None:
-        """Cancel every running job and wait for them (called on quit)."""
-        for job_id in list(self._running):
-            self.cancel(job_id)
-        pending = [t for t in self._running.values() if not t.done()]
-        if pending:
-            await asyncio.wait(pending, timeout=5.0)
+    def retry(self, job_id: int) -> None:
+        self._act("retry", job_id)
 
-    def _set(self, job: Job, state: JobState, *, error: str | None = None) -> None:
-        job.state = state
-        if state is JobState.RUNNING and job.started_at is None:
-            job.started_at = time.monotonic()
-        if state.finished:
-            job.finished_at = time.monotonic()
-            if job.started_at is None:
-                job.started_at = job.finished_at
-        job.error = error
-        self.jobChanged.emit(job)
+    def duplicate(self, job_id: int) -> None:
+        self._act("duplicate", job_id)
 
-    async def _save(self, job: Job, result: GenerationResult) -> None:
-        # Once images are paid for, a cancel (or quit) must not lose them: saving runs to the end.
-        saving = asyncio.ensure_future(self._library.ingest(job.request, result))
+    def move(self, job_id: int, offset: int) -> None:
+        self._act("move", job_id, offset)
+
+    def resume_interrupted(self) -> None:
+        self._act("resume_interrupted")
+
+    def clear_finished(self) -> None:
+        if self.runner is not None:
+            self._tasks.spawn(self._clear(), name="queue-clear")
+
+    async def _clear(self) -> None:
+        assert self.runner is not None
+        removed = await self._library.run_db(self.runner.store.clear_finished)
+        for job_id in removed:
+            self._jobs.pop(job_id, None)
+        if removed:
+            self.jobsRemoved.emit(tuple(removed))
+
+    def set_paused(self, paused: bool) -> None:
+        if self.runner is None or self.runner.paused == paused:
+            return
+        self.runner.paused = paused
+        self.runner.wake()
+        self.pausedChanged.emit(paused)
+
+    def _act(self, name: str, *args: Any) -> None:
+        if self.runner is not None:
+            method = getattr(self.runner.store, name)
+            self._tasks.spawn(self.runner.act(method, *args), name=f"queue-{name}")
+
+    async def wait_idle(self) -> None:
+        while self.active_count():
+            await asyncio.sleep(0.1)
+
+    async def shutdown(self, mode: QuitMode | None = None) -> None:
+        """On quit: ``cancel`` cancels every job of this app; ``leave`` keeps waiting jobs queued for next time
+        (running ones are stopped and become ``interrupted``: they may have been charged)."""
+        if self.runner is None:
+            return
+        mode = mode or self.quit_mode
+        if mode == "cancel":
+            for job in list(self._jobs.values()):
+                if job.state in (JobState.QUEUED, JobState.INTERRUPTED) and job.owner in (None, self.runner.token):
+                    await self.runner.cancel(job.id)
+        await self.runner.stop(running_become=JobState.CANCELLED if mode == "cancel" else JobState.INTERRUPTED)
+
+    # -- reports from the runner ---------------------------------------------------------------------
+    def _on_jobs(self, snapshots: list[Job]) -> None:
+        for snapshot in snapshots:
+            known = self._jobs.get(snapshot.id)
+            if known is None:
+                if self._adding:
+                    self._early[snapshot.id] = snapshot  # _add is about to register it
+                else:
+                    self._register(snapshot)
+                continue
+            was_finished = known.state.finished
+            known.refresh_from(snapshot)
+            self.jobChanged.emit(known)
+            if known.state.finished and not was_finished:
+                self.jobFinished.emit(known)
+        self._emit_counts()
+
+    def _register(self, job: Job) -> None:
+        if job.id not in self._jobs:
+            self._jobs[job.id] = job
+            self.jobAdded.emit(job)
+
+    def _emit_counts(self) -> None:
+        counts = (self.running_count(), self.active_count() - self.running_count())
+        if counts != self._counts:
+            self._counts = counts
+            self.countsChanged.emit(*counts)
+
+    def _on_partial(self, job_id: int, _index: int, data: bytes) -> None:
+        if job_id in self._previewing:
+            return  # still decoding the previous one: skip, the next partial is better anyway
+        self._previewing.add(job_id)
+        self._tasks.spawn_if_open(self._preview(job_id, data), name=f"preview-{job_id}")
+
+    async def _preview(self, job_id: int, data: bytes) -> None:
         try:
-            images = await asyncio.shield(saving)
-        except asyncio.CancelledError:
-            images = await saving
-        job.image_ids = tuple(im.id for im in images)
-        self._set(job, JobState.DONE)
-
-    async def _run(self, job: Job) -> None:
-        provider: ImageProvider | None = None
-        try:
-            async with self._slots:
-                self._set(job, JobState.RUNNING)
-                # reading the key may block on the keyring: off the GUI thread
-                provider = await asyncio.to_thread(self._provider_factory)
-                job.provider = provider.name
-                result = await provider.generate(job.request)
-                self._set(job, JobState.SAVING)
-                await self._save(job, result)
-        except asyncio.CancelledError:
-            self._set(job, JobState.CANCELLED)
-            raise
-        except ImageStudioError as e:
-            log.info("job %d failed: %s", job.id, type(e).__name__)
-            self._set(job, JobState.FAILED, error=e.message)
-        except Exception as e:  # never let a job die silently
-            log.exception("job %d crashed", job.id)
-            self._set(job, JobState.FAILED, error=f"Unexpected error ({type(e).__name__}); see the log.")
+            image = await self._library.run_cpu(_decode_preview, data)
         finally:
-            self._running.pop(job.id, None)
-            if provider is not None:
-                await provider.aclose()
+            self._previewing.discard(job_id)
+        if not image.isNull():
+            self.jobPreview.emit(job_id, image)

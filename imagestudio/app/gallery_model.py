@@ -1,16 +1,21 @@
-"""GalleryModel: the library as an id-only list model, newest first. Row details are fetched in pages on
-the DB thread when the view first asks for them; thumbnails come from the ThumbnailCache."""
+"""GalleryModel: the library as an id-only list model for one ``LibraryQuery`` (newest first by default).
+Row details are fetched in pages on the DB thread when the view first asks for them; thumbnails come from
+the ThumbnailCache. Changes arrive as ``LibraryChange`` and become row inserts/removals, not resets, so
+the view keeps its scroll position and selection."""
 
 from __future__ import annotations
 
-import time
+import functools
+from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, QSize, Qt
 
+from imagestudio.app.i18n import format_datetime
 from imagestudio.app.library_service import LibraryService
 from imagestudio.app.tasks import TaskOwner
 from imagestudio.app.thumbcache import ThumbnailCache
+from imagestudio.core.library.query import LibraryQuery
 from imagestudio.core.types import LibraryChange, LibraryImage
 
 ImageIdRole = Qt.ItemDataRole.UserRole + 1
@@ -30,13 +35,35 @@ class GalleryModel(QAbstractListModel):
         self._row_of: dict[int, int] = {}
         self._details: dict[int, LibraryImage] = {}
         self._pages_loading: set[int] = set()
+        self._absent: set[int] = set()
+        self._query = LibraryQuery()
+        self._generation = 0  # bumps on every query change: a slow, stale result is dropped
         self.item_size = QSize(216, 236)
         service.changed.connect(self._on_library_changed)
         thumbs.thumbnailReady.connect(self._on_thumbnail)
 
     # -- loading ---------------------------------------------------------------------------------
+    @property
+    def query(self) -> LibraryQuery:
+        return self._query
+
+    def set_query(self, query: LibraryQuery) -> None:
+        """Show another search/filter; the ids are fetched off the GUI thread, then the model resets."""
+        if query == self._query:
+            return
+        self._query = query
+        self._generation += 1
+        self._tasks.spawn_if_open(self.reload(), name="gallery-query")
+
+    async def _find(self) -> tuple[int, list[int]]:
+        generation = self._generation
+        ids = await self._service.run_db(functools.partial(self._service.library.find, self._query))
+        return generation, ids
+
     async def reload(self) -> None:
-        ids = await self._service.ids_newest_first()
+        generation, ids = await self._find()
+        if generation != self._generation:
+            return
         self.beginResetModel()
         self._ids = ids
         self._reindex()
@@ -44,10 +71,68 @@ class GalleryModel(QAbstractListModel):
         self._pages_loading.clear()
         self.endResetModel()
 
+    async def refresh(self) -> None:
+        """Run the query again and turn the difference into row removals and inserts (no reset)."""
+        generation, ids = await self._find()
+        if generation == self._generation:
+            self._apply(ids)
+
+    def _apply(self, new_ids: list[int]) -> None:
+        wanted = set(new_ids)
+        for row in range(len(self._ids) - 1, -1, -1):  # removals, bottom up, in contiguous runs
+            if self._ids[row] in wanted:
+                continue
+            end = row
+            while row > 0 and self._ids[row - 1] not in wanted:
+                row -= 1
+            self._remove_rows(row, end)
+        kept = set(self._ids)
+        if [i for i in new_ids if i in kept] != self._ids:
+            self._reset_to(new_ids)  # the order changed (e.g. a re-sorted view): only a reset says that
+            return
+        for row, image_id in enumerate(new_ids):
+            if image_id not in kept:
+                self.beginInsertRows(QModelIndex(), row, row)
+                self._ids.insert(row, image_id)
+                self.endInsertRows()
+        self._reindex()
+        self._pages_loading.clear()
+
+    def _remove_rows(self, first: int, last: int) -> None:
+        self.beginRemoveRows(QModelIndex(), first, last)
+        for image_id in self._ids[first : last + 1]:
+            self._details.pop(image_id, None)
+        del self._ids[first : last + 1]
+        self.endRemoveRows()
+
+    def _reset_to(self, ids: list[int]) -> None:
+        self.beginResetModel()
+        self._ids = ids
+        self._reindex()
+        self._pages_loading.clear()
+        self.endResetModel()
+
     def _reindex(self) -> None:
         self._row_of = {image_id: row for row, image_id in enumerate(self._ids)}
 
     def _on_library_changed(self, change: LibraryChange) -> None:
+        for image_id in change.updated:
+            self._details.pop(image_id, None)  # the next paint fetches the new favourite/tags/note
+        if self._query.is_default and not change.restored:
+            self._apply_default(change)
+        elif change.added or change.removed or change.trashed or change.restored or change.updated:
+            self._tasks.spawn_if_open(self.refresh(), name="gallery-refresh")
+        if change.updated:
+            self._pages_loading.clear()
+            rows = [self._row_of[i] for i in change.updated if i in self._row_of]
+            if rows:
+                self.dataChanged.emit(self.index(min(rows)), self.index(max(rows)))
+
+    def _apply_default(self, change: LibraryChange) -> None:
+        """Newest first, unfiltered: no query needed — new results go on top, deleted ones go away."""
+        gone = set(change.removed) | set(change.trashed)
+        if gone:
+            self._apply([i for i in self._ids if i not in gone])
         new = [i for i in change.added if i not in self._row_of]
         if new:
             # results arrive newest-last in a batch; show the batch at the top, newest first
@@ -64,12 +149,16 @@ class GalleryModel(QAbstractListModel):
             return
         self._pages_loading.add(page)
         ids = self._ids[page * PAGE : (page + 1) * PAGE]
-        self._tasks.spawn_if_open(self._load_details(ids), name=f"gallery-page-{page}")
+        self._tasks.spawn_if_open(self._load_details(page, ids), name=f"gallery-page-{page}")
 
-    async def _load_details(self, ids: list[int]) -> None:
-        images = await self._service.get_many(ids)
+    async def _load_details(self, page: int, ids: list[int]) -> None:
+        try:
+            images = await self._service.get_many(ids)
+        finally:
+            self._pages_loading.discard(page)
         for image in images:
             self._details[image.id] = image
+        self._absent.update(set(ids) - {im.id for im in images})  # deleted meanwhile: do not ask again
         rows = [self._row_of[i.id] for i in images if i.id in self._row_of]
         if rows:
             self.dataChanged.emit(self.index(min(rows)), self.index(max(rows)))
@@ -87,6 +176,12 @@ class GalleryModel(QAbstractListModel):
     def image_id(self, row: int) -> int:
         return self._ids[row]
 
+    def row_of(self, image_id: int) -> int | None:
+        return self._row_of.get(image_id)
+
+    def ids(self) -> list[int]:
+        return list(self._ids)
+
     def details(self, image_id: int) -> LibraryImage | None:
         return self._details.get(image_id)
 
@@ -101,7 +196,8 @@ class GalleryModel(QAbstractListModel):
             return self.item_size
         image = self._details.get(image_id)
         if image is None:
-            self._request_page(index.row())
+            if image_id not in self._absent:
+                self._request_page(index.row())
             return None
         if role == ImageRole:
             return image
@@ -111,7 +207,7 @@ class GalleryModel(QAbstractListModel):
         if role == Qt.ItemDataRole.DecorationRole:
             return self._thumbs.get(image_id, image.thumb_path)
         if role in (Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.AccessibleTextRole):
-            when = time.strftime("%Y-%m-%d %H:%M", time.localtime(image.created_at))
-            demo = " · demo" if image.is_demo else ""
+            when = format_datetime(datetime.fromtimestamp(image.created_at))  # the locale's own date format
+            demo = " · " + self.tr("demo") if image.is_demo else ""
             return f"{image.prompt}\n{image.model} · {image.width}×{image.height} · {when}{demo}"
         return None

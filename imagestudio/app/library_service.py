@@ -7,12 +7,14 @@ thumbnails). The GUI thread only awaits results.
 from __future__ import annotations
 
 import asyncio
+import functools
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import TypeVar
 
 from PySide6.QtCore import QObject, Signal
 
+from imagestudio.core.library.db import InTransaction
 from imagestudio.core.library.library import Library
 from imagestudio.core.types import GenerationRequest, GenerationResult, LibraryChange, LibraryImage
 
@@ -35,10 +37,13 @@ class LibraryService(QObject):
     async def _on_cpu(self, fn: Callable[..., T], *args: object) -> T:
         return await asyncio.get_running_loop().run_in_executor(self._cpu, fn, *args)
 
-    async def ingest(self, request: GenerationRequest, result: GenerationResult) -> list[LibraryImage]:
-        """Store every image (files first, in parallel), then one DB transaction, then broadcast."""
+    async def ingest(
+        self, request: GenerationRequest, result: GenerationResult, *, also: InTransaction | None = None
+    ) -> list[LibraryImage]:
+        """Store every image (files first, in parallel), then one DB transaction, then broadcast.
+        ``also`` runs inside that transaction (the job queue records the job's progress there)."""
         stored = await asyncio.gather(*(self._on_cpu(self.library.store_file, im) for im in result.images))
-        images = await self._on_db(self.library.commit, list(stored), request, result)
+        images = await self._on_db(functools.partial(self.library.commit, list(stored), request, result, also=also))
         self.changed.emit(LibraryChange(added=tuple(im.id for im in images)))
         return images
 
@@ -50,6 +55,10 @@ class LibraryService(QObject):
 
     async def run_cpu(self, fn: Callable[..., T], *args: object) -> T:
         return await self._on_cpu(fn, *args)
+
+    async def run_db(self, fn: Callable[..., T], *args: object) -> T:
+        """Other components' SQL on the one DB thread (the job queue keeps its tables in this DB)."""
+        return await self._on_db(fn, *args)
 
     def shutdown(self) -> None:
         self._cpu.shutdown(wait=True, cancel_futures=True)

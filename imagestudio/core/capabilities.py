@@ -9,16 +9,20 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from imagestudio.core.errors import ConfigError, InvalidRequest
 from imagestudio.core.paths import resources_dir
-from imagestudio.core.types import GenerationRequest
+from imagestudio.core.types import EditRequest, GenerationRequest
 
 _SIZE_RE = re.compile(r"^(\d{1,5})x(\d{1,5})$")
 MAX_PROMPT_CHARS = 32_000
+MAX_SAFETY_IDENTIFIER_CHARS = 64
+#: Formats that exist only as account previews (the server answers 403 without access).
+PREVIEW_FORMATS = ("gif", "svg")
+RETIRING_SOON_DAYS = 30
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,6 +34,7 @@ class SizeRule:
     min_pixels: int
     experimental_above_pixels: int
     presets: tuple[str, ...]
+    max_pixels: int = 0  # 0: long edge x short edge
 
     def problem(self, size: str) -> str | None:
         """Why ``size`` is not allowed, or None when it is."""
@@ -43,11 +48,29 @@ class SizeRule:
             return f"Both sides must be multiples of {self.multiple_of} ({w}x{h} is not)."
         if max(w, h) > self.max_ratio * min(w, h):
             return f"The aspect ratio of {w}x{h} is wider than {self.max_ratio:g}:1."
-        if max(w, h) > self.max_long_edge or min(w, h) > self.max_short_edge:
-            return f"{w}x{h} is larger than {self.max_long_edge}x{self.max_short_edge}."
+        max_pixels = self.max_pixels or self.max_long_edge * self.max_short_edge
+        if max(w, h) > self.max_long_edge or min(w, h) > self.max_short_edge or w * h > max_pixels:
+            return (
+                f"{w}x{h} is larger than {self.max_long_edge}x{max_pixels // self.max_long_edge} allows "
+                f"(longest edge {self.max_long_edge}, at most {max_pixels:,} pixels)."
+            )
         if w * h < self.min_pixels:
             return f"{w}x{h} has fewer than {self.min_pixels:,} pixels."
         return None
+
+    def is_experimental(self, size: str) -> bool:
+        m = _SIZE_RE.match(size)
+        return bool(m) and int(m.group(1)) * int(m.group(2)) > self.experimental_above_pixels  # type: ignore[union-attr]
+
+
+@dataclass(frozen=True, slots=True)
+class EditLimits:
+    max_images: int
+    max_image_bytes: int
+    image_formats: tuple[str, ...]
+    mask: bool
+    mask_max_bytes: int
+    markup: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +85,16 @@ class ModelInfo:
     n_max: int
     prices_per_million: dict[str, float | None]
     shutdown: dt.date | None
+    backgrounds: tuple[str, ...] = ("auto",)
+    transparent_formats: tuple[str, ...] = ("png", "webp")
+    compression_formats: tuple[str, ...] = ()
+    moderation: tuple[str, ...] = ()
+    complexity: tuple[str, ...] = ()
+    partial_images_max: int = 0
+    edit: EditLimits | None = None
+    #: "gif"/"svg" -> their rules; only models listed here may have preview access at all.
+    preview_formats: dict[str, dict[str, Any]] = field(default_factory=dict)
+    notes: str = ""
 
     def retiring_within(self, days: int, today: dt.date | None = None) -> bool:
         if self.shutdown is None:
@@ -69,13 +102,84 @@ class ModelInfo:
         today = today or dt.date.today()
         return 0 <= (self.shutdown - today).days <= days
 
+    def all_formats(self) -> tuple[str, ...]:
+        return self.formats + tuple(f for f in PREVIEW_FORMATS if f in self.preview_formats)
+
+    def ids(self) -> tuple[str, ...]:
+        return (self.id, *self.snapshots)
+
+
+@dataclass(frozen=True, slots=True)
+class TextModelInfo:
+    """A text model for prompt enhancement; prices per million input/output tokens."""
+
+    id: str
+    label: str
+    prices_per_million: dict[str, float | None]
+    shutdown: dt.date | None
+
+    def retiring_within(self, days: int, today: dt.date | None = None) -> bool:
+        if self.shutdown is None:
+            return False
+        return 0 <= (self.shutdown - (today or dt.date.today())).days <= days
+
+
+def _parse_model(m: dict[str, Any], rule: SizeRule, shutdown: dt.date | None) -> ModelInfo:
+    n_min, n_max = m["n"]
+    edit_raw = m.get("edit")
+    edit = None
+    if edit_raw:
+        edit = EditLimits(
+            max_images=int(edit_raw["max_images"]),
+            max_image_bytes=int(edit_raw["max_image_bytes"]),
+            image_formats=tuple(edit_raw["image_formats"]),
+            mask=bool(edit_raw.get("mask", False)),
+            mask_max_bytes=int(edit_raw.get("mask_max_bytes", 4 * 1024 * 1024)),
+            markup=bool(edit_raw.get("markup", False)),
+        )
+    previews = m.get("preview_formats") or {}
+    if not isinstance(previews, dict) or any(k not in PREVIEW_FORMATS for k in previews):
+        raise ValueError(f"preview_formats of {m['id']} must map gif/svg to rules")
+    return ModelInfo(
+        id=m["id"],
+        label=m.get("label", m["id"]),
+        snapshots=tuple(m.get("snapshots", ())),
+        size_rule=rule,
+        qualities=tuple(m["qualities"]),
+        formats=tuple(m["formats"]),
+        n_min=int(n_min),
+        n_max=int(n_max),
+        prices_per_million=dict(m.get("prices_per_million", {})),
+        shutdown=shutdown,
+        backgrounds=tuple(m.get("backgrounds", ("auto",))),
+        transparent_formats=tuple(m.get("transparent_formats", ("png", "webp"))),
+        compression_formats=tuple(m.get("compression_formats", ())),
+        moderation=tuple(m.get("moderation", ())),
+        complexity=tuple(m.get("complexity", ())),
+        partial_images_max=int((m.get("streaming") or {}).get("partial_images_max", 0)),
+        edit=edit,
+        preview_formats={k: dict(v) for k, v in previews.items()},
+        notes=str(m.get("notes", "")),
+    )
+
 
 class Capabilities:
-    def __init__(self, models: list[ModelInfo], retired: dict[str, dt.date], default_model: str) -> None:
+    def __init__(
+        self,
+        models: list[ModelInfo],
+        retired: dict[str, dt.date],
+        default_model: str,
+        text_models: list[TextModelInfo] | None = None,
+        default_text_model: str = "",
+    ) -> None:
         self._models = {m.id: m for m in models}
         self._snapshots = {s: m for m in models for s in m.snapshots}
         self.retired = retired
         self.default_model = default_model
+        self._text_models = {m.id: m for m in text_models or []}
+        self.default_text_model = default_text_model
+        #: Models the table knows but the server did not list at the last "Refresh models".
+        self.hidden: tuple[str, ...] = ()
 
     @classmethod
     def load(cls, path: Path | None = None, today: dt.date | None = None) -> Capabilities:
@@ -83,7 +187,7 @@ class Capabilities:
         try:
             raw = json.loads(path.read_text(encoding="utf-8"))
             return cls._parse(raw, today or dt.date.today())
-        except (OSError, ValueError, KeyError, TypeError) as e:
+        except (OSError, ValueError, KeyError, TypeError, AttributeError) as e:
             raise ConfigError(f"The model table {path} could not be read: {e}") from e
 
     @classmethod
@@ -97,6 +201,7 @@ class Capabilities:
                 min_pixels=int(r["min_pixels"]),
                 experimental_above_pixels=int(r["experimental_above_pixels"]),
                 presets=tuple(r["presets"]),
+                max_pixels=int(r.get("max_pixels", 0)),
             )
             for name, r in raw["size_rules"].items()
         }
@@ -107,31 +212,34 @@ class Capabilities:
             if shutdown is not None and shutdown <= today:
                 retired[m["id"]] = shutdown  # retired models are never offered, but named as retired
                 continue
-            n_min, n_max = m["n"]
-            models.append(
-                ModelInfo(
-                    id=m["id"],
-                    label=m.get("label", m["id"]),
-                    snapshots=tuple(m.get("snapshots", ())),
-                    size_rule=rules[m["sizes"]],
-                    qualities=tuple(m["qualities"]),
-                    formats=tuple(m["formats"]),
-                    n_min=int(n_min),
-                    n_max=int(n_max),
-                    prices_per_million=dict(m.get("prices_per_million", {})),
-                    shutdown=shutdown,
-                )
-            )
+            models.append(_parse_model(m, rules[m["sizes"]], shutdown))
         if not models:
             raise ValueError("no current models")
         retired.update({r["id"]: dt.date.fromisoformat(r["shutdown"]) for r in raw.get("retired", [])})
         default = raw.get("default_model", models[0].id)
         if default not in {m.id for m in models}:
             default = models[0].id
-        return cls(models, retired, default)
+        text_models = []
+        for t in raw.get("text_models", []):
+            shutdown = dt.date.fromisoformat(t["shutdown"]) if t.get("shutdown") else None
+            if shutdown is None or shutdown > today:
+                text_models.append(
+                    TextModelInfo(t["id"], t.get("label", t["id"]), dict(t.get("prices_per_million", {})), shutdown)
+                )
+        default_text = (raw.get("defaults") or {}).get("text_model", "")
+        if text_models and default_text not in {t.id for t in text_models}:
+            default_text = text_models[0].id
+        return cls(models, retired, default, text_models, default_text)
 
+    # -- lookups -----------------------------------------------------------------------------------
     def models(self) -> list[ModelInfo]:
         return list(self._models.values())
+
+    def text_models(self) -> list[TextModelInfo]:
+        return list(self._text_models.values())
+
+    def text_model(self, model_id: str) -> TextModelInfo | None:
+        return self._text_models.get(model_id)
 
     def get(self, model_id: str) -> ModelInfo:
         info = self._models.get(model_id) or self._snapshots.get(model_id)
@@ -142,9 +250,31 @@ class Capabilities:
                 f"The model {model_id} was shut down on {self.retired[model_id]:%Y-%m-%d}; "
                 f"choose one of: {', '.join(self._models)}."
             )
+        if model_id in self.hidden:
+            raise InvalidRequest(f"The server does not offer {model_id}; choose one of: {', '.join(self._models)}.")
         raise InvalidRequest(f"Unknown model {model_id!r}; choose one of: {', '.join(self._models)}.")
 
-    def validate(self, request: GenerationRequest) -> None:
+    def restricted_to(self, available: set[str], *, capability_overrides: dict[str, Any] | None = None) -> Capabilities:
+        """The same table without the models the server did not list (``GET /v1/models``).
+
+        A model counts as available when its id or one of its snapshots is listed. If the server lists none of
+        our models (an OpenAI-compatible server with other names), the table is kept as it is: hiding every model
+        would leave nothing to choose.
+        """
+        kept = [m for m in self._models.values() if set(m.ids()) & available]
+        if capability_overrides:
+            kept = [apply_overrides(m, capability_overrides) for m in kept]
+        if not kept:
+            return self
+        default = self.default_model if self.default_model in {m.id for m in kept} else kept[0].id
+        texts = [t for t in self._text_models.values() if t.id in available] or list(self._text_models.values())
+        default_text = self.default_text_model if self.default_text_model in {t.id for t in texts} else texts[0].id
+        caps = Capabilities(kept, self.retired, default, texts, default_text)
+        caps.hidden = tuple(m for m in self._models if m not in caps._models)
+        return caps
+
+    # -- the one check -----------------------------------------------------------------------------
+    def validate(self, request: GenerationRequest | EditRequest) -> None:
         """Raise InvalidRequest with a human message if the chosen model cannot take ``request``."""
         info = self.get(request.model)
         if not request.prompt.strip():
@@ -158,9 +288,95 @@ class Capabilities:
             raise InvalidRequest(
                 f"{info.id} does not offer quality {request.quality!r} (choose {', '.join(info.qualities)})."
             )
-        if request.output_format not in info.formats:
+        fmt = request.output_format
+        if fmt not in info.all_formats():
+            raise InvalidRequest(f"{info.id} cannot produce {fmt!r} (choose {', '.join(info.all_formats())}).")
+        n_max = min(info.n_max, int(info.preview_formats.get(fmt, {}).get("n_max", info.n_max)))
+        if not info.n_min <= request.n <= n_max:
+            raise InvalidRequest(f"{info.id} makes {info.n_min}–{n_max} images per request, not {request.n}.")
+        _check_options(info, request)
+        if isinstance(request, EditRequest):
+            _check_edit(info, request)
+
+
+def _choose(info: ModelInfo, name: str, value: str | None, allowed: tuple[str, ...]) -> None:
+    if value is not None and value not in allowed:
+        offered = ", ".join(allowed) if allowed else "nothing"
+        raise InvalidRequest(f"{info.id} does not offer {name} {value!r} (choose {offered}).")
+
+
+def _check_options(info: ModelInfo, r: GenerationRequest | EditRequest) -> None:
+    fmt = r.output_format
+    _choose(info, "background", r.background, info.backgrounds)
+    if r.background == "transparent" and fmt not in info.transparent_formats:
+        raise InvalidRequest(
+            f"A transparent background needs {' or '.join(f.upper() for f in info.transparent_formats)} output."
+        )
+    if r.output_compression is not None:
+        if not 0 <= r.output_compression <= 100:
+            raise InvalidRequest("Compression must be between 0 and 100 %.")
+        if fmt not in info.compression_formats:
             raise InvalidRequest(
-                f"{info.id} cannot produce {request.output_format!r} (choose {', '.join(info.formats)})."
+                f"Compression applies to {' and '.join(f.upper() for f in info.compression_formats)} output only."
             )
-        if not info.n_min <= request.n <= info.n_max:
-            raise InvalidRequest(f"{info.id} makes {info.n_min}–{info.n_max} images per request, not {request.n}.")
+    _choose(info, "moderation", r.moderation, info.moderation)
+    _choose(info, "complexity", r.complexity, info.complexity)
+    if r.partial_images is not None:
+        if not 0 <= r.partial_images <= info.partial_images_max:
+            raise InvalidRequest(f"{info.id} streams 0–{info.partial_images_max} partial images.")
+        if r.partial_images and fmt in PREVIEW_FORMATS:
+            raise InvalidRequest(f"{fmt.upper()} output cannot be streamed; set partial images to 0.")
+    if r.safety_identifier is not None and not 0 < len(r.safety_identifier) <= MAX_SAFETY_IDENTIFIER_CHARS:
+        raise InvalidRequest(f"The safety identifier must be 1–{MAX_SAFETY_IDENTIFIER_CHARS} characters.")
+    gif = info.preview_formats.get("gif", {})
+    if fmt != "gif" and (r.frame_count is not None or r.frame_duration_ms is not None):
+        raise InvalidRequest("Frame count and frame duration apply to GIF output only.")
+    if fmt == "gif":
+        low, high = gif.get("frame_count", [2, 16])
+        if r.frame_count is not None and not low <= r.frame_count <= high:
+            raise InvalidRequest(f"A GIF has {low}–{high} frames, not {r.frame_count}.")
+        if r.frame_duration_ms is not None and not 10 <= r.frame_duration_ms <= 655_350:
+            raise InvalidRequest("A GIF frame lasts 10–655,350 ms.")
+        if r.output_compression is not None:
+            raise InvalidRequest("GIF output takes no compression setting.")
+    if fmt != "svg" and (r.svg_model or r.svg_effort):
+        raise InvalidRequest("The SVG author model applies to SVG output only.")
+    if fmt == "svg":
+        _choose(info, "SVG effort", r.svg_effort, tuple(info.preview_formats["svg"].get("efforts", ())))
+        if r.svg_effort and not r.svg_model:
+            raise InvalidRequest("Choose the SVG author model to set its reasoning effort.")
+
+
+def _check_edit(info: ModelInfo, r: EditRequest) -> None:
+    limits = info.edit
+    if limits is None:
+        raise InvalidRequest(f"{info.id} cannot edit images.")
+    if not 1 <= len(r.images) <= limits.max_images:
+        raise InvalidRequest(f"An edit takes 1–{limits.max_images} input images, not {len(r.images)}.")
+    if r.mask and r.markup:
+        raise InvalidRequest("Use either a mask or a markup drawing, not both.")
+    if r.mask and not limits.mask:
+        raise InvalidRequest(f"{info.id} does not take a mask.")
+    if r.markup and not limits.markup:
+        raise InvalidRequest(f"{info.id} does not take a markup drawing; choose a 2.5 or newer model.")
+    if r.output_format == "gif" and r.mask:
+        raise InvalidRequest("GIF output cannot be combined with a mask.")
+
+
+def apply_overrides(info: ModelInfo, overrides: dict[str, Any]) -> ModelInfo:
+    """A provider profile's capability overrides (for OpenAI-compatible servers with other rules)."""
+    changes: dict[str, Any] = {}
+    for key in ("qualities", "formats", "backgrounds", "compression_formats", "moderation", "complexity"):
+        if key in overrides:
+            changes[key] = tuple(str(v) for v in overrides[key])
+    if "n_max" in overrides:
+        changes["n_max"] = max(info.n_min, int(overrides["n_max"]))
+    if "partial_images_max" in overrides:
+        changes["partial_images_max"] = max(0, min(3, int(overrides["partial_images_max"])))
+    if "presets" in overrides:
+        changes["size_rule"] = replace(info.size_rule, presets=tuple(str(p) for p in overrides["presets"]))
+    if overrides.get("edit") is False:
+        changes["edit"] = None
+    if "preview_formats" in overrides and not overrides["preview_formats"]:
+        changes["preview_formats"] = {}
+    return replace(info, **changes) if changes else info

@@ -16,6 +16,15 @@ from imagestudio.core.fsutil import atomic_write
 
 SCHEMA_VERSION = 1
 PROVIDERS = ("demo", "openai", "custom")
+RESUME_MODES = ("ask", "auto")
+_CHOICES: dict[str, tuple[str, ...]] = {
+    "background": ("", "auto", "opaque", "transparent"),
+    "moderation": ("", "auto", "low"),
+    "complexity": ("", "low", "medium", "high"),
+    "enhance_mode": ("off", "review", "auto"),
+    "language": ("system", "en", "zh_CN"),
+    "theme": ("system", "light", "dark"),
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,6 +37,28 @@ class Settings:
     n: int = 1
     output_format: str = "png"
     request_timeout_s: float = 300.0
+    #: jobs of one provider profile that run at the same time
+    queue_concurrency: int = 3
+    #: what to do with jobs a crash interrupted (they may have been charged): "ask" or "auto"
+    resume_interrupted: str = "ask"
+    # -- image options beyond the basics ("" = let the server decide; omitted from the request)
+    background: str = ""  # "", auto, opaque, transparent
+    output_compression: int = 100  # jpeg/webp only
+    moderation: str = ""  # "", auto, low
+    complexity: str = ""  # "", low, medium, high
+    partial_images: int = 0  # 0-3 streamed previews
+    # -- prompt enhancement
+    enhance_mode: str = "off"  # off, review, auto
+    text_model: str = "gpt-6-luna"
+    enhance_instruction: str = ""  # "" = the built-in instruction
+    # -- cost
+    monthly_budget_usd: float = 0.0  # 0 = no budget
+    # -- provider profiles ("" = the provider/base_url above)
+    profile: str = ""
+    # -- appearance and first run
+    language: str = "system"  # system, en, zh_CN (takes effect at the next start)
+    theme: str = "system"  # system, light, dark
+    onboarding_done: bool = False
 
     def with_changes(self, **changes: Any) -> Settings:
         return replace(self, **changes)
@@ -45,8 +76,23 @@ def _check(name: str, value: Any) -> bool:
         return value in PROVIDERS
     if name == "n":
         return isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= 10
+    if name == "queue_concurrency":
+        return isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= 16
+    if name == "resume_interrupted":
+        return value in RESUME_MODES
     if name == "request_timeout_s":
         return isinstance(value, int | float) and not isinstance(value, bool) and 5 <= value <= 3600
+    if name in _CHOICES:
+        return value in _CHOICES[name]
+    if name == "onboarding_done":
+        return isinstance(value, bool)
+    if name in ("output_compression", "partial_images"):
+        high = 100 if name == "output_compression" else 3
+        return isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= high
+    if name == "monthly_budget_usd":
+        return isinstance(value, int | float) and not isinstance(value, bool) and 0 <= value <= 1_000_000
+    if name in ("enhance_instruction", "profile"):
+        return isinstance(value, str) and len(value) <= (4000 if name == "enhance_instruction" else 80)
     if name == "base_url":
         return isinstance(value, str) and (value == "" or value.startswith(("http://", "https://")))
     return isinstance(value, str) and 0 < len(value) <= 200

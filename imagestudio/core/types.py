@@ -3,8 +3,34 @@
 from __future__ import annotations
 
 import enum
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from typing import Any
+
+#: Optional body fields sent only when set (None = let the server use its default).
+_OPTIONAL_API_FIELDS = (
+    "background",
+    "output_compression",
+    "moderation",
+    "complexity",
+    "safety_identifier",
+    "frame_count",
+    "frame_duration_ms",
+)
+
+
+def _optional_params(request: Any) -> dict[str, Any]:
+    params = {name: getattr(request, name) for name in _OPTIONAL_API_FIELDS}
+    params = {k: v for k, v in params.items() if v is not None}
+    if request.partial_images is not None and request.partial_images > 0:
+        # Partial images only exist in a stream; the provider reads the stream.
+        params["stream"] = True
+        params["partial_images"] = request.partial_images
+    if request.svg_model:
+        svg: dict[str, Any] = {"model": request.svg_model}
+        if request.svg_effort:
+            svg["reasoning"] = {"effort": request.svg_effort}
+        params["svg"] = svg
+    return params
 
 
 @dataclass(frozen=True, slots=True)
@@ -15,6 +41,18 @@ class GenerationRequest:
     quality: str = "auto"
     n: int = 1
     output_format: str = "png"
+    background: str | None = None  # transparent / opaque / auto
+    output_compression: int | None = None  # 0-100, jpeg/webp only
+    moderation: str | None = None  # auto / low
+    complexity: str | None = None  # low / medium / high
+    partial_images: int | None = None  # 1-3 streams partial previews
+    safety_identifier: str | None = None  # sha256 of the local install id, never personal data
+    frame_count: int | None = None  # gif only
+    frame_duration_ms: int | None = None  # gif only
+    svg_model: str | None = None  # svg only (model selection preview)
+    svg_effort: str | None = None
+    #: The user's own prompt when ``prompt`` is the enhanced one (kept with the image, never sent).
+    original_prompt: str | None = None
 
     def api_params(self) -> dict[str, Any]:
         """The body fields for ``POST /v1/images/generations`` (GPT image models return b64_json)."""
@@ -25,10 +63,72 @@ class GenerationRequest:
             "quality": self.quality,
             "n": self.n,
             "output_format": self.output_format,
+            **_optional_params(self),
         }
 
     def to_json(self) -> dict[str, Any]:
-        return asdict(self)
+        return {k: v for k, v in asdict(self).items() if v is not None}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> GenerationRequest:
+        known = {f.name for f in fields(cls)}
+        return cls(**{k: v for k, v in data.items() if k in known})
+
+
+@dataclass(frozen=True, slots=True)
+class EditRequest:
+    """An edit of 1-16 input images (paths on disk), with an optional mask or markup PNG (never both)."""
+
+    prompt: str
+    model: str
+    images: tuple[str, ...]
+    mask: str | None = None
+    markup: str | None = None
+    size: str = "auto"
+    quality: str = "auto"
+    n: int = 1
+    output_format: str = "png"
+    background: str | None = None
+    output_compression: int | None = None
+    moderation: str | None = None  # not an SDK argument of images.edit: sent through extra_body
+    complexity: str | None = None
+    partial_images: int | None = None
+    safety_identifier: str | None = None
+    frame_count: int | None = None
+    frame_duration_ms: int | None = None
+    svg_model: str | None = None
+    svg_effort: str | None = None
+    original_prompt: str | None = None
+    #: Library ids of the images being edited (the result links to them); empty for outside files.
+    parent_ids: tuple[int, ...] = ()
+
+    def api_params(self) -> dict[str, Any]:
+        """The non-file multipart fields for ``POST /v1/images/edits``; the provider adds image/mask/markup."""
+        params = {
+            "prompt": self.prompt,
+            "model": self.model,
+            "size": self.size,
+            "quality": self.quality,
+            "n": self.n,
+            "output_format": self.output_format,
+            **_optional_params(self),
+        }
+        return params
+
+    def to_json(self) -> dict[str, Any]:
+        data = {k: v for k, v in asdict(self).items() if v is not None}
+        data["images"] = list(self.images)
+        data["parent_ids"] = list(self.parent_ids)
+        data["kind"] = "edit"
+        return data
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> EditRequest:
+        known = {f.name for f in fields(cls)}
+        values = {k: v for k, v in data.items() if k in known}
+        values["images"] = tuple(values.get("images", ()))
+        values["parent_ids"] = tuple(values.get("parent_ids", ()))
+        return cls(**values)
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,6 +179,13 @@ class LibraryImage:
     usage: dict[str, Any]
     thumb_path: str | None = None
     is_demo: bool = False
+    favourite: bool = False
+    tags: tuple[str, ...] = ()
+    note: str = ""
+    trashed_at: float | None = None
+    source: str = "generated"  # generated / imported / adopted (found on disk by `library check --repair`)
+    cost_usd: float | None = None
+    missing: bool = False  # the original was not found by the last integrity check
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -90,6 +197,14 @@ class LibraryImage:
             "format": self.format,
             "model": self.model,
             "provider": self.provider,
+            "prompt": self.prompt,
+            "created_at": self.created_at,
+            "favourite": self.favourite,
+            "tags": list(self.tags),
+            "note": self.note,
+            "trashed": self.trashed_at is not None,
+            "source": self.source,
+            "cost_usd": self.cost_usd,
         }
 
 
@@ -100,6 +215,10 @@ class LibraryChange:
     added: tuple[int, ...] = ()
     removed: tuple[int, ...] = ()
     updated: tuple[int, ...] = ()
+    trashed: tuple[int, ...] = ()  # moved to the trash (still on disk; Ctrl+Z restores)
+    restored: tuple[int, ...] = ()  # back from the trash
+    #: tags, collections or saved searches were created, renamed or removed (sidebars refresh)
+    lists_changed: bool = False
 
 
 class JobState(enum.StrEnum):
@@ -109,6 +228,8 @@ class JobState(enum.StrEnum):
     DONE = "done"
     FAILED = "failed"
     CANCELLED = "cancelled"
+    #: was running when the app or CLI stopped without finishing it: it may have been charged
+    INTERRUPTED = "interrupted"
 
     @property
     def finished(self) -> bool:

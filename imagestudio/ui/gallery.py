@@ -1,13 +1,27 @@
-"""Gallery pane: the library's thumbnails, newest first. The model supplies only what is visible."""
+"""Gallery pane: search bar, library sidebar and the thumbnails. The model supplies only what is visible."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt
-from PySide6.QtGui import QPainter, QPalette, QPixmap
+import dataclasses
+from collections.abc import Callable
+
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt, Signal
+from PySide6.QtGui import (
+    QColor,
+    QDragEnterEvent,
+    QDragMoveEvent,
+    QDropEvent,
+    QKeyEvent,
+    QPainter,
+    QPalette,
+    QPixmap,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QLabel,
     QListView,
+    QMenu,
+    QSplitter,
     QStyle,
     QStyledItemDelegate,
     QStyleOptionViewItem,
@@ -15,7 +29,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from imagestudio.app.gallery_model import GalleryModel
+from imagestudio.app.gallery_model import GalleryModel, ImageRole
+from imagestudio.app.library_actions import LibraryActions
+from imagestudio.app.tasks import TaskOwner
+from imagestudio.core.library.query import LibraryQuery
+from imagestudio.ui.gallery_menu import GalleryMenu
+from imagestudio.ui.library_sidebar import LibrarySidebar
+from imagestudio.ui.search_bar import SearchBar
 
 THUMB = 192
 CAPTION = 36
@@ -47,6 +67,10 @@ class GalleryDelegate(QStyledItemDelegate):
             painter.drawPixmap(x, y, scaled)
         else:
             painter.fillRect(cell, palette.color(QPalette.ColorRole.AlternateBase))
+        image = index.data(ImageRole)
+        if image is not None and image.favourite:
+            painter.setPen(QColor(240, 180, 0))
+            painter.drawText(QRect(cell.x() + 4, cell.y() + 2, 24, 24), Qt.AlignmentFlag.AlignLeft, "★")
         text = index.data(Qt.ItemDataRole.DisplayRole) or ""
         role = QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text
         painter.setPen(palette.color(role))
@@ -57,6 +81,13 @@ class GalleryDelegate(QStyledItemDelegate):
 
 
 class GalleryView(QListView):
+    #: Local files or folders dropped onto the gallery (imported by the pane).
+    filesDropped = Signal(list)
+    #: Enter / Space on the current image: open it in the viewer (double-click goes through the pane's menu)
+    openRequested = Signal(int)
+    #: Set by the main window's MediaActions: builds real files + QMimeData (app/dragdrop.py) and runs the drag
+    drag_out: Callable[[list[int]], None] | None = None
+
     def __init__(self, model: GalleryModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("gallery")
@@ -72,26 +103,161 @@ class GalleryView(QListView):
         self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.setLayoutMode(QListView.LayoutMode.Batched)
         self.setBatchSize(200)
+        self.setAcceptDrops(True)
+        self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         model.item_size = QSize(THUMB + 12, THUMB + CAPTION)
         self.setModel(model)
 
+    # -- drop files from outside to import them (drags that start in this view are not imports) ------
+    def _outside_files(self, event: QDropEvent | QDragEnterEvent | QDragMoveEvent) -> list[str]:
+        if event.source() is self or not event.mimeData().hasUrls():
+            return []
+        return [url.toLocalFile() for url in event.mimeData().urls() if url.isLocalFile()]
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if self._outside_files(event):
+            event.acceptProposedAction()
+        else:
+            super().dragEnterEvent(event)
+
+    def dragMoveEvent(self, event: QDragMoveEvent) -> None:
+        if self._outside_files(event):
+            event.acceptProposedAction()
+        else:
+            super().dragMoveEvent(event)
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        files = self._outside_files(event)
+        if files:
+            event.acceptProposedAction()
+            self.filesDropped.emit(files)
+        else:
+            super().dropEvent(event)
+
+    # -- drag out and open (imagestudio.ui.media_actions) ------------------------------------------
+    def startDrag(self, supportedActions: Qt.DropAction) -> None:
+        ids = self.selected_ids()
+        if self.drag_out is not None and ids:
+            self.drag_out(ids)
+        else:
+            super().startDrag(supportedActions)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        opening = event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Space)
+        if opening and self.currentIndex().isValid() and not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier:
+            model = self.model()
+            assert isinstance(model, GalleryModel)
+            self.openRequested.emit(model.image_id(self.currentIndex().row()))
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
+    def selected_ids(self) -> list[int]:
+        rows = sorted(index.row() for index in self.selectionModel().selectedIndexes())
+        model = self.model()
+        assert isinstance(model, GalleryModel)
+        return [model.image_id(r) for r in rows if r < model.rowCount()]
+
 
 class GalleryPane(QWidget):
-    def __init__(self, model: GalleryModel, parent: QWidget | None = None) -> None:
+    """Search bar over [sidebar | thumbnails], and the image count. ``view`` is the QListView."""
+
+    def __init__(
+        self,
+        model: GalleryModel,
+        actions: LibraryActions | None = None,
+        tasks: TaskOwner | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
+        self.model = model
+        self.library_actions = actions
         self.view = GalleryView(model)
         self.count = QLabel()
         self.count.setObjectName("galleryCount")
+        self.search = SearchBar()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         title = QLabel(self.tr("<b>Gallery</b>"))
         layout.addWidget(title)
-        layout.addWidget(self.view, 1)
+        layout.addWidget(self.search)
+        self.sidebar: LibrarySidebar | None = None
+        if actions is not None and tasks is not None:
+            self.sidebar = LibrarySidebar(actions, tasks)
+            split = QSplitter(Qt.Orientation.Horizontal)
+            split.addWidget(self.sidebar)
+            split.addWidget(self.view)
+            split.setStretchFactor(1, 1)
+            split.setSizes([170, 600])
+            layout.addWidget(split, 1)
+            self.menu = GalleryMenu(self, actions, tasks)
+            self.sidebar.querySelected.connect(lambda _q: self.apply_query())
+            self.search.saveRequested.connect(self.menu.save_search)
+            self.view.customContextMenuRequested.connect(self.menu.popup)
+            self.view.filesDropped.connect(self.menu.import_files)
+            self.view.doubleClicked.connect(lambda _index: self.menu.preview())
+        else:
+            self.search.hide()
+            layout.addWidget(self.view, 1)
         layout.addWidget(self.count)
+        self.search.changed.connect(self.apply_query)
         for sig in (model.modelReset, model.rowsInserted, model.rowsRemoved):
             sig.connect(lambda *_: self._update_count(model))
         self._update_count(model)
 
+    def effective_query(self) -> LibraryQuery:
+        """The sidebar entry narrowed by what is typed in the search bar."""
+        base = self.sidebar.current_query() if self.sidebar is not None else LibraryQuery()
+        typed = self.search.text.text().strip()
+        text = " ".join(t for t in (base.text, typed) if t)
+        sort = base.sort if base.in_trash else self.search.sort_key
+        return dataclasses.replace(
+            base, text=text, favourites=base.favourites or self.search.favourites.isChecked(), sort=sort
+        )
+
+    def apply_query(self) -> None:
+        self.model.set_query(self.effective_query())
+
+    def add_menu_actions(self, file_menu: QMenu, edit_menu: QMenu) -> None:
+        """The window's File and Edit menus list the library's actions (with their shortcuts)."""
+        menu = self.menu
+        first = file_menu.actions()[0] if file_menu.actions() else None
+        if first is None:
+            file_menu.addActions([menu.import_files_action, menu.import_folder_action])
+        else:
+            file_menu.insertActions(first, [menu.import_files_action, menu.import_folder_action])
+            file_menu.insertSeparator(first)
+        for act in (
+            menu.undo_action,
+            None,
+            menu.favourite_action,
+            menu.tag_action,
+            menu.note_action,
+            menu.trash_action,
+            None,
+            menu.find_action,
+            menu.empty_trash_action,
+        ):
+            if act is None:
+                edit_menu.addSeparator()
+            else:
+                edit_menu.addAction(act)
+
+    def show_similar(self, image_id: int) -> None:
+        """Images that look like ``image_id`` (perceptual hash), nearest first; any sidebar entry or search
+        brings the normal view back."""
+        self.model.set_query(LibraryQuery(similar_to=image_id))
+        self.count.setToolTip(self.tr("Images similar to #%1").replace("%1", str(image_id)))
+
+    def focus_search(self) -> None:
+        self.search.text.setFocus()
+        self.search.text.selectAll()
+
     def _update_count(self, model: GalleryModel) -> None:
         n = model.rowCount()
-        self.count.setText(self.tr("%n image(s)", "", n) if n else self.tr("No images yet"))
+        if n:
+            self.count.setText(self.tr("%n image(s)", "", n))
+        elif not model.query.is_default:
+            self.count.setText(self.tr("Nothing matches"))
+        else:
+            self.count.setText(self.tr("No images yet"))

@@ -19,17 +19,25 @@ from imagestudio import __version__
 from imagestudio.app.account import AccountService
 from imagestudio.app.controller import GenerationController, Job
 from imagestudio.app.gallery_model import GalleryModel
+from imagestudio.app.library_actions import LibraryActions
+from imagestudio.app.presets import PresetService
 from imagestudio.app.settings_store import SettingsStore
+from imagestudio.app.studio import StudioService
 from imagestudio.app.tasks import TaskOwner
 from imagestudio.core.capabilities import Capabilities
 from imagestudio.core.errors import InvalidRequest
 from imagestudio.core.secrets import KeySource, KeyStatus
 from imagestudio.core.settings import Settings
 from imagestudio.core.types import GenerationRequest, JobState
+from imagestudio.ui.app_menus import AppMenus
+from imagestudio.ui.cost_label import CostLabel
 from imagestudio.ui.gallery import GalleryPane
+from imagestudio.ui.job_notifier import JobNotifier, ask_quit_mode
 from imagestudio.ui.jobs_panel import JobsPanel
+from imagestudio.ui.media_actions import MediaActions
 from imagestudio.ui.prompt_editor import PromptEditor
 from imagestudio.ui.settings_pane import SettingsPane
+from imagestudio.ui.viewer import ViewerServices
 
 
 class Banner(QWidget):
@@ -37,6 +45,8 @@ class Banner(QWidget):
         super().__init__(parent)
         self.setObjectName("banner")
         self.setAutoFillBackground(True)
+        # without it a plain QWidget ignores its style sheet background (dark text on a dark theme)
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         self.setStyleSheet("#banner { background: #fff4ce; } #banner QLabel { color: #3d2e00; }")
         self.text = QLabel()
         self.text.setWordWrap(True)
@@ -62,6 +72,10 @@ class MainWindow(QMainWindow):
         account: AccountService,
         gallery_model: GalleryModel,
         tasks: TaskOwner,
+        library_actions: LibraryActions | None = None,
+        presets: PresetService | None = None,
+        studio: StudioService | None = None,
+        viewer: ViewerServices | None = None,
     ) -> None:
         super().__init__()
         self.setWindowTitle("imagestudio")
@@ -70,9 +84,11 @@ class MainWindow(QMainWindow):
         self._controller = controller
         self._key_status: KeyStatus | None = None
 
-        self.prompt_editor = PromptEditor(capabilities, settings)
-        self.jobs_panel = JobsPanel(controller)
-        self.gallery = GalleryPane(gallery_model)
+        self.prompt_editor = PromptEditor(capabilities, settings, studio)
+        self.jobs_panel = JobsPanel(controller, settings)
+        self.gallery = GalleryPane(gallery_model, library_actions, tasks)
+        if library_actions is not None:
+            library_actions.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
         self.settings_pane = SettingsPane(settings, account, tasks)
         self.banner = Banner()
         self.banner.action.clicked.connect(self._banner_action)
@@ -96,20 +112,40 @@ class MainWindow(QMainWindow):
         column.addWidget(panes, 1)
         self.setCentralWidget(central)
         self._build_menus()
+        #: View (panes, theme), Presets (toolbar + menu), Help → Keyboard shortcuts / Getting started
+        self.menus = AppMenus(
+            self, self.help_menu, settings=settings, account=account, tasks=tasks, capabilities=capabilities,
+            presets=presets,
+        )  # fmt: skip
+        self.notifier = JobNotifier(self, controller)
+        #: viewer, compare, export, copy/paste, drag-out of the gallery (ui/media_actions.py)
+        self.media = MediaActions(self, self.gallery, gallery_model, viewer) if viewer is not None else None
+        if self.media is not None:
+            self.media.install_menus(self.menuBar())
+        #: asks what to do with unfinished jobs on quit (tests replace it)
+        self.ask_quit = ask_quit_mode
+        self._quit_when_idle = False
+        controller.countsChanged.connect(self._quit_if_idle)
 
         self.prompt_editor.generateRequested.connect(self.submit)
         controller.jobChanged.connect(self._job_changed)
         settings.changed.connect(self._settings_changed)
         account.keyStatusChanged.connect(self._key_status_changed)
         self.statusBar().showMessage(self.tr("Ready"))
+        if studio is not None:
+            self.cost_label = CostLabel(studio, controller.jobChanged)
+            self.statusBar().addPermanentWidget(self.cost_label)
 
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu(self.tr("&File"))
         quit_action = QAction(self.tr("&Quit"), self)
-        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        # the platform's Quit key, or Ctrl+Q where it has none (Windows, some Linux desktops)
+        quit_action.setShortcuts(QKeySequence.keyBindings(QKeySequence.StandardKey.Quit) or [QKeySequence("Ctrl+Q")])
         quit_action.triggered.connect(self.close)
         file_menu.addAction(quit_action)
-        help_menu = self.menuBar().addMenu(self.tr("&Help"))
+        if self.gallery.sidebar is not None:  # the library's actions: Del, Ctrl+Z, F, Ctrl+F, import
+            self.gallery.add_menu_actions(file_menu, self.menuBar().addMenu(self.tr("&Edit")))
+        help_menu = self.help_menu = self.menuBar().addMenu(self.tr("&Help"))
         about = QAction(self.tr("&About imagestudio"), self)
         about.triggered.connect(self._about)
         help_menu.addAction(about)
@@ -124,11 +160,11 @@ class MainWindow(QMainWindow):
     # -- actions ---------------------------------------------------------------------------------
     def submit(self, request: GenerationRequest) -> None:
         try:
-            job = self._controller.submit(request)
+            self._controller.submit(request)
         except InvalidRequest as e:
             self.prompt_editor.show_error(e.message)
             return
-        self.statusBar().showMessage(self.tr("Job %1 started").replace("%1", str(job.id)), 3000)
+        self.statusBar().showMessage(self.tr("Job queued"), 3000)
 
     def _job_changed(self, job: Job) -> None:
         if job.state is JobState.FAILED and job.error:
@@ -181,6 +217,21 @@ class MainWindow(QMainWindow):
         else:
             self.settings_pane.key.setFocus()
 
+    def _quit_if_idle(self, running: int, waiting: int) -> None:
+        if self._quit_when_idle and not running and not waiting:
+            self.close()
+
     def closeEvent(self, event: QCloseEvent) -> None:
+        running = self._controller.running_count()
+        waiting = self._controller.active_count() - running
+        if (running or waiting) and not self._quit_when_idle and not self._controller.closed:
+            choice = self.ask_quit(self, running, waiting)
+            if choice in ("wait", "stay"):
+                self._quit_when_idle = choice == "wait"
+                if self._quit_when_idle:
+                    self.statusBar().showMessage(self.tr("Quitting when the jobs have finished…"))
+                event.ignore()
+                return
+            self._controller.quit_mode = "cancel" if choice == "cancel" else "leave"
         self.closed.emit()
         event.accept()

@@ -1,34 +1,59 @@
-"""Prompt editor pane: prompt text and the options the chosen model allows; Generate (Ctrl+Enter)."""
+"""Prompt editor pane: prompt, model, every option the model allows, input images for edits, enhancement.
+
+Generate (Ctrl+Enter) emits a validated GenerationRequest — or an EditRequest when input images are listed.
+"""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QImage, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
+    QDialog,
     QFormLayout,
+    QHBoxLayout,
     QLabel,
     QPlainTextEdit,
     QPushButton,
-    QSpinBox,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
 from imagestudio.app.settings_store import SettingsStore
-from imagestudio.core.capabilities import Capabilities
+from imagestudio.app.studio import StudioService
+from imagestudio.core.capabilities import RETIRING_SOON_DAYS, Capabilities
+from imagestudio.core.enhance import Enhancement
 from imagestudio.core.errors import InvalidRequest
-from imagestudio.core.types import GenerationRequest
+from imagestudio.core.types import EditRequest, GenerationRequest
+from imagestudio.ui.edit_inputs import EditInputs
+from imagestudio.ui.enhance_dialog import EnhanceDialog
+from imagestudio.ui.mask_painter import MaskPainterDialog
+from imagestudio.ui.prompt_options import OptionsForm, select
 
 
 class PromptEditor(QWidget):
-    #: A request that passed validation; the main window hands it to the controller.
+    #: A request that passed validation (GenerationRequest or EditRequest); the window hands it to the controller.
     generateRequested = Signal(object)
 
-    def __init__(self, capabilities: Capabilities, settings: SettingsStore, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        capabilities: Capabilities,
+        settings: SettingsStore,
+        studio: StudioService | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
-        self._caps = capabilities
+        self.setAccessibleName(self.tr("Prompt editor"))  # where its shortcuts work (Help → Keyboard shortcuts)
+        self._caps = studio.capabilities if studio is not None else capabilities
         self._settings = settings
+        self._studio = studio
+        self._pending: GenerationRequest | EditRequest | None = None
+        self.review_dialog: EnhanceDialog | None = None
+        self.painter: MaskPainterDialog | None = None
         s = settings.current
 
         self.prompt = QPlainTextEdit()
@@ -39,19 +64,27 @@ class PromptEditor(QWidget):
 
         self.model = QComboBox()
         self.model.setAccessibleName(self.tr("Model"))
-        for info in capabilities.models():
-            label = info.label + (self.tr(" (retiring soon)") if info.retiring_within(30) else "")
-            self.model.addItem(label, info.id)
-        self.size_box = QComboBox()
-        self.size_box.setEditable(True)
-        self.size_box.setAccessibleName(self.tr("Size"))
-        self.size_box.setToolTip(self.tr("A preset, 'auto', or any WIDTHxHEIGHT the model allows"))
-        self.quality = QComboBox()
-        self.quality.setAccessibleName(self.tr("Quality"))
-        self.count = QSpinBox()
-        self.count.setAccessibleName(self.tr("Number of images"))
-        self.output_format = QComboBox()
-        self.output_format.setAccessibleName(self.tr("Output format"))
+        self.refresh_models = QToolButton()
+        self.refresh_models.setText("↻")
+        self.refresh_models.setObjectName("refreshModels")
+        self.refresh_models.setToolTip(self.tr("Refresh models: hide those the server does not offer"))
+        self.refresh_models.setEnabled(studio is not None)
+        self.options = OptionsForm(s)
+        # the basic option widgets, reachable as before
+        self.size_box, self.quality = self.options.size_box, self.options.quality
+        self.count, self.output_format = self.options.count, self.options.output_format
+
+        self.enhance = QCheckBox(self.tr("&Enhance prompt with %1").replace("%1", s.text_model))
+        self.enhance.setObjectName("enhance")
+        self.enhance.setEnabled(studio is not None)
+        self.enhance_mode = QComboBox()
+        self.enhance_mode.addItem(self.tr("review first"), "review")
+        self.enhance_mode.addItem(self.tr("auto"), "auto")
+        self.enhance_mode.setAccessibleName(self.tr("Enhancement mode"))
+        self.enhance.setChecked(s.enhance_mode != "off")
+        select(self.enhance_mode, s.enhance_mode if s.enhance_mode != "off" else "review")
+
+        self.inputs = EditInputs()
 
         self.error = QLabel()
         self.error.setObjectName("promptError")
@@ -67,96 +100,113 @@ class PromptEditor(QWidget):
         for keys in ("Ctrl+Return", "Ctrl+Enter"):
             shortcut = QShortcut(QKeySequence(keys), self)
             shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            shortcut.setWhatsThis(self.tr("Generate"))  # its name in Help → Keyboard shortcuts
             shortcut.activated.connect(self.submit)
+        paste = QShortcut(QKeySequence.StandardKey.Paste, self.inputs)
+        paste.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        paste.setWhatsThis(self.tr("Paste an image as edit input"))
+        paste.activated.connect(self.inputs.paste_clipboard)
 
+        model_row = QHBoxLayout()
+        model_row.addWidget(self.model, 1)
+        model_row.addWidget(self.refresh_models)
+        enhance_row = QHBoxLayout()
+        enhance_row.addWidget(self.enhance, 1)
+        enhance_row.addWidget(self.enhance_mode)
         form = QFormLayout()
-        form.addRow(self.tr("&Model"), self.model)
-        form.addRow(self.tr("&Size"), self.size_box)
-        form.addRow(self.tr("&Quality"), self.quality)
-        form.addRow(self.tr("&Count"), self.count)
-        form.addRow(self.tr("&Format"), self.output_format)
+        form.addRow(self.tr("&Model"), model_row)
+        model_label = form.labelForField(model_row)
+        if isinstance(model_label, QLabel):
+            model_label.setBuddy(self.model)  # a row holding a layout gets no buddy: Alt+M and "&" need one
         layout = QVBoxLayout(self)
         title = QLabel(self.tr("<b>Prompt</b>"))
         title.setBuddy(self.prompt)
         layout.addWidget(title)
         layout.addWidget(self.prompt, 1)
+        layout.addLayout(enhance_row)
         layout.addLayout(form)
+        layout.addWidget(self.options)
+        layout.addWidget(self.inputs)
         layout.addWidget(self.error)
         layout.addWidget(self.generate_button)
 
-        index = self.model.findData(s.model)
-        self.model.setCurrentIndex(max(0, index))
-        self._fill_options()
-        self._select(self.size_box, s.size, editable=True)
-        self._select(self.quality, s.quality)
-        self._select(self.output_format, s.output_format)
-        self.count.setValue(s.n)
+        self._fill_models(s.model)
         self.model.currentIndexChanged.connect(self._model_changed)
-        self.size_box.currentTextChanged.connect(lambda t: self._remember(size=t.strip()))
-        self.quality.currentIndexChanged.connect(lambda _i: self._remember(quality=self.quality.currentData()))
-        self.output_format.currentIndexChanged.connect(
-            lambda _i: self._remember(output_format=self.output_format.currentData())
-        )
-        self.count.valueChanged.connect(lambda v: self._remember(n=v))
+        self.options.optionChanged.connect(self._option_changed)
+        self.enhance.toggled.connect(self._enhance_changed)
+        self.enhance_mode.currentIndexChanged.connect(self._enhance_changed)
+        self.inputs.changed.connect(self._inputs_changed)
+        self.inputs.paintRequested.connect(self._paint_requested)
+        if studio is not None:
+            self.refresh_models.clicked.connect(studio.refresh_models)
+            studio.modelsRefreshed.connect(self._models_refreshed)
+            studio.refreshFailed.connect(self.show_error)
+            studio.enhanced.connect(self._enhanced)
+            studio.enhanceFailed.connect(self._enhance_failed)
+            studio.imageSaved.connect(self._image_saved)
+            studio.imageSaveFailed.connect(self.show_error)
+            studio.imageLoaded.connect(self._image_loaded)
+            self.inputs.pasteImage.connect(lambda image: studio.save_image(image, "input"))
 
-    @staticmethod
-    def _select(combo: QComboBox, value: str, *, editable: bool = False) -> None:
-        index = combo.findData(value)
-        if index >= 0:
-            combo.setCurrentIndex(index)
-        elif editable:
-            combo.setEditText(value)
+    # -- models and options ----------------------------------------------------------------------
+    def _fill_models(self, wanted: str) -> None:
+        self.model.blockSignals(True)
+        self.model.clear()
+        for info in self._caps.models():
+            label = info.label
+            if info.retiring_within(RETIRING_SOON_DAYS) and info.shutdown is not None:
+                label += self.tr(" (retiring %1)").replace("%1", info.shutdown.isoformat())
+            self.model.addItem(label, info.id)
+        index = self.model.findData(wanted)
+        self.model.setCurrentIndex(max(0, self.model.findData(self._caps.default_model)) if index < 0 else index)
+        self.model.blockSignals(False)
+        self.options.fill(self._caps.get(self.model.currentData()))
 
-    def _fill_options(self) -> None:
-        """Offer only what the chosen model accepts, keeping current choices where still valid."""
-        info = self._caps.get(self.model.currentData())
-        keep_size, keep_quality, keep_format = self.size_box.currentText(), self.quality.currentData(), None
-        keep_format = self.output_format.currentData()
-        for combo in (self.size_box, self.quality, self.output_format):
-            combo.blockSignals(True)
-            combo.clear()
-        self.size_box.addItem("auto", "auto")
-        for preset in info.size_rule.presets:
-            self.size_box.addItem(preset.replace("x", " × "), preset)
-        for q in info.qualities:
-            self.quality.addItem(q, q)
-        for f in info.formats:
-            self.output_format.addItem(f.upper(), f)
-        self._select(self.size_box, keep_size or "1024x1024", editable=True)
-        self._select(self.quality, keep_quality or "auto")
-        self._select(self.output_format, keep_format or "png")
-        for combo in (self.size_box, self.quality, self.output_format):
-            combo.blockSignals(False)
-        self.count.setRange(info.n_min, info.n_max)
+    def _models_refreshed(self, caps: Capabilities) -> None:
+        self._caps = caps
+        self._fill_models(self.model.currentData())
+        hidden = ", ".join(caps.hidden)
+        self.show_error(self.tr("Not offered by this server: %1").replace("%1", hidden) if hidden else "")
+        self._model_changed()
 
     def _model_changed(self) -> None:
-        self._fill_options()
-        self._remember(
-            model=self.model.currentData(),
-            quality=self.quality.currentData(),
-            output_format=self.output_format.currentData(),
-        )
+        self.options.fill(self._caps.get(self.model.currentData()))
+        self._remember(model=self.model.currentData(), quality=self.quality.currentData(),
+                       output_format=self.output_format.currentData())  # fmt: skip
+
+    def _option_changed(self, name: str, value: object) -> None:
+        self._remember(**{name: value})
 
     def _remember(self, **changes: object) -> None:
-        if all(v for v in changes.values()):
+        if all(v is not None for v in changes.values()):
             self._settings.update(**changes)
 
-    def current_size(self) -> str:
-        data = self.size_box.currentData()
-        text = self.size_box.currentText().strip()
-        if data and self.size_box.itemText(self.size_box.currentIndex()) == text:
-            return str(data)
-        return text.replace(" ", "").replace("×", "x").lower()
+    def _enhance_changed(self) -> None:
+        self._remember(enhance_mode=self.enhance_mode.currentData() if self.enhance.isChecked() else "off")
 
-    def build_request(self) -> GenerationRequest:
-        request = GenerationRequest(
-            prompt=self.prompt.toPlainText().strip(),
-            model=self.model.currentData(),
-            size=self.current_size(),
-            quality=self.quality.currentData(),
-            n=self.count.value(),
-            output_format=self.output_format.currentData(),
-        )
+    def _inputs_changed(self) -> None:
+        editing = bool(self.inputs.paths())
+        self.generate_button.setText(self.tr("Edit") if editing else self.tr("Generate"))
+
+    def current_size(self) -> str:
+        return self.options.current_size()
+
+    # -- requests --------------------------------------------------------------------------------
+    def build_request(self) -> GenerationRequest | EditRequest:
+        values = self.options.values()
+        common = {
+            "prompt": self.prompt.toPlainText().strip(),
+            "model": self.model.currentData(),
+            "safety_identifier": self._studio.safety_identifier if self._studio is not None else None,
+            **values,
+        }
+        request: GenerationRequest | EditRequest
+        if self.inputs.paths():
+            request = EditRequest(
+                images=self.inputs.paths(), mask=self.inputs.mask_path, markup=self.inputs.markup_path, **common
+            )
+        else:
+            request = GenerationRequest(**common)
         self._caps.validate(request)
         return request
 
@@ -171,4 +221,83 @@ class PromptEditor(QWidget):
             self.show_error(e.message)
             return
         self.show_error("")
+        if self.enhance.isChecked() and self._studio is not None:
+            self._pending = request
+            self.generate_button.setEnabled(False)
+            self.generate_button.setText(self.tr("Enhancing…"))
+            self._studio.enhance(request.prompt)
+            return
         self.generateRequested.emit(request)
+
+    def _restore_button(self) -> None:
+        self.generate_button.setEnabled(True)
+        self._inputs_changed()
+
+    def _enhance_failed(self, message: str) -> None:
+        self._pending = None
+        self._restore_button()
+        self.show_error(self.tr("Prompt enhancement failed: %1").replace("%1", message))
+
+    def _enhanced(self, enhancement: Enhancement) -> None:
+        request, self._pending = self._pending, None
+        self._restore_button()
+        if request is None:
+            return
+        if self.enhance_mode.currentData() == "auto":
+            self._send_enhanced(request, enhancement.original, enhancement.enhanced)
+            return
+        dialog = EnhanceDialog(enhancement, self)
+        self.review_dialog = dialog
+
+        def done(result: int) -> None:
+            self.review_dialog = None
+            if result == QDialog.DialogCode.Accepted and dialog.chosen_prompt():
+                self._send_enhanced(request, enhancement.original, dialog.chosen_prompt())
+            else:
+                self.generateRequested.emit(request)  # keep the original
+
+        dialog.finished.connect(done)
+        dialog.open()
+
+    def _send_enhanced(self, request: GenerationRequest | EditRequest, original: str, enhanced: str) -> None:
+        changed = replace(request, prompt=enhanced, original_prompt=original)
+        try:
+            self._caps.validate(changed)
+        except InvalidRequest as e:
+            self.show_error(e.message)
+            return
+        self.generateRequested.emit(changed)
+
+    # -- input images, mask and markup -------------------------------------------------------------
+    def _paint_requested(self, path: str, _mode: str) -> None:
+        if self._studio is not None:
+            self._studio.load_image(path)
+
+    def _image_loaded(self, path: str, image: QImage) -> None:
+        if path not in self.inputs.paths()[:1]:
+            return
+        if image.isNull():
+            self.show_error(self.tr("The first image could not be opened for painting."))
+            return
+        info = self._caps.get(self.model.currentData())
+        dialog = MaskPainterDialog(image, allow_markup=bool(info.edit and info.edit.markup), parent=self)
+        self.painter = dialog
+
+        def done(result: int) -> None:
+            self.painter = None
+            if result != QDialog.DialogCode.Accepted or self._studio is None:
+                return
+            painted = dialog.result_image()
+            if painted is None:
+                self.inputs.clear_overlays()
+            else:
+                self._studio.save_image(painted, dialog.canvas.mode)
+
+        dialog.finished.connect(done)
+        dialog.open()
+
+    def _image_saved(self, purpose: str, path: str) -> None:
+        if purpose == "input":
+            self.inputs.add_paths([path])
+        elif purpose in ("mask", "markup"):
+            self.inputs.set_overlay(purpose, path)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import QT_TRANSLATE_NOOP
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -19,8 +20,13 @@ from imagestudio.app.tasks import TaskOwner
 from imagestudio.core.errors import SecretStoreUnavailable
 from imagestudio.core.secrets import KeySource, KeyStatus
 from imagestudio.core.settings import Settings
+from imagestudio.ui.appearance import AppearanceBox
 
-_PROVIDERS = (("openai", "OpenAI"), ("demo", "Demo (offline, free)"), ("custom", "Custom OpenAI-compatible server"))
+_PROVIDERS = (
+    ("openai", "OpenAI"),
+    ("demo", str(QT_TRANSLATE_NOOP("SettingsPane", "Demo (offline, free)"))),
+    ("custom", str(QT_TRANSLATE_NOOP("SettingsPane", "Custom OpenAI-compatible server"))),
+)
 
 
 class SettingsPane(QWidget):
@@ -82,6 +88,8 @@ class SettingsPane(QWidget):
         layout.addWidget(self.key_status)
         layout.addWidget(self.test)
         layout.addWidget(self.test_result)
+        self.appearance = AppearanceBox(settings)  # language and theme
+        layout.addWidget(self.appearance)
         layout.addStretch(1)
 
         self.provider.setCurrentIndex(max(0, self.provider.findData(settings.current.provider)))

@@ -9,9 +9,11 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
+from imagestudio.core.library import search
+from imagestudio.core.library.costs import ledger_costs
 from imagestudio.core.types import LibraryImage
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 # Each entry moves the schema from version i to i + 1. Never edit a released step: append a new one.
 _MIGRATIONS: list[str] = [
@@ -36,14 +38,58 @@ _MIGRATIONS: list[str] = [
     );
     CREATE INDEX images_newest ON images (created_at DESC, id DESC);
     """,
+    # 2: organising (favourite, note, tags, collections, saved searches), trash, imports, integrity,
+    # cost and perceptual hash; the search index (rows filled by _AFTER_MIGRATION[2] in Python).
+    """
+    ALTER TABLE images ADD COLUMN favourite INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE images ADD COLUMN note TEXT NOT NULL DEFAULT '';
+    ALTER TABLE images ADD COLUMN trashed_at REAL;
+    ALTER TABLE images ADD COLUMN source TEXT NOT NULL DEFAULT 'generated';
+    ALTER TABLE images ADD COLUMN cost_usd REAL;
+    ALTER TABLE images ADD COLUMN phash INTEGER;
+    ALTER TABLE images ADD COLUMN missing INTEGER NOT NULL DEFAULT 0;
+    CREATE INDEX images_live ON images (created_at DESC, id DESC) WHERE trashed_at IS NULL;
+    CREATE INDEX images_model ON images (model);
+    CREATE INDEX images_favourites ON images (created_at DESC, id DESC) WHERE favourite = 1 AND trashed_at IS NULL;
+    CREATE TABLE tags (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);
+    CREATE TABLE image_tags (
+        image_id INTEGER NOT NULL REFERENCES images (id) ON DELETE CASCADE,
+        tag_id   INTEGER NOT NULL REFERENCES tags (id) ON DELETE CASCADE,
+        PRIMARY KEY (image_id, tag_id)
+    ) WITHOUT ROWID;
+    CREATE INDEX image_tags_by_tag ON image_tags (tag_id, image_id);
+    CREATE TABLE collections (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, created_at REAL NOT NULL);
+    CREATE TABLE collection_items (
+        collection_id INTEGER NOT NULL REFERENCES collections (id) ON DELETE CASCADE,
+        image_id      INTEGER NOT NULL REFERENCES images (id) ON DELETE CASCADE,
+        added_at      REAL NOT NULL,
+        PRIMARY KEY (collection_id, image_id)
+    ) WITHOUT ROWID;
+    CREATE INDEX collection_items_by_image ON collection_items (image_id);
+    CREATE TABLE saved_searches (
+        id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, query_json TEXT NOT NULL, created_at REAL NOT NULL
+    );
+    """
+    + search.FTS_SCHEMA,
 ]
+
+
+def _fill_version_2(c: sqlite3.Connection) -> None:
+    search.rebuild(c)
+    costs = [(cost, image_id) for image_id, cost in ledger_costs(c)]
+    c.executemany("UPDATE images SET cost_usd = ? WHERE id = ?", costs)
+
+
+#: Python work a step needs after its SQL (same transaction), keyed by the version it produces.
+_AFTER_MIGRATION: dict[int, Callable[[sqlite3.Connection], None]] = {2: _fill_version_2}
 
 InTransaction = Callable[[sqlite3.Connection, list[int]], None]
 
 _COLUMNS = (
     "id, sha256, rel_path, thumb_rel, format, width, height, prompt, model, provider, "
-    "params_json, usage_json, is_demo, created_at"
+    "params_json, usage_json, is_demo, created_at, favourite, note, trashed_at, source, cost_usd, missing"
 )
+_ROW_DEFAULTS: dict[str, Any] = {"source": "generated", "cost_usd": None, "phash": None, "note": "", "request_id": None}
 
 
 def split_statements(script: str) -> list[str]:
@@ -103,6 +149,9 @@ class LibraryDB:
                 with self.transaction() as c:
                     for statement in split_statements(_MIGRATIONS[version]):
                         c.execute(statement)
+                    after = _AFTER_MIGRATION.get(version + 1)
+                    if after is not None:
+                        after(c)
                     c.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
                     c.execute("DELETE FROM schema_version")
                     c.execute("INSERT INTO schema_version (version) VALUES (?)", (version + 1,))
@@ -145,6 +194,7 @@ class LibraryDB:
         the images and the record of having received them commit together or not at all.
         """
         ids: list[int] = []
+        new_ids: list[int] = []
         with self.transaction() as c:
             for r in rows:
                 existing = c.execute("SELECT id FROM images WHERE sha256 = ?", (r["sha256"],)).fetchone()
@@ -153,12 +203,16 @@ class LibraryDB:
                     continue
                 cur = c.execute(
                     "INSERT INTO images (sha256, rel_path, thumb_rel, format, width, height, byte_size, prompt,"
-                    " model, provider, params_json, usage_json, request_id, is_demo, created_at)"
+                    " model, provider, params_json, usage_json, request_id, is_demo, created_at, source, cost_usd,"
+                    " phash, note)"
                     " VALUES (:sha256, :rel_path, :thumb_rel, :format, :width, :height, :byte_size, :prompt,"
-                    " :model, :provider, :params_json, :usage_json, :request_id, :is_demo, :created_at)",
-                    r,
+                    " :model, :provider, :params_json, :usage_json, :request_id, :is_demo, :created_at, :source,"
+                    " :cost_usd, :phash, :note)",
+                    {**_ROW_DEFAULTS, **r},
                 )
                 ids.append(int(cur.lastrowid or 0))
+                new_ids.append(ids[-1])
+            search.reindex(c, new_ids)
             if also is not None:
                 also(c, ids)
         return ids
@@ -166,7 +220,9 @@ class LibraryDB:
     # -- reads -----------------------------------------------------------------------------------
     def ids_newest_first(self) -> list[int]:
         with self._lock:
-            rows = self._conn.execute("SELECT id FROM images ORDER BY created_at DESC, id DESC").fetchall()
+            rows = self._conn.execute(
+                "SELECT id FROM images WHERE trashed_at IS NULL ORDER BY created_at DESC, id DESC"
+            ).fetchall()
         return [int(r[0]) for r in rows]
 
     def count(self) -> int:
@@ -183,14 +239,27 @@ class LibraryDB:
         marks = ",".join("?" * len(ids))
         with self._lock:
             rows = self._conn.execute(f"SELECT {_COLUMNS} FROM images WHERE id IN ({marks})", ids).fetchall()
-        by_id = {int(r[0]): self._to_image(r) for r in rows}
+            tags = self._conn.execute(
+                f"SELECT it.image_id, t.name FROM image_tags it JOIN tags t ON t.id = it.tag_id"
+                f" WHERE it.image_id IN ({marks}) ORDER BY t.name",
+                ids,
+            ).fetchall()
+        tags_of: dict[int, list[str]] = {}
+        for image_id, name in tags:
+            tags_of.setdefault(int(image_id), []).append(name)
+        by_id = {int(r[0]): self._to_image(r, tuple(tags_of.get(int(r[0]), ()))) for r in rows}
         return [by_id[i] for i in ids if i in by_id]
+
+    def read(self, sql: str, args: Iterable[Any] = ()) -> list[tuple[Any, ...]]:
+        """A read-only query under the connection lock (for the library's helper modules)."""
+        with self._lock:
+            return self._conn.execute(sql, tuple(args)).fetchall()
 
     def quick_check(self) -> str:
         with self._lock:
             return str(self._conn.execute("PRAGMA quick_check").fetchone()[0])
 
-    def _to_image(self, r: tuple[Any, ...]) -> LibraryImage:
+    def _to_image(self, r: tuple[Any, ...], tags: tuple[str, ...] = ()) -> LibraryImage:
         return LibraryImage(
             id=int(r[0]),
             sha256=r[1],
@@ -206,6 +275,13 @@ class LibraryDB:
             usage=json.loads(r[11]),
             is_demo=bool(r[12]),
             created_at=float(r[13]),
+            favourite=bool(r[14]),
+            note=r[15],
+            trashed_at=r[16],
+            source=r[17],
+            cost_usd=r[18],
+            missing=bool(r[19]),
+            tags=tags,
         )
 
 

@@ -11,14 +11,19 @@ import hashlib
 import json
 import os
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from imagestudio.core import imageio
-from imagestudio.core.errors import ImageDecodeError
 from imagestudio.core.fsutil import atomic_write
+from imagestudio.core.library import organise, trash
+from imagestudio.core.library.costs import image_cost
 from imagestudio.core.library.db import InTransaction, LibraryDB
+from imagestudio.core.library.organise import NamedList
+from imagestudio.core.library.phash import phash_of, similar
+from imagestudio.core.library.query import LibraryQuery, find_ids
 from imagestudio.core.paths import AppPaths
 from imagestudio.core.types import GeneratedImage, GenerationRequest, GenerationResult, LibraryImage
 
@@ -34,6 +39,7 @@ class StoredFile:
     thumb_rel: str | None
     info: imageio.ImageInfo
     byte_size: int
+    phash: int | None = None
 
 
 class Library:
@@ -58,7 +64,7 @@ class Library:
     # -- CPU + file work (any worker thread) -----------------------------------------------------
     def store_file(self, image: GeneratedImage) -> StoredFile:
         """Verify, hash and write one original byte-exact, then its thumbnail. Idempotent."""
-        info = imageio.inspect(image.data)
+        info, thumbnail = imageio.inspect_with_thumbnail(image.data)  # one decode for both
         digest = hashlib.sha256(image.data).hexdigest()
         rel = Path("originals") / digest[:2] / f"{digest}.{_EXTENSIONS[info.format]}"
         target = self.root / rel
@@ -66,12 +72,15 @@ class Library:
             atomic_write(target, image.data, tmp_dir=self.paths.tmp)
         thumb_rel: str | None = str(Path("thumbs") / digest[:2] / f"{digest}.jpg")
         thumb_path = self.paths.cache / str(thumb_rel)
-        if not thumb_path.exists():
-            try:
-                atomic_write(thumb_path, imageio.make_thumbnail(image.data))
-            except ImageDecodeError:
-                thumb_rel = None  # the original is what matters; integrity check rebuilds thumbnails
-        return StoredFile(digest, rel.as_posix(), thumb_rel, info, len(image.data))
+        if thumbnail is None:
+            thumb_rel = None  # the original is what matters; the integrity check rebuilds thumbnails
+        elif not thumb_path.exists():
+            # a cache file: no fsync needed, a torn thumbnail is rebuilt by the integrity check
+            thumb_path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = thumb_path.with_suffix(".part")
+            tmp.write_bytes(thumbnail)
+            os.replace(tmp, thumb_path)
+        return StoredFile(digest, rel.as_posix(), thumb_rel, info, len(image.data), phash_of(image.data))
 
     # -- DB work (the DB thread) -----------------------------------------------------------------
     def commit(
@@ -102,6 +111,8 @@ class Library:
                 "usage_json": json.dumps(usage),
                 "request_id": result.request_id,
                 "is_demo": int(result.provider == "demo"),
+                "cost_usd": image_cost(result.model, json.dumps(usage), len(stored)),
+                "phash": s.phash,
                 # keep the order of the batch stable in "newest first" views
                 "created_at": created + i * 1e-6,
             }
@@ -113,6 +124,80 @@ class Library:
     def ingest(self, request: GenerationRequest, result: GenerationResult) -> list[LibraryImage]:
         """store_file for each image, then commit — for callers without separate threads (the CLI)."""
         return self.commit([self.store_file(im) for im in result.images], request, result)
+
+    # -- finding and organising (the DB thread; each call is one transaction) ------------------------
+    def find(self, query: LibraryQuery, *, limit: int | None = None) -> list[int]:
+        with self.db.transaction() as c:
+            if query.similar_to is not None:
+                return similar(c, query.similar_to)
+            return find_ids(c, query, limit=limit)
+
+    def set_favourite(self, ids: list[int], favourite: bool) -> list[int]:
+        with self.db.transaction() as c:
+            return organise.set_favourite(c, ids, favourite)
+
+    def set_note(self, image_id: int, note: str) -> None:
+        with self.db.transaction() as c:
+            organise.set_note(c, image_id, note)
+
+    def change_tags(self, ids: list[int], add: Sequence[str] = (), remove: Sequence[str] = ()) -> bool:
+        with self.db.transaction() as c:
+            return organise.change_tags(c, ids, add, remove)
+
+    def create_collection(self, name: str) -> int:
+        with self.db.transaction() as c:
+            return organise.create_collection(c, name)
+
+    def rename_collection(self, collection_id: int, name: str) -> None:
+        with self.db.transaction() as c:
+            organise.rename_collection(c, collection_id, name)
+
+    def delete_collection(self, collection_id: int) -> None:
+        with self.db.transaction() as c:
+            organise.delete_collection(c, collection_id)
+
+    def add_to_collection(self, collection_id: int, ids: list[int]) -> list[int]:
+        with self.db.transaction() as c:
+            return organise.add_to_collection(c, collection_id, ids)
+
+    def remove_from_collection(self, collection_id: int, ids: list[int]) -> list[int]:
+        with self.db.transaction() as c:
+            return organise.remove_from_collection(c, collection_id, ids)
+
+    def save_search(self, name: str, query: LibraryQuery) -> int:
+        with self.db.transaction() as c:
+            return organise.save_search(c, name, query)
+
+    def delete_saved_search(self, search_id: int) -> None:
+        with self.db.transaction() as c:
+            organise.delete_saved_search(c, search_id)
+
+    def lists(self) -> dict[str, list[NamedList]]:
+        """Everything the sidebar shows, read in one transaction (a consistent snapshot)."""
+        with self.db.transaction() as c:
+            return {
+                "collections": organise.collections(c),
+                "saved_searches": organise.saved_searches(c),
+                "tags": organise.tags(c),
+            }
+
+    def models(self) -> list[str]:
+        with self.db.transaction() as c:
+            return organise.models(c)
+
+    def trash(self, ids: list[int]) -> list[int]:
+        with self.db.transaction() as c:
+            return trash.move_to_trash(c, ids)
+
+    def restore(self, ids: list[int]) -> list[int]:
+        with self.db.transaction() as c:
+            return trash.restore(c, ids)
+
+    def empty_trash(self, ids: list[int] | None = None) -> tuple[list[int], list[str]]:
+        """Really delete trashed images: rows in one transaction, then their files. Returns (ids, problems)."""
+        with self.db.transaction() as c:
+            deleted = trash.delete_trashed_rows(c, ids)
+        return list(deleted.ids), trash.remove_files(deleted, self.root, self.paths.cache)
 
     def absolute(self, rel_path: str) -> Path:
         return self.root / rel_path

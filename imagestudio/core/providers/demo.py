@@ -6,10 +6,13 @@ import asyncio
 import hashlib
 import io
 import random
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
 
-from imagestudio.core.types import GeneratedImage, GenerationRequest, GenerationResult, Usage
+from imagestudio.core.types import EditRequest, GeneratedImage, GenerationRequest, GenerationResult, Usage
 
 _PIL_FORMATS = {"png": "PNG", "jpeg": "JPEG", "webp": "WEBP"}
 
@@ -55,19 +58,97 @@ def render(prompt: str, index: int, size: tuple[int, int], output_format: str) -
     return out.getvalue()
 
 
+def _edit_size(request: EditRequest) -> tuple[int, int]:
+    if request.size != "auto":
+        sw, sh = request.size.split("x")
+        return int(sw), int(sh)
+    with Image.open(request.images[0]) as im:
+        w, h = im.size
+    return (1536, 1024) if w > h * 1.2 else (1024, 1536) if h > w * 1.2 else (1024, 1024)
+
+
+def render_edit(request: EditRequest, index: int, size: tuple[int, int]) -> bytes:
+    """The first input image, recoloured by the prompt, with the masked area replaced by a drawn picture."""
+    with Image.open(request.images[0]) as src:
+        base = src.convert("RGB").resize(size, Image.Resampling.BICUBIC)
+    drawn = Image.open(io.BytesIO(render(request.prompt, index, size, "png"))).convert("RGB")
+    if request.mask:
+        with Image.open(request.mask) as m:
+            # transparent mask pixels mark the area to edit
+            area = m.convert("RGBA").getchannel("A").resize(size).point(lambda v: 255 if v < 128 else 0)
+        out = Image.composite(drawn, base, area)
+    else:
+        out = Image.blend(base, drawn, 0.35)
+    buf = io.BytesIO()
+    out.save(buf, _PIL_FORMATS[request.output_format])
+    return buf.getvalue()
+
+
+def _partial(data: bytes, stage: int, stages: int) -> bytes:
+    """A coarse version of the final image, like a streamed preview."""
+    with Image.open(io.BytesIO(data)) as im:
+        small = im.convert("RGB").reduce(max(1, 2 ** (stages - stage + 1)))
+        out = io.BytesIO()
+        small.resize(im.size, Image.Resampling.NEAREST).save(out, "PNG", compress_level=1)
+    return out.getvalue()
+
+
+@dataclass(frozen=True, slots=True)
+class DemoText:
+    text: str
+    model: str
+    input_tokens: int
+    output_tokens: int
+
+
 class DemoProvider:
     name = "demo"
 
     def __init__(self, latency: float = 0.8) -> None:
         self.latency = latency
 
-    async def generate(self, request: GenerationRequest) -> GenerationResult:
-        await asyncio.sleep(self.latency)  # feels like a request; cancellable like one
+    async def generate(
+        self, request: GenerationRequest, *, on_partial: Callable[[int, bytes], None] | None = None
+    ) -> GenerationResult:
         size = _size(request)
+
+        def make(i: int) -> bytes:
+            return render(request.prompt, i, size, request.output_format)
+
+        return await self._run(request, make, size, on_partial)
+
+    async def edit(
+        self, request: EditRequest, *, on_partial: Callable[[int, bytes], None] | None = None
+    ) -> GenerationResult:
+        for path in (*request.images, request.mask or "", request.markup or ""):
+            if path and not Path(path).is_file():
+                from imagestudio.core.errors import InvalidRequest
+
+                raise InvalidRequest(f"The file {Path(path).name} is missing.")
+        size = await asyncio.to_thread(_edit_size, request)
+
+        def make(i: int) -> bytes:
+            return render_edit(request, i, size)
+
+        return await self._run(request, make, size, on_partial)
+
+    async def _run(
+        self,
+        request: GenerationRequest | EditRequest,
+        make: Callable[[int], bytes],
+        size: tuple[int, int],
+        on_partial: Callable[[int, bytes], None] | None,
+    ) -> GenerationResult:
+        stages = request.partial_images or 0
+        await asyncio.sleep(self.latency / (stages + 1))  # feels like a request; cancellable like one
         images = []
         for i in range(request.n):
             # CPU work off the event loop (the GUI thread under qasync)
-            data = await asyncio.to_thread(render, request.prompt, i, size, request.output_format)
+            data = await asyncio.to_thread(make, i)
+            for stage in range(stages):
+                if on_partial is not None:
+                    on_partial(stage, await asyncio.to_thread(_partial, data, stage, stages))
+                await asyncio.sleep(self.latency / (stages + 1))
             images.append(GeneratedImage(data, request.output_format))
         return GenerationResult(
             images=tuple(images),
@@ -79,6 +160,18 @@ class DemoProvider:
 
     async def check(self) -> str:
         return "The demo provider works offline and costs nothing; its images are marked DEMO."
+
+    async def complete_text(self, *, model: str, instructions: str, text: str) -> DemoText:
+        """Offline stand-in for the enhancement model: adds fixed detail, in the prompt's language."""
+        await asyncio.sleep(self.latency / 4)
+        if any("\u3000" <= ch <= "\u9fff" for ch in text):
+            detail = "，细节丰富，柔和的自然光，浅景深，电影感构图（演示）"
+        else:
+            detail = ", rich detail, soft natural light, shallow depth of field, cinematic composition (demo)"
+        return DemoText(text.strip() + detail, model, 0, 0)
+
+    async def list_models(self) -> list[str]:
+        return []  # offline: nothing to hide
 
     async def aclose(self) -> None:
         return None

@@ -1,12 +1,23 @@
-"""Builds the provider that the settings describe."""
+"""Builds the provider that the settings (or a named profile) describe, metered by the cost ledger."""
 
 from __future__ import annotations
 
+import asyncio
+import time
+from pathlib import Path
+
+from imagestudio.core.capabilities import Capabilities
+from imagestudio.core.enhance import TextAnswer, text_cost_usd
 from imagestudio.core.errors import ConfigError, NoApiKey
-from imagestudio.core.providers.base import ImageProvider
+from imagestudio.core.ledger import Ledger, LedgerEntry, cost_usd
+from imagestudio.core.profiles import Profile
+from imagestudio.core.profiles import find as find_profile
+from imagestudio.core.profiles import load as load_profiles
+from imagestudio.core.providers.base import ImageProvider, OnPartial
 from imagestudio.core.providers.demo import DemoProvider
 from imagestudio.core.secrets import KeyStore
 from imagestudio.core.settings import Settings
+from imagestudio.core.types import EditRequest, GenerationRequest, GenerationResult
 
 
 def key_profile(provider: str) -> str:
@@ -14,17 +25,70 @@ def key_profile(provider: str) -> str:
     return "custom" if provider == "custom" else "openai"
 
 
-def make_provider(settings: Settings, keys: KeyStore, *, demo_latency: float = 0.8) -> ImageProvider:
+def _no_key() -> NoApiKey:
+    return NoApiKey(
+        "No API key is set. Paste your OpenAI key in Settings (it is stored in the system keyring), "
+        "or switch to the demo provider."
+    )
+
+
+def make_profile_provider(profile: Profile, keys: KeyStore, *, timeout: float, demo_latency: float) -> ImageProvider:
+    if profile.kind == "demo":
+        return DemoProvider(latency=demo_latency)
+    problem = profile.problem()
+    if problem:
+        raise ConfigError(problem)
+    key, _source = keys.get(profile.key_entry)
+    if not key:
+        raise NoApiKey(f"No API key is set for the profile {profile.name!r}. Run: imagestudio key set --profile NAME")
+    from imagestudio.core.providers.openai_provider import OpenAIProvider
+
+    azure = None
+    if profile.kind == "azure":
+        azure = {
+            "endpoint": profile.azure_endpoint,
+            "api_version": profile.azure_api_version,
+            "deployment": profile.azure_deployment,
+        }
+    return OpenAIProvider(
+        api_key=key,
+        base_url=profile.base_url if profile.kind == "compatible" else None,
+        name=f"profile:{profile.name}",
+        timeout=timeout,
+        azure=azure,
+    )
+
+
+def make_provider(
+    settings: Settings,
+    keys: KeyStore,
+    *,
+    demo_latency: float = 0.8,
+    ledger: Ledger | None = None,
+    capabilities: Capabilities | None = None,
+    config_dir: Path | None = None,
+    budget_override: bool = False,
+) -> ImageProvider:
+    inner = _make_inner(settings, keys, demo_latency=demo_latency, config_dir=config_dir)
+    if ledger is None or capabilities is None:
+        return inner
+    return MeteredProvider(
+        inner, ledger, capabilities, budget_usd=settings.monthly_budget_usd, budget_override=budget_override
+    )
+
+
+def _make_inner(settings: Settings, keys: KeyStore, *, demo_latency: float, config_dir: Path | None) -> ImageProvider:
+    if settings.profile and config_dir is not None:
+        profiles, _warnings = load_profiles(config_dir)
+        profile = find_profile(profiles, settings.profile)
+        return make_profile_provider(profile, keys, timeout=settings.request_timeout_s, demo_latency=demo_latency)
     if settings.provider == "demo":
         return DemoProvider(latency=demo_latency)
     if settings.provider == "custom" and not settings.base_url:
         raise ConfigError("Enter the base URL of your OpenAI-compatible server in Settings.")
     key, _source = keys.get(key_profile(settings.provider))
     if not key:
-        raise NoApiKey(
-            "No API key is set. Paste your OpenAI key in Settings (it is stored in the system keyring), "
-            "or switch to the demo provider."
-        )
+        raise _no_key()
     from imagestudio.core.providers.openai_provider import OpenAIProvider  # no openai import until here
 
     return OpenAIProvider(
@@ -33,3 +97,84 @@ def make_provider(settings: Settings, keys: KeyStore, *, demo_latency: float = 0
         name=settings.provider,
         timeout=settings.request_timeout_s,
     )
+
+
+class MeteredProvider:
+    """Writes one ledger line per paid call, right after the server answered (before anything is saved)."""
+
+    def __init__(
+        self,
+        inner: ImageProvider,
+        ledger: Ledger,
+        capabilities: Capabilities,
+        *,
+        budget_usd: float = 0.0,
+        budget_override: bool = False,
+    ) -> None:
+        self.inner = inner
+        self.name = inner.name
+        self._ledger = ledger
+        self._caps = capabilities
+        self._budget = budget_usd
+        self._override = budget_override
+
+    async def _check_budget(self) -> None:
+        """Block a paid request once this month's budget is spent (BudgetExceeded), unless overridden."""
+        if self._budget > 0 and self.name != "demo":
+            await asyncio.to_thread(self._ledger.check_budget, self._budget, override=self._override)
+
+    async def _record(self, kind: str, result: GenerationResult) -> None:
+        if result.provider == "demo":
+            return  # free
+        entry = LedgerEntry(
+            at=time.time(),
+            kind=kind,
+            provider=result.provider,
+            model=result.model,
+            cost_usd=cost_usd(self._caps, result.model, result.usage),
+            input_tokens=result.usage.input_tokens,
+            output_tokens=result.usage.output_tokens,
+            request_id=result.request_id,
+        )
+        await asyncio.to_thread(self._ledger.append, entry)
+
+    async def generate(self, request: GenerationRequest, *, on_partial: OnPartial | None = None) -> GenerationResult:
+        await self._check_budget()
+        result = await self.inner.generate(request, on_partial=on_partial)
+        await asyncio.shield(self._record("generate", result))
+        return result
+
+    async def edit(self, request: EditRequest, *, on_partial: OnPartial | None = None) -> GenerationResult:
+        await self._check_budget()
+        result = await self.inner.edit(request, on_partial=on_partial)
+        await asyncio.shield(self._record("edit", result))
+        return result
+
+    async def complete_text(self, *, model: str, instructions: str, text: str) -> TextAnswer:
+        """Prompt enhancement through the same profile; its cost goes to the ledger too."""
+        complete = getattr(self.inner, "complete_text", None)
+        if complete is None:
+            raise ConfigError(f"The provider {self.name} cannot run a text model for prompt enhancement.")
+        await self._check_budget()
+        answer: TextAnswer = await complete(model=model, instructions=instructions, text=text)
+        if self.name != "demo":
+            entry = LedgerEntry(
+                at=time.time(),
+                kind="enhance",
+                provider=self.name,
+                model=model,
+                cost_usd=text_cost_usd(self._caps, model, answer.input_tokens, answer.output_tokens),
+                input_tokens=answer.input_tokens,
+                output_tokens=answer.output_tokens,
+            )
+            await asyncio.shield(asyncio.to_thread(self._ledger.append, entry))
+        return answer
+
+    async def list_models(self) -> list[str]:
+        return await self.inner.list_models()
+
+    async def check(self) -> str:
+        return await self.inner.check()
+
+    async def aclose(self) -> None:
+        await self.inner.aclose()

@@ -7,24 +7,49 @@ billed twice, so retry policy belongs to the job queue, not the HTTP client.
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import binascii
-import json
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from imagestudio.core import errors
-from imagestudio.core.types import GeneratedImage, GenerationRequest, GenerationResult, Usage
+from imagestudio.core.masks import load_edit_uploads
+from imagestudio.core.providers.download import download_image
+from imagestudio.core.providers.openai_errors import translate_exception
+from imagestudio.core.types import EditRequest, GeneratedImage, GenerationRequest, GenerationResult, Usage
 
 if TYPE_CHECKING:
     from openai import AsyncOpenAI
 
+__all__ = ["OpenAIProvider", "TextResult", "translate_exception"]
+
+OnPartial = Callable[[int, bytes], None]
+
+
+class TextResult:
+    """What a text model answered (prompt enhancement) and the tokens it used."""
+
+    def __init__(self, text: str, model: str, input_tokens: int, output_tokens: int) -> None:
+        self.text, self.model = text, model
+        self.input_tokens, self.output_tokens = input_tokens, output_tokens
+
 
 class OpenAIProvider:
-    def __init__(self, *, api_key: str, base_url: str | None = None, name: str = "openai", timeout: float = 300.0):
+    def __init__(
+        self,
+        *,
+        api_key: str,
+        base_url: str | None = None,
+        name: str = "openai",
+        timeout: float = 300.0,
+        azure: dict[str, str] | None = None,
+    ):
         self.name = name
         self._api_key = api_key
         self._base_url = base_url or None
         self._timeout = timeout
+        self._azure = azure  # {"endpoint", "api_version", "deployment"} for Azure OpenAI
         self._client: AsyncOpenAI | None = None
 
     def __repr__(self) -> str:  # never show the key
@@ -32,31 +57,98 @@ class OpenAIProvider:
 
     def _get_client(self) -> AsyncOpenAI:
         if self._client is None:
-            from openai import AsyncOpenAI
+            if self._azure:
+                from openai import AsyncAzureOpenAI
 
-            self._client = AsyncOpenAI(
-                api_key=self._api_key, base_url=self._base_url, max_retries=0, timeout=self._timeout
-            )
+                self._client = AsyncAzureOpenAI(
+                    api_key=self._api_key,
+                    azure_endpoint=self._azure["endpoint"],
+                    api_version=self._azure["api_version"],
+                    azure_deployment=self._azure.get("deployment") or None,
+                    max_retries=0,
+                    timeout=self._timeout,
+                )
+            else:
+                from openai import AsyncOpenAI
+
+                self._client = AsyncOpenAI(
+                    api_key=self._api_key, base_url=self._base_url, max_retries=0, timeout=self._timeout
+                )
         return self._client
 
-    async def generate(self, request: GenerationRequest) -> GenerationResult:
+    # -- images ------------------------------------------------------------------------------------
+    async def generate(self, request: GenerationRequest, *, on_partial: OnPartial | None = None) -> GenerationResult:
         client = self._get_client()
+        params = request.api_params()
         try:
-            response = await client.images.generate(**request.api_params())
+            response = await client.images.generate(**params)
+            if params.get("stream"):
+                return await self._collect_stream(response, request, on_partial)
         except Exception as e:
             raise self._translate(e) from None
+        return await self._result(response, request)
+
+    async def edit(self, request: EditRequest, *, on_partial: OnPartial | None = None) -> GenerationResult:
+        uploads = await asyncio.to_thread(load_edit_uploads, request)  # file reads and decoding off the loop
+        client = self._get_client()
+        params = request.api_params()
+        # images.edit has no `moderation` argument in the SDK: the API takes it as a form field.
+        extra_body = {"moderation": params.pop("moderation")} if "moderation" in params else None
+        files: dict[str, Any] = {"image": [u.as_file() for u in uploads.images]}
+        if uploads.mask is not None:
+            files["mask"] = uploads.mask.as_file()
+        if uploads.markup is not None:
+            files["markup"] = uploads.markup.as_file()
+        try:
+            response = await client.images.edit(**files, **params, extra_body=extra_body)
+            if params.get("stream"):
+                return await self._collect_stream(response, request, on_partial)
+        except Exception as e:
+            raise self._translate(e) from None
+        return await self._result(response, request)
+
+    async def _collect_stream(
+        self, stream: Any, request: GenerationRequest | EditRequest, on_partial: OnPartial | None
+    ) -> GenerationResult:
+        """Read ``image_generation.*`` / ``image_edit.*`` events; partials go to ``on_partial``."""
+        images: list[GeneratedImage] = []
+        usage = Usage()
+        meta: dict[str, Any] = {}
+        async for event in stream:
+            kind = getattr(event, "type", "")
+            if kind.endswith(".partial_image"):
+                if on_partial is not None:
+                    data = _decode(event.b64_json)
+                    on_partial(int(event.partial_image_index), data)
+            elif kind.endswith(".completed"):
+                fmt = event.output_format or request.output_format
+                images.append(GeneratedImage(_decode(event.b64_json), fmt))
+                usage = _add(usage, _usage(event.usage))
+                meta = {k: getattr(event, k, None) for k in ("size", "quality", "background", "output_format")}
+        if len(images) < request.n:
+            raise errors.BadResponse(
+                f"The stream ended after {len(images)} of {request.n} images; the connection was cut. Try again."
+            )
+        return GenerationResult(
+            images=tuple(images),
+            provider=self.name,
+            model=request.model,
+            usage=usage,
+            request_id=getattr(stream, "_request_id", None) or _header_request_id(stream),
+            response_meta={k: v for k, v in {**meta, "streamed": True}.items() if v is not None},
+        )
+
+    async def _result(self, response: Any, request: GenerationRequest | EditRequest) -> GenerationResult:
         items = response.data or []
         images: list[GeneratedImage] = []
         fmt = response.output_format or request.output_format
         for item in items:
-            if not item.b64_json:
-                raise errors.BadResponse(
-                    "The server returned an image link instead of image data; this provider is not supported yet."
-                )
-            try:
-                images.append(GeneratedImage(base64.b64decode(item.b64_json, validate=True), fmt))
-            except (binascii.Error, ValueError):
-                raise errors.BadResponse("The server sent image data that is not valid base64.") from None
+            if item.b64_json:
+                images.append(GeneratedImage(_decode(item.b64_json), fmt))
+            elif item.url:  # other OpenAI-compatible servers may answer with links
+                images.append(GeneratedImage(await download_image(item.url), fmt))
+            else:
+                raise errors.BadResponse("The server's answer held an entry without image data.")
         if not images:
             raise errors.BadResponse("The server's answer contained no images.")
         return GenerationResult(
@@ -78,15 +170,37 @@ class OpenAIProvider:
             },
         )
 
-    async def check(self) -> str:
+    # -- text (prompt enhancement) -----------------------------------------------------------------
+    async def complete_text(self, *, model: str, instructions: str, text: str) -> TextResult:
+        """One Responses API call (no streaming, no tools) with a small text model."""
+        client = self._get_client()
+        try:
+            response = await client.responses.create(model=model, instructions=instructions, input=text, store=False)
+        except Exception as e:
+            raise self._translate(e) from None
+        answer = (response.output_text or "").strip()
+        if not answer:
+            raise errors.BadResponse("The text model returned an empty answer.")
+        usage = response.usage
+        return TextResult(
+            answer,
+            model,
+            int(usage.input_tokens) if usage else 0,
+            int(usage.output_tokens) if usage else 0,
+        )
+
+    async def list_models(self) -> list[str]:
         client = self._get_client()
         try:
             page = await client.models.list()
         except Exception as e:
             raise self._translate(e) from None
-        ids = [m.id for m in page.data]
-        image_models = sorted(i for i in ids if i.startswith("gpt-image"))
-        shown = ", ".join(image_models[:6]) or "none listed"
+        return [m.id for m in page.data]
+
+    async def check(self) -> str:
+        ids = await self.list_models()
+        image_models = sorted(i for i in ids if "image" in i)
+        shown = ", ".join(image_models[:8]) or "none listed"
         return f"Connected. The key works; {len(ids)} models available (image models: {shown})."
 
     async def aclose(self) -> None:
@@ -97,6 +211,24 @@ class OpenAIProvider:
     def _translate(self, e: Exception) -> errors.ImageStudioError:
         """Map an SDK or transport exception to our hierarchy. Only codes and server text go in messages."""
         return translate_exception(e, secret=self._api_key)
+
+
+def _decode(b64: str | None) -> bytes:
+    if not b64:
+        raise errors.BadResponse("The server sent an image event without image data.")
+    try:
+        return base64.b64decode(b64, validate=True)
+    except (binascii.Error, ValueError):
+        raise errors.BadResponse("The server sent image data that is not valid base64.") from None
+
+
+def _header_request_id(stream: Any) -> str | None:
+    response = getattr(stream, "response", None)
+    return response.headers.get("x-request-id") if response is not None else None
+
+
+def _add(a: Usage, b: Usage) -> Usage:
+    return Usage(*(x + y for x, y in zip(a.to_json().values(), b.to_json().values(), strict=True)))
 
 
 def _usage(usage: Any) -> Usage:
@@ -112,71 +244,3 @@ def _usage(usage: Any) -> Usage:
         input_image_tokens=int(getattr(inp, "image_tokens", 0) or 0),
         output_image_tokens=int(getattr(out, "image_tokens", 0) or 0) if out else int(usage.output_tokens or 0),
     )
-
-
-def translate_exception(e: Exception, *, secret: str = "") -> errors.ImageStudioError:
-    import openai
-
-    def clean(text: str) -> str:
-        text = text.replace(secret, "***") if secret else text
-        return text if len(text) <= 300 else text[:297] + "…"
-
-    request_id = getattr(e, "request_id", None)
-    server_text = clean(str(getattr(e, "message", "") or ""))
-    code = getattr(e, "code", None)
-    if isinstance(e, openai.AuthenticationError):
-        return errors.AuthError(
-            "The API key was rejected (401). Check or replace it in Settings.", request_id=request_id
-        )
-    if isinstance(e, openai.PermissionDeniedError):
-        return errors.PermissionDenied(
-            f"This key or account may not do that (403): {server_text}", request_id=request_id
-        )
-    if isinstance(e, openai.NotFoundError):
-        return errors.ModelNotFound(
-            f"The server does not know this model or endpoint (404): {server_text}", request_id=request_id
-        )
-    if isinstance(e, openai.RateLimitError):
-        if code == "insufficient_quota" or "quota" in (code or ""):
-            return errors.QuotaExceeded(
-                "Your OpenAI account has no credit left (insufficient_quota). Add credit in the billing settings.",
-                request_id=request_id,
-            )
-        retry_after = _retry_after(e)
-        wait = f" Try again in {retry_after:.0f} s." if retry_after else " Try again shortly."
-        return errors.RateLimited(f"Too many requests (429).{wait}", retry_after=retry_after, request_id=request_id)
-    if isinstance(e, openai.BadRequestError):
-        if code == "moderation_blocked":
-            return errors.ModerationBlocked(
-                "The safety system refused this request. Rephrase the prompt and try again.", request_id=request_id
-            )
-        if getattr(e, "param", None) == "model":  # retired or unknown models answer 400 invalid_value
-            return errors.ModelNotFound(f"The server does not offer this model: {server_text}", request_id=request_id)
-        return errors.BadRequest(f"The server refused the request: {server_text}", request_id=request_id)
-    if isinstance(e, openai.InternalServerError):
-        return errors.ServerError(
-            f"The image service had an internal error ({getattr(e, 'status_code', 500)}). Try again later.",
-            request_id=request_id,
-        )
-    if isinstance(e, openai.APITimeoutError):
-        return errors.NetworkError("The request timed out. Check your connection and try again.")
-    if isinstance(e, openai.APIConnectionError):
-        return errors.NetworkError("Could not reach the image service. Check your network connection.")
-    if isinstance(e, openai.APIStatusError):
-        return errors.ProviderError(
-            f"The server answered with an error ({e.status_code}): {server_text}", request_id=request_id
-        )
-    if isinstance(e, json.JSONDecodeError | openai.APIResponseValidationError):
-        return errors.BadResponse("The server's answer was cut off or is not valid JSON. Try again.")
-    if isinstance(e, errors.ImageStudioError):
-        return e
-    return errors.ProviderError(f"Unexpected error talking to the image service ({type(e).__name__}).")
-
-
-def _retry_after(e: Exception) -> float | None:
-    response = getattr(e, "response", None)
-    value = response.headers.get("retry-after") if response is not None else None
-    try:
-        return float(value) if value is not None else None
-    except ValueError:
-        return None

@@ -1,0 +1,213 @@
+"""``imagestudio library …``: list, search, similar, import, check, trash, restore, empty-trash, tag,
+favourite. The same core as the GUI (and safe to run while the GUI is open: SQLite WAL, short
+IMMEDIATE transactions, a busy timeout). Exit codes: 0 ok; 2 bad arguments, ids or paths; 1 problems found
+by ``check`` (or files skipped by ``import``)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sqlite3
+import sys
+from collections.abc import Callable
+from typing import Any
+
+from imagestudio import cli_export
+from imagestudio.core.errors import ImageStudioError
+from imagestudio.core.library import importer, integrity
+from imagestudio.core.library.library import Library
+from imagestudio.core.library.query import LibraryQuery
+from imagestudio.core.paths import AppPaths
+
+EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+
+
+def add_parser(sub: Any) -> None:
+    lib = sub.add_parser("library", help="search, organise, import and check the image library")
+    cmds = lib.add_subparsers(dest="library_command", required=True)
+
+    ls = cmds.add_parser("list", help="list images, newest first")
+    ls.add_argument("--query", "-q", default="", help="search text (any language)")
+    ls.add_argument("--favourites", action="store_true")
+    ls.add_argument("--tag")
+    ls.add_argument("--trash", action="store_true", help="list the trash instead")
+    ls.add_argument("--sort", choices=("newest", "oldest", "largest", "cost"), default="newest")
+    ls.add_argument("--limit", type=int, default=50)
+    ls.add_argument("--json", action="store_true")
+
+    se = cmds.add_parser("search", help="full-text search over prompts, tags and notes")
+    se.add_argument("text")
+    se.add_argument("--limit", type=int, default=50)
+    se.add_argument("--json", action="store_true")
+
+    si = cmds.add_parser("similar", help="images that look like ID (perceptual hash)")
+    si.add_argument("id", type=int)
+    si.add_argument("--json", action="store_true")
+
+    im = cmds.add_parser("import", help="copy image files or folders into the library")
+    im.add_argument("paths", nargs="+")
+    im.add_argument("--json", action="store_true")
+
+    ch = cmds.add_parser("check", help="find missing, damaged, orphan files and DB corruption")
+    ch.add_argument("--repair", action="store_true", help="fix what can be fixed without losing anything")
+    ch.add_argument("--fast", action="store_true", help="do not re-hash every original")
+    ch.add_argument("--json", action="store_true")
+
+    for name, text in (("trash", "move images to the trash"), ("restore", "bring images back from the trash")):
+        p = cmds.add_parser(name, help=text)
+        p.add_argument("ids", nargs="+", type=int)
+    cmds.add_parser("empty-trash", help="delete every image in the trash for good (files too)")
+
+    tag = cmds.add_parser("tag", help="add or remove tags")
+    tag.add_argument("ids", nargs="+", type=int)
+    tag.add_argument("--add", action="append", default=[], metavar="TAG")
+    tag.add_argument("--remove", action="append", default=[], metavar="TAG")
+
+    fav = cmds.add_parser("favourite", help="star images (--off to unstar)")
+    fav.add_argument("ids", nargs="+", type=int)
+    fav.add_argument("--off", action="store_true")
+    cli_export.add_parser(cmds)  # `library export` lives in cli_export.py
+
+
+def _fail(message: str) -> int:
+    print(f"imagestudio: {message}", file=sys.stderr)
+    return EXIT_USAGE
+
+
+def run(args: argparse.Namespace, paths: AppPaths) -> int:
+    try:
+        library = Library(paths)
+    except sqlite3.DatabaseError as e:
+        if args.library_command == "check":
+            report = integrity.check_database_file(paths.library_db)
+            print(json.dumps(report.to_json()) if args.json else "\n".join(report.lines()))
+            return EXIT_PROBLEMS
+        return _fail(f"the library database is damaged ({e}); run `imagestudio library check`")
+    except (RuntimeError, OSError) as e:
+        return _fail(f"cannot open the library: {e}")
+    try:
+        handler = _HANDLERS[args.library_command]
+        return handler(library, args)
+    except ImageStudioError as e:
+        return _fail(e.message)
+    finally:
+        library.close()
+
+
+def _print_images(library: Library, ids: list[int], as_json: bool) -> int:
+    images = library.db.get_many(ids)
+    if as_json:
+        print(json.dumps({"images": [im.to_json() for im in images]}, ensure_ascii=False))
+        return EXIT_OK
+    for im in images:
+        star = "★" if im.favourite else " "
+        tags = f"  [{', '.join(im.tags)}]" if im.tags else ""
+        prompt = " ".join(im.prompt.split())
+        print(f"#{im.id:<6} {star} {im.width}x{im.height}  {prompt[:70]}{tags}\n         {im.path}")
+    if not images:
+        print("no images")
+    return EXIT_OK
+
+
+def _list(library: Library, args: argparse.Namespace) -> int:
+    if args.limit < 1:
+        return _fail("--limit must be at least 1")
+    query = LibraryQuery(
+        text=args.query,
+        favourites=args.favourites,
+        tag=args.tag,
+        in_trash=args.trash,
+        sort="trashed" if args.trash else args.sort,
+    )
+    return _print_images(library, library.find(query, limit=args.limit), args.json)
+
+
+def _search(library: Library, args: argparse.Namespace) -> int:
+    return _print_images(library, library.find(LibraryQuery(text=args.text), limit=max(1, args.limit)), args.json)
+
+
+def _similar(library: Library, args: argparse.Namespace) -> int:
+    if library.db.get(args.id) is None:
+        return _fail(f"no image with id #{args.id} in the library")
+    return _print_images(library, library.find(LibraryQuery(similar_to=args.id)), args.json)
+
+
+def _import(library: Library, args: argparse.Namespace) -> int:
+    def progress(done: list[importer.ImportItem]) -> None:
+        if not args.json:
+            print(f"… {len(done)} file(s) committed", file=sys.stderr)
+
+    report = importer.import_paths(library, args.paths, on_batch=progress)
+    if args.json:
+        print(
+            json.dumps({"summary": report.summary(), "files": [i.to_json() for i in report.items]}, ensure_ascii=False)
+        )
+    else:
+        for item in report.items:
+            what = f"#{item.image_id}" if item.status == "imported" else item.reason
+            extra = f" ({item.detail})" if item.detail and item.status != "skipped" else ""
+            print(f"{item.status:<9} {item.path}: {what}{extra}")
+        print(report.summary())
+    if any(i.reason in ("not found", "not a regular file") for i in report.items):
+        return EXIT_USAGE
+    return EXIT_PROBLEMS if report.count("skipped") else EXIT_OK
+
+
+def _check(library: Library, args: argparse.Namespace) -> int:
+    report = integrity.check(library, repair=args.repair, verify_hashes=not args.fast)
+    if args.json:
+        print(json.dumps(report.to_json(), ensure_ascii=False))
+    else:
+        print("\n".join(report.lines()))
+    unresolved = report.not_fixed if args.repair else report.problems
+    return EXIT_PROBLEMS if unresolved else EXIT_OK
+
+
+def _trash(library: Library, args: argparse.Namespace) -> int:
+    moved = library.trash(args.ids)
+    print(f"{len(moved)} image(s) moved to the trash")
+    return EXIT_OK
+
+
+def _restore(library: Library, args: argparse.Namespace) -> int:
+    back = library.restore(args.ids)
+    print(f"{len(back)} image(s) restored")
+    return EXIT_OK
+
+
+def _empty_trash(library: Library, _args: argparse.Namespace) -> int:
+    ids, problems = library.empty_trash()
+    print(f"{len(ids)} image(s) deleted for good")
+    for problem in problems:
+        print(f"could not remove {problem}", file=sys.stderr)
+    return EXIT_PROBLEMS if problems else EXIT_OK
+
+
+def _tag(library: Library, args: argparse.Namespace) -> int:
+    if not args.add and not args.remove:
+        return _fail("say which tags to --add or --remove")
+    library.change_tags(args.ids, add=args.add, remove=args.remove)
+    for im in library.db.get_many(args.ids):
+        print(f"#{im.id}: {', '.join(im.tags) or '(no tags)'}")
+    return EXIT_OK
+
+
+def _favourite(library: Library, args: argparse.Namespace) -> int:
+    changed = library.set_favourite(args.ids, not args.off)
+    print(f"{len(changed)} image(s) {'unstarred' if args.off else 'starred'}")
+    return EXIT_OK
+
+
+_HANDLERS: dict[str, Callable[[Library, argparse.Namespace], int]] = {
+    "export": cli_export.run,
+    "list": _list,
+    "search": _search,
+    "similar": _similar,
+    "import": _import,
+    "check": _check,
+    "trash": _trash,
+    "restore": _restore,
+    "empty-trash": _empty_trash,
+    "tag": _tag,
+    "favourite": _favourite,
+}

@@ -1,0 +1,59 @@
+"""Perceptual hash (pHash: the signs of the lowest 8×8 DCT frequencies of a 32×32 grey image) for "find
+similar". Near-duplicates — re-encodes, resizes, small edits — differ in a few of the 64 bits."""
+
+from __future__ import annotations
+
+import io
+import math
+import sqlite3
+import warnings
+
+from PIL import Image
+
+#: Hamming distance up to which two images count as similar (out of 64 bits).
+SIMILAR_BITS = 12
+_N = 32
+_COS = [[math.cos((2 * x + 1) * u * math.pi / (2 * _N)) for x in range(_N)] for u in range(8)]
+
+
+def phash_of(data: bytes) -> int | None:
+    """A signed 64-bit pHash (fits SQLite's INTEGER), or None when the bytes cannot be decoded."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(data)) as im:
+                im.draft("L", (_N * 4, _N * 4))
+                im.seek(0)
+                grey = im.convert("L").resize((_N, _N), Image.Resampling.LANCZOS)
+    except (OSError, ValueError, EOFError, SyntaxError, Image.DecompressionBombError, Image.DecompressionBombWarning):
+        return None
+    px = list(grey.tobytes())  # mode L: one byte per pixel, row by row
+    rows = [px[y * _N : (y + 1) * _N] for y in range(_N)]
+    # separable DCT-II, only the 8 lowest frequencies in each direction
+    row_freq = [[sum(c * v for c, v in zip(_COS[u], row, strict=True)) for u in range(8)] for row in rows]
+    coeffs = [sum(_COS[v][y] * row_freq[y][u] for y in range(_N)) for v in range(8) for u in range(8)]
+    ac = coeffs[1:]  # the DC term is the mean brightness: it says nothing about the picture's shape
+    median = sorted(ac)[len(ac) // 2]
+    bits = 0
+    for value in coeffs:
+        bits = (bits << 1) | (value > median)
+    return bits - (1 << 64) if bits >= 1 << 63 else bits
+
+
+def distance(a: int, b: int) -> int:
+    return ((a ^ b) & (2**64 - 1)).bit_count()
+
+
+def similar(c: sqlite3.Connection, image_id: int, max_bits: int = SIMILAR_BITS, limit: int = 500) -> list[int]:
+    """Ids of live images whose hash is within ``max_bits`` of ``image_id``'s, nearest first (itself first)."""
+    row = c.execute("SELECT phash FROM images WHERE id = ?", (image_id,)).fetchone()
+    if row is None or row[0] is None:
+        return []
+    target = int(row[0])
+    scored = []
+    for other_id, other in c.execute("SELECT id, phash FROM images WHERE phash IS NOT NULL AND trashed_at IS NULL"):
+        d = distance(target, int(other))
+        if d <= max_bits:
+            scored.append((d, other_id != image_id, int(other_id)))
+    scored.sort()
+    return [i for _d, _not_self, i in scored[:limit]]

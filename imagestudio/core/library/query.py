@@ -1,0 +1,120 @@
+"""What the gallery shows: one ``LibraryQuery`` (text, filters, sort) turned into ONE SQL statement that
+returns the ordered ids. Saved searches store a query as JSON and run it again, so they update themselves."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import sqlite3
+from dataclasses import dataclass
+from typing import Any
+
+from imagestudio.core.library.search import match_expression
+
+SORTS = {
+    "newest": "i.created_at DESC, i.id DESC",
+    "oldest": "i.created_at ASC, i.id ASC",
+    "largest": "i.width * i.height DESC, i.id DESC",
+    "cost": "coalesce(i.cost_usd, 0) DESC, i.id DESC",
+    "trashed": "i.trashed_at DESC, i.id DESC",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class LibraryQuery:
+    text: str = ""
+    favourites: bool = False
+    tag: str | None = None
+    collection: int | None = None
+    model: str | None = None
+    in_trash: bool = False
+    since: float | None = None  # created_at bounds, epoch seconds
+    until: float | None = None
+    min_pixels: int | None = None  # width * height
+    min_cost: float | None = None
+    sort: str = "newest"
+    similar_to: int | None = None  # "find similar": nearest perceptual hashes first, other fields ignored
+
+    def to_json(self) -> str:
+        values = {k: v for k, v in dataclasses.asdict(self).items() if v not in (None, False, "")}
+        return json.dumps(values, ensure_ascii=False, sort_keys=True)
+
+    @classmethod
+    def from_json(cls, text: str) -> LibraryQuery:
+        """Unknown or ill-typed keys (a newer app, a hand-edited DB) are ignored, never a crash."""
+        try:
+            raw = json.loads(text)
+        except ValueError:
+            return cls()
+        if not isinstance(raw, dict):
+            return cls()
+        fields = {f.name: f for f in dataclasses.fields(cls)}
+        kept: dict[str, Any] = {}
+        for key, value in raw.items():
+            if key in fields and _fits(fields[key].type, value):
+                kept[key] = value
+        if kept.get("sort") not in SORTS:
+            kept.pop("sort", None)
+        return cls(**kept)
+
+    @property
+    def is_default(self) -> bool:
+        """Newest first, nothing filtered: new results simply go on top."""
+        return self == LibraryQuery()
+
+
+def _fits(annotation: object, value: object) -> bool:
+    text = str(annotation)
+    if value is None:
+        return "None" in text
+    if isinstance(value, bool):
+        return text.startswith("bool")
+    if isinstance(value, int):
+        return "int" in text or "float" in text
+    if isinstance(value, float):
+        return "float" in text
+    return isinstance(value, str) and "str" in text
+
+
+def find_ids(conn: sqlite3.Connection, query: LibraryQuery, *, limit: int | None = None) -> list[int]:
+    sql, args = build_sql(query, limit=limit)
+    return [int(r[0]) for r in conn.execute(sql, args)]
+
+
+def build_sql(query: LibraryQuery, *, limit: int | None = None) -> tuple[str, list[Any]]:
+    where = ["i.trashed_at IS NOT NULL" if query.in_trash else "i.trashed_at IS NULL"]
+    args: list[Any] = []
+    match = match_expression(query.text) if query.text.strip() else None
+    if query.text.strip() and match is None:
+        where.append("0")  # only punctuation typed: nothing can match
+    if match is not None:
+        where.append("i.id IN (SELECT rowid FROM image_search WHERE image_search MATCH ?)")
+        args.append(match)
+    if query.favourites:
+        where.append("i.favourite = 1")
+    if query.tag:
+        where.append("i.id IN (SELECT it.image_id FROM image_tags it JOIN tags t ON t.id = it.tag_id WHERE t.name = ?)")
+        args.append(query.tag)
+    if query.collection is not None:
+        where.append("i.id IN (SELECT image_id FROM collection_items WHERE collection_id = ?)")
+        args.append(query.collection)
+    if query.model:
+        where.append("i.model = ?")
+        args.append(query.model)
+    if query.since is not None:
+        where.append("i.created_at >= ?")
+        args.append(query.since)
+    if query.until is not None:
+        where.append("i.created_at < ?")
+        args.append(query.until)
+    if query.min_pixels is not None:
+        where.append("i.width * i.height >= ?")
+        args.append(query.min_pixels)
+    if query.min_cost is not None:
+        where.append("i.cost_usd >= ?")
+        args.append(query.min_cost)
+    order = SORTS.get(query.sort, SORTS["newest"])
+    sql = f"SELECT i.id FROM images i WHERE {' AND '.join(where)} ORDER BY {order}"
+    if limit is not None:
+        sql += f" LIMIT {int(limit)}"
+    return sql, args

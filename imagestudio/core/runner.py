@@ -1,0 +1,377 @@
+"""QueueRunner: runs the persistent queue's jobs in this process (no Qt; the GUI and the CLI both use it).
+
+One runner per process. It registers itself in ``queue_runners`` and claims jobs with a conditional UPDATE, so
+two processes never run the same job. Jobs run in queue order with a concurrency limit per profile; a 429 makes
+the whole profile wait. Every state change is written before it is reported, and a job is written before any
+request is sent. The images a job receives are stored with its progress in one transaction, so after a crash
+only the missing images are asked for again.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import dataclasses
+import functools
+import inspect
+import logging
+import os
+import socket
+import sys
+import time
+import uuid
+from collections.abc import Callable, Coroutine
+from typing import Any, Protocol, TypeVar
+
+from imagestudio.core.capabilities import Capabilities
+from imagestudio.core.errors import ImageStudioError
+from imagestudio.core.ledger import cost_usd
+from imagestudio.core.library.db import InTransaction
+from imagestudio.core.providers.base import ImageProvider
+from imagestudio.core.queue import AnyRequest, Job, JobStore, Runner
+from imagestudio.core.retry import RetryPolicy
+from imagestudio.core.types import GenerationResult, JobState
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+ProfileKey = tuple[str, str]  # (provider, base_url)
+STALE_HEARTBEAT_S = 120.0
+
+
+class RunnerHost(Protocol):
+    """What the runner needs from the process it runs in."""
+
+    async def db(self, fn: Callable[..., T], *args: Any) -> T:
+        """Run SQL on the one DB thread."""
+        ...
+
+    async def ingest(self, request: AnyRequest, result: GenerationResult, also: InTransaction) -> object:
+        """Write the files, then ONE transaction with the image rows and ``also`` (the job's progress)."""
+        ...
+
+    async def make_provider(self, profile: str, base_url: str) -> ImageProvider: ...
+
+
+def pid_alive(pid: int) -> bool:
+    if sys.platform == "win32":  # os.kill(pid, 0) would terminate the process there
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def runner_alive(runner: Runner) -> bool:
+    """A runner on this machine is dead when its process is; anywhere, when its heartbeat went stale."""
+    if time.time() - runner.heartbeat > STALE_HEARTBEAT_S:
+        return False
+    return runner.host != socket.gethostname() or pid_alive(runner.pid)
+
+
+class QueueRunner:
+    def __init__(
+        self,
+        store: JobStore,
+        host: RunnerHost,
+        capabilities: Capabilities,
+        *,
+        spawn: Callable[[Coroutine[Any, Any, None], str], asyncio.Task[None]],
+        concurrency: Callable[[], int] = lambda: 3,
+        policy: RetryPolicy | None = None,
+        on_jobs: Callable[[list[Job]], None] = lambda jobs: None,
+        on_partial: Callable[[int, int, bytes], None] | None = None,
+        batch: str | None = None,
+        poll_interval: float = 1.0,
+        alive: Callable[[Runner], bool] = runner_alive,
+    ) -> None:
+        self.store = store
+        self.token = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+        self._host = host
+        self._caps = capabilities
+        self._spawn = spawn
+        self._concurrency = concurrency
+        self.policy = policy or RetryPolicy()
+        self._on_jobs = on_jobs
+        self._on_partial = on_partial
+        self._batch = batch
+        self._poll = poll_interval
+        self._alive = alive
+        self._wake = asyncio.Event()
+        self._tasks: dict[int, asyncio.Task[None]] = {}
+        self._running: dict[ProfileKey, int] = {}
+        self._backoff_until: dict[ProfileKey, float] = {}
+        self._stopping_as: JobState | None = None
+        self._closed = False
+        self._data_version = -1
+        self._seen_until = 0.0
+        self._claiming = False
+        self.paused = False
+        self.interrupted_at_start: list[int] = []
+
+    # -- life --------------------------------------------------------------------------------------
+    async def start(self) -> list[Job]:
+        """Register, turn the jobs of dead processes into ``interrupted``, return every job."""
+        await self._db(self.store.register_runner, self.token, os.getpid(), socket.gethostname())
+        self.interrupted_at_start = await self._db(self.store.recover, self._alive, token=self.token)
+        self._seen_until = time.time()
+        return await self._db(self.store.all, batch=self._batch)
+
+    async def run(self) -> None:
+        """Schedule until closed: claim what fits, watch other processes' changes, heartbeat."""
+        last_beat = last_recover = 0.0
+        while not self._closed:
+            now = time.time()
+            try:
+                if now - last_beat > 2.0:
+                    await self._db(self.store.heartbeat, self.token)
+                    last_beat = now
+                await self._watch_others()
+                if now - last_recover > 5.0:
+                    last_recover = now
+                    gone = await self._db(self.store.recover, self._alive, token=self.token)
+                    if gone:
+                        await self._report(gone)
+                timeout = await self._schedule()
+            except Exception:  # a locked or full disk must not stop the queue for good
+                log.exception("queue scheduling failed; trying again")
+                timeout = max(self._poll, 1.0)
+            self._wake.clear()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), timeout)
+
+    async def _db(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        return await self._host.db(functools.partial(fn, *args, **kwargs))
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    @property
+    def closed(self) -> bool:
+        return self._closed
+
+    @property
+    def active(self) -> int:
+        return len(self._tasks)
+
+    def running_ids(self) -> list[int]:
+        return list(self._tasks)
+
+    async def stop(self, *, running_become: JobState = JobState.CANCELLED, timeout: float = 10.0) -> None:
+        """Stop claiming; cancel running jobs (recorded as ``running_become``); unregister."""
+        self._closed = True
+        self._stopping_as = running_become
+        self.wake()
+        tasks = list(self._tasks.values())
+        for task in tasks:
+            task.cancel()
+        if tasks:
+            await asyncio.wait(tasks, timeout=timeout)
+        await self._db(self.store.unregister_runner, self.token)
+
+    async def wait_idle(self) -> None:
+        """Until this runner has nothing running and nothing it could claim (the CLI batch uses it)."""
+        while True:
+            if not self._tasks and not self._claiming:
+                waiting = await self._db(self.store.candidates, self.token, batch=self._batch, limit=1)
+                # the scheduler may have claimed a job while we looked: it is no longer a candidate then
+                if not waiting and not self._tasks and not self._claiming:
+                    return
+            await asyncio.sleep(0.05)
+
+    # -- user actions (persist first, then report) ----------------------------------------------------
+    async def cancel(self, job_id: int) -> None:
+        ended = await self._db(self.store.request_cancel, job_id)
+        task = self._tasks.get(job_id)
+        if task is not None:
+            task.cancel()
+        elif ended:
+            await self._report([job_id])
+
+    async def act(self, fn: Callable[..., T], *args: Any) -> T:
+        """Run a JobStore action (retry, move, duplicate…), then report the jobs it touched and reschedule."""
+        since = time.time() - 0.001
+        out = await self._db(fn, *args)
+        changed = await self._db(self.store.changed_since, since)
+        if changed:
+            self._on_jobs(changed)
+        self.wake()
+        return out
+
+    # -- scheduling ---------------------------------------------------------------------------------
+    async def _schedule(self) -> float:
+        """Claim every job that fits now; return how long to sleep before looking again."""
+        if self.paused or self._closed:
+            return self._poll
+        now = time.time()
+        next_look = now + self._poll
+        limit = max(1, self._concurrency())
+        for job in await self._db(self.store.candidates, self.token, batch=self._batch):
+            key = (job.profile, job.base_url)
+            ready_at = max(job.not_before, self._backoff_until.get(key, 0.0))
+            if ready_at > now:
+                next_look = min(next_look, ready_at)
+                continue
+            if self._running.get(key, 0) >= limit or job.id in self._tasks:
+                continue
+            self._claiming = True
+            try:
+                claimed = await self._db(self.store.claim, job.id, self.token)
+            finally:
+                self._claiming = False
+            if claimed is None:
+                continue  # another process took it
+            self._running[key] = self._running.get(key, 0) + 1
+            self._tasks[job.id] = self._spawn(self._run(claimed, key), f"job-{job.id}")
+            self._on_jobs([claimed])
+        return max(0.01, next_look - time.time())
+
+    async def _watch_others(self) -> None:
+        """Another process (the CLI, a second window) committed: report what it changed."""
+        version = await self._db(self.store.data_version)
+        if version == self._data_version:
+            return
+        self._data_version = version
+        since, self._seen_until = self._seen_until - 5.0, time.time()
+        changed = await self._db(self.store.changed_since, since)
+        if self._batch is not None:
+            changed = [j for j in changed if j.batch == self._batch]
+        if changed:
+            self._on_jobs(changed)
+        for job_id in await self._db(self.store.cancel_requested_ids, self.token):
+            task = self._tasks.get(job_id)
+            if task is not None:
+                task.cancel()
+
+    async def _report(self, ids: list[int]) -> None:
+        jobs = await self._db(self.store.get_many, ids)
+        if jobs:
+            self._on_jobs(jobs)
+
+    # -- one attempt of one job ----------------------------------------------------------------------
+    async def _run(self, job: Job, key: ProfileKey) -> None:
+        attempt = job.attempts
+        provider: ImageProvider | None = None
+        slot_held = True
+        try:
+            try:
+                provider = await self._host.make_provider(job.profile, job.base_url)
+                result = await self._call(provider, job)
+            except asyncio.CancelledError:
+                state = self._stopping_as if self._closed and self._stopping_as else JobState.CANCELLED
+                error = None if state is JobState.CANCELLED else "Stopped while running (it may have been charged)."
+                await self._end(job, attempt, state, error, "cancelled")
+                raise
+            except ImageStudioError as e:
+                await self._failed(job, attempt, key, e)
+                return
+            # the limit is on requests in flight: the next job's request overlaps this job's saving
+            slot_held = False
+            self._running[key] = max(0, self._running.get(key, 1) - 1)
+            self.wake()
+            await self._save(job, attempt, result)
+        except asyncio.CancelledError:
+            raise
+        except Exception as e:  # never let a job die silently
+            log.exception("job %d crashed", job.id)
+            message = f"Unexpected error ({type(e).__name__}); see the log."
+            await self._end(job, attempt, JobState.FAILED, message, "bug")
+        finally:
+            self._tasks.pop(job.id, None)
+            if slot_held:
+                self._running[key] = max(0, self._running.get(key, 1) - 1)
+            if provider is not None:
+                with contextlib.suppress(Exception):
+                    await provider.aclose()
+            self.wake()
+
+    async def _call(self, provider: ImageProvider, job: Job) -> GenerationResult:
+        request = dataclasses.replace(job.request, n=job.remaining)  # only what is still missing
+        method: Any = getattr(provider, "edit", None) if job.kind == "edit" else provider.generate
+        if method is None:
+            raise ImageStudioError(f"The {provider.name} provider cannot edit images.")
+        kwargs: dict[str, Any] = {}
+        if self._on_partial is not None and _accepts(method, "on_partial"):
+            on_partial = self._on_partial
+            kwargs["on_partial"] = lambda index, data: on_partial(job.id, index, data)
+        result: GenerationResult = await method(request, **kwargs)
+        return result
+
+    async def _save(self, job: Job, attempt: int, result: GenerationResult) -> None:
+        images = result.images[: job.remaining]  # a server sending extra images does not overfill the job
+        result = dataclasses.replace(result, images=images)
+        done = len(images) >= job.remaining
+        cost = cost_usd(self._caps, result.model, result.usage)
+        hook = self.store.progress_hook(job.id, attempt, cost=cost, request_id=result.request_id, done=done)
+        await self._db(self.store.set_saving, job.id)
+        await self._report([job.id])
+        # Paid images are never dropped half-way: saving runs to its end even when the job is cancelled.
+        saving = asyncio.ensure_future(self._host.ingest(job.request, result, hook))
+        try:
+            await asyncio.shield(saving)
+        except asyncio.CancelledError:
+            await saving
+            if not done:
+                await self._end(job, attempt, JobState.CANCELLED, None, "cancelled", closed=True)
+            else:
+                await self._report([job.id])
+            raise
+        if not done:
+            # fewer images than asked: ask again for the rest, within the usual attempt budget
+            fewer = ImageStudioError("The server sent fewer images than asked for.")
+            fewer.retryable = True
+            await self._failed(job, attempt, (job.profile, job.base_url), fewer, closed=True)
+            return
+        await self._report([job.id])
+
+    async def _failed(
+        self, job: Job, attempt: int, key: ProfileKey, error: ImageStudioError, *, closed: bool = False
+    ) -> None:
+        log.info("job %d attempt %d failed: %s", job.id, attempt, type(error).__name__)
+        this_run = [a for a in job.attempt_log if a.number > job.retry_base and a.number != attempt]
+        rate_limited = sum(1 for a in this_run if a.outcome == "rate_limited")
+        decision = self.policy.decide(error, attempt=len(this_run) + 1 - rate_limited, rate_limited_before=rate_limited)
+        outcome = "rate_limited" if decision.profile_wide else type(error).__name__
+        if decision.retry:
+            until = time.time() + decision.delay
+            if decision.profile_wide:
+                self._backoff_until[key] = max(self._backoff_until.get(key, 0.0), until)
+            message = f"{error.message} Retrying in {decision.delay:.0f} s (attempt {attempt})."
+            await self._end(job, attempt, JobState.QUEUED, message, outcome, error.request_id, until, closed=closed)
+        else:
+            await self._end(job, attempt, JobState.FAILED, error.message, outcome, error.request_id, closed=closed)
+
+    async def _end(
+        self,
+        job: Job,
+        attempt: int,
+        state: JobState,
+        error: str | None,
+        outcome: str,
+        request_id: str | None = None,
+        not_before: float = 0.0,
+        *,
+        closed: bool = False,
+    ) -> None:
+        # a cancel must still be written: shield the DB write, then let the cancel go on
+        write = self._db(
+            self.store.end_attempt,
+            job.id,
+            attempt,
+            state=state,
+            error=error,
+            outcome=outcome if not closed else "short",
+            request_id=request_id,
+            not_before=not_before,
+        )
+        await asyncio.shield(asyncio.ensure_future(write))
+        await self._report([job.id])
+
+
+def _accepts(fn: Callable[..., Any], name: str) -> bool:
+    try:
+        return name in inspect.signature(fn).parameters
+    except (TypeError, ValueError):
+        return False

@@ -1,0 +1,164 @@
+"""The main window's View, Presets and Help additions: theme, pane focus keys, presets, shortcuts, onboarding."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QObject, Qt
+from PySide6.QtGui import QAction, QActionGroup, QKeySequence
+from PySide6.QtWidgets import QMainWindow, QMenu, QToolBar, QWidget
+
+from imagestudio.app.account import AccountService
+from imagestudio.app.presets import PresetService
+from imagestudio.app.settings_store import SettingsStore
+from imagestudio.app.tasks import TaskOwner
+from imagestudio.core.capabilities import Capabilities
+from imagestudio.core.settings import Settings
+from imagestudio.ui.onboarding import OnboardingWizard
+from imagestudio.ui.preset_picker import PresetPicker
+from imagestudio.ui.presets_dialog import PresetsDialog
+from imagestudio.ui.shortcuts_dialog import ShortcutsDialog
+
+
+class AppMenus(QObject):
+    def __init__(
+        self,
+        window: QMainWindow,
+        help_menu: QMenu,
+        *,
+        settings: SettingsStore,
+        account: AccountService,
+        tasks: TaskOwner,
+        capabilities: Capabilities,
+        presets: PresetService | None,
+    ) -> None:
+        super().__init__(window)
+        self._window = window
+        self._settings = settings
+        self._account = account
+        self._tasks = tasks
+        self._presets = presets
+        self.onboarding: OnboardingWizard | None = None
+        self.presets_dialog: PresetsDialog | None = None
+        self.shortcuts_dialog: ShortcutsDialog | None = None
+        bar = window.menuBar()
+        editor: Any = getattr(window, "prompt_editor", None)
+
+        view = QMenu(self.tr("&View"), window)
+        bar.insertMenu(help_menu.menuAction(), view)
+        for text, keys, target in (
+            (self.tr("Go to &prompt"), "Ctrl+L", lambda: getattr(editor, "prompt", None)),
+            (self.tr("Go to &jobs"), "Ctrl+J", lambda: getattr(window, "jobs_panel", None)),
+            (self.tr("Go to &gallery"), "Ctrl+G", lambda: getattr(getattr(window, "gallery", None), "view", None)),
+            (self.tr("Go to &settings"), "Ctrl+,", lambda: getattr(window, "settings_pane", None)),
+        ):  # fmt: skip
+            view.addAction(self._action(text, keys, lambda target=target: self._focus(target())))
+        view.addSeparator()
+        theme_menu = view.addMenu(self.tr("&Theme"))
+        self.theme_group = QActionGroup(self)
+        self.theme_actions: dict[str, QAction] = {}
+        for value, text in (
+            ("system", self.tr("Follow the &system")),
+            ("light", self.tr("&Light")),
+            ("dark", self.tr("&Dark")),
+        ):
+            action = QAction(text, self.theme_group)
+            action.setCheckable(True)
+            action.triggered.connect(lambda _c=False, value=value: settings.update(theme=value))
+            theme_menu.addAction(action)
+            self.theme_actions[value] = action
+        self._show_theme(settings.current)
+        settings.changed.connect(self._show_theme)
+
+        self.picker: PresetPicker | None = None
+        if presets is not None and editor is not None:
+            self.picker = PresetPicker(presets, capabilities, editor, settings)
+            self.picker.manageRequested.connect(self.show_presets)
+            toolbar = QToolBar(self.tr("Presets"), window)
+            toolbar.setObjectName("presetsToolbar")
+            toolbar.setMovable(False)
+            toolbar.addWidget(self.picker)
+            window.addToolBar(toolbar)
+            menu = QMenu(self.tr("&Presets"), window)
+            bar.insertMenu(help_menu.menuAction(), menu)
+            menu.addAction(self._action(self.tr("&Choose a preset"), "Ctrl+Shift+P", self.choose_preset))
+            menu.addAction(self._action(self.tr("&Manage presets…"), "", self.show_presets))
+            menu.addAction(self._action(self.tr("&Save prompt as preset…"), "", self.save_prompt_as_preset))
+
+        first = help_menu.actions()[0] if help_menu.actions() else None
+        shortcuts = self._action(self.tr("&Keyboard shortcuts"), "", self.show_shortcuts)
+        shortcuts.setShortcuts([QKeySequence(QKeySequence.StandardKey.HelpContents), QKeySequence("Ctrl+/")])
+        getting_started = self._action(self.tr("&Getting started…"), "", self.show_onboarding)
+        help_menu.insertActions(first, [shortcuts, getting_started])  # type: ignore[arg-type]
+        if first is not None:
+            help_menu.insertSeparator(first)
+
+    def _action(self, text: str, keys: str, slot: Any) -> QAction:
+        action = QAction(text, self._window)
+        if keys:
+            action.setShortcut(QKeySequence(keys))
+        action.triggered.connect(lambda _checked=False: slot())
+        return action
+
+    @staticmethod
+    def _focus(widget: QWidget | None) -> None:
+        """Focus the widget, or its first control that takes Tab focus when it is a container."""
+        if widget is None:
+            return
+        if widget.focusPolicy() & Qt.FocusPolicy.TabFocus:
+            widget.setFocus(Qt.FocusReason.ShortcutFocusReason)
+            return
+        for child in widget.findChildren(QWidget):
+            if child.isVisible() and child.isEnabled() and child.focusPolicy() & Qt.FocusPolicy.TabFocus:
+                child.setFocus(Qt.FocusReason.ShortcutFocusReason)
+                return
+
+    def _show_theme(self, settings: Settings) -> None:
+        action = self.theme_actions.get(settings.theme)
+        if action is not None and not action.isChecked():
+            action.setChecked(True)
+
+    # -- dialogs -----------------------------------------------------------------------------------------------
+    def show_onboarding(self) -> OnboardingWizard:
+        if self.onboarding is None:
+            self.onboarding = OnboardingWizard(self._settings, self._account, self._tasks, self._window)
+        self.onboarding.restart()
+        self.onboarding.show()
+        self.onboarding.raise_()
+        self.onboarding.activateWindow()
+        return self.onboarding
+
+    def show_shortcuts(self) -> ShortcutsDialog:
+        if self.shortcuts_dialog is not None:
+            self.shortcuts_dialog.deleteLater()
+        self.shortcuts_dialog = ShortcutsDialog(self._window)  # rebuilt: actions may have changed
+        self.shortcuts_dialog.show()
+        return self.shortcuts_dialog
+
+    def choose_preset(self) -> None:
+        if self.picker is not None:
+            self.picker.combo.setFocus()
+            self.picker.combo.showPopup()
+
+    def _current_prompt(self) -> tuple[str, dict[str, Any]]:
+        editor: Any = getattr(self._window, "prompt_editor", None)
+        if editor is None:
+            return "", {}
+        options = getattr(editor, "options", editor)
+        values = {"quality": options.quality.currentData(), "output_format": options.output_format.currentData()}
+        size = options.current_size() if hasattr(options, "current_size") else ""
+        return editor.prompt.toPlainText().strip(), {**values, "size": size}
+
+    def show_presets(self) -> PresetsDialog | None:
+        if self._presets is None:
+            return None
+        if self.presets_dialog is None:
+            self.presets_dialog = PresetsDialog(self._presets, self._tasks, self._current_prompt, self._window)
+        self.presets_dialog.show()
+        self.presets_dialog.raise_()
+        return self.presets_dialog
+
+    def save_prompt_as_preset(self) -> None:
+        dialog = self.show_presets()
+        if dialog is not None:
+            dialog.from_prompt_button.click()

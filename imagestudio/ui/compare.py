@@ -1,0 +1,91 @@
+"""Compare two or more images side by side; zooming or panning one moves them all (the same relative spot)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QPointF, Qt
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import QGridLayout, QLabel, QVBoxLayout, QWidget
+
+from imagestudio.ui.image_canvas import ImageCanvas
+from imagestudio.ui.viewer import ViewerServices
+
+MAX_COMPARE = 6
+
+
+class CompareWindow(QWidget):
+    def __init__(self, services: ViewerServices, parent: QWidget | None = None) -> None:
+        super().__init__(parent, Qt.WindowType.Window)
+        self.setObjectName("compare")
+        self.setWindowTitle(self.tr("Compare"))
+        self.resize(1400, 800)
+        self._services = services
+        self.canvases: list[ImageCanvas] = []
+        self.captions: list[QLabel] = []
+        self._grid = QGridLayout(self)
+        self._grid.setContentsMargins(4, 4, 4, 4)
+
+    def open(self, ids: list[int]) -> None:
+        for canvas in self.canvases:
+            canvas.deleteLater()
+        for caption in self.captions:
+            caption.deleteLater()
+        self.canvases, self.captions = [], []
+        ids = list(dict.fromkeys(ids))[:MAX_COMPARE]
+        columns = len(ids) if len(ids) <= 3 else (len(ids) + 1) // 2
+        for n, image_id in enumerate(ids):
+            cell = QWidget()
+            column = QVBoxLayout(cell)
+            column.setContentsMargins(0, 0, 0, 0)
+            caption = QLabel(f"#{image_id}")
+            caption.setWordWrap(False)
+            canvas = ImageCanvas()
+            canvas.set_image(None, self.tr("Loading…"))
+            canvas.viewChanged.connect(lambda zoom, center, fit, source=canvas: self._sync(source, zoom, center, fit))
+            column.addWidget(caption)
+            column.addWidget(canvas, 1)
+            self._grid.addWidget(cell, n // columns, n % columns)
+            self.canvases.append(canvas)
+            self.captions.append(caption)
+            self._services.tasks.spawn_if_open(self._fetch(n, image_id), name=f"compare-{image_id}")
+        self.show()
+        self.raise_()
+        if self.canvases:
+            self.canvases[0].setFocus()
+
+    async def _fetch(self, n: int, image_id: int) -> None:
+        loaded = await self._services.loader.load(image_id)
+        if n >= len(self.canvases):
+            return
+        if loaded is None:
+            self.canvases[n].set_image(None, self.tr("Not in the library."))
+            return
+        image = loaded.image
+        self.captions[n].setText(f"#{image_id} · {image.model} · {image.width}×{image.height} · {image.prompt[:60]}")
+        self.captions[n].setToolTip(image.prompt)
+        self.canvases[n].set_image(loaded.pixels, loaded.problem)
+        source = self.canvases[0]
+        if n and not source.fitted:
+            self.canvases[n].set_view(source.zoom, source.center, False)
+
+    def _sync(self, source: ImageCanvas, zoom: float, center: QPointF, fit: bool) -> None:
+        for canvas in self.canvases:
+            if canvas is not source:
+                canvas.set_view(zoom, center, fit)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        target = next((c for c in self.canvases if c.hasFocus()), self.canvases[0] if self.canvases else None)
+        key = event.key()
+        if target is None:
+            super().keyPressEvent(event)
+        elif key in (Qt.Key.Key_Plus, Qt.Key.Key_Equal):
+            target.zoom_in()
+        elif key == Qt.Key.Key_Minus:
+            target.zoom_out()
+        elif key in (Qt.Key.Key_0, Qt.Key.Key_F):
+            target.fit()
+        elif key == Qt.Key.Key_1:
+            target.actual_size()
+        elif key == Qt.Key.Key_Escape:
+            self.close()
+        else:
+            super().keyPressEvent(event)

@@ -1,0 +1,206 @@
+"""A zoomable, pannable image view: fit or any zoom, wheel zoom around the cursor, drag to pan, transparent
+areas over a checkerboard. Its view (zoom + centre, relative to the image) can be mirrored by other canvases
+for side-by-side comparison."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QPoint, QPointF, QRectF, QSize, Qt, Signal
+from PySide6.QtGui import QBrush, QColor, QImage, QMouseEvent, QPainter, QPaintEvent, QPixmap, QResizeEvent, QWheelEvent
+from PySide6.QtWidgets import QApplication, QSizePolicy, QWidget
+
+MIN_ZOOM, MAX_ZOOM = 0.02, 32.0
+STEP = 1.25
+
+
+def checkerboard_brush(cell: int = 10) -> QBrush:
+    tile = QPixmap(cell * 2, cell * 2)
+    tile.fill(QColor(255, 255, 255))
+    painter = QPainter(tile)
+    painter.fillRect(0, 0, cell, cell, QColor(204, 204, 204))
+    painter.fillRect(cell, cell, cell, cell, QColor(204, 204, 204))
+    painter.end()
+    return QBrush(tile)
+
+
+class ImageCanvas(QWidget):
+    #: zoom, centre (0..1 of the image), fit — emitted when the person changes the view
+    viewChanged = Signal(float, QPointF, bool)
+    #: a drag that cannot pan (the whole image is visible): the viewer turns it into a drag-out
+    dragOutRequested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("imageCanvas")
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self.setMouseTracking(False)
+        self._pixmap: QPixmap | None = None
+        self._message = ""
+        self._zoom = 1.0
+        self._fit = True
+        self._center = QPointF(0.5, 0.5)
+        self._press: QPoint | None = None
+        self._press_center = QPointF(0.5, 0.5)
+        self._checker = checkerboard_brush()
+
+    def sizeHint(self) -> QSize:
+        return QSize(800, 600)
+
+    # -- content ---------------------------------------------------------------------------------
+    def set_image(self, image: QImage | None, message: str = "") -> None:
+        """Show a decoded image (QPixmap is made here, on the GUI thread), or a message instead."""
+        self._pixmap = QPixmap.fromImage(image) if image is not None and not image.isNull() else None
+        self._message = message
+        if self._fit:
+            self._zoom = self._fit_zoom()
+        self._clamp()
+        self.update()
+
+    def has_image(self) -> bool:
+        return self._pixmap is not None
+
+    def image_size(self) -> QSize:
+        return self._pixmap.size() if self._pixmap is not None else QSize()
+
+    def message(self) -> str:
+        return self._message
+
+    # -- view state ------------------------------------------------------------------------------
+    @property
+    def zoom(self) -> float:
+        return self._zoom
+
+    @property
+    def fitted(self) -> bool:
+        return self._fit
+
+    @property
+    def center(self) -> QPointF:
+        return QPointF(self._center)
+
+    def _fit_zoom(self) -> float:
+        if self._pixmap is None or self._pixmap.width() == 0 or self._pixmap.height() == 0:
+            return 1.0
+        w, h = max(1, self.width()), max(1, self.height())
+        return min(w / self._pixmap.width(), h / self._pixmap.height(), 1.0)  # fit never enlarges
+
+    def fit(self) -> None:
+        self._fit = True
+        self._zoom = self._fit_zoom()
+        self._center = QPointF(0.5, 0.5)
+        self._changed()
+
+    def actual_size(self) -> None:
+        self.set_zoom(1.0)
+
+    def zoom_in(self) -> None:
+        self.set_zoom(self._zoom * STEP)
+
+    def zoom_out(self) -> None:
+        self.set_zoom(self._zoom / STEP)
+
+    def set_zoom(self, zoom: float, anchor: QPointF | None = None) -> None:
+        """Zoom keeping the image point under ``anchor`` (widget coordinates; default the centre) in place."""
+        zoom = max(MIN_ZOOM, min(MAX_ZOOM, zoom))
+        if self._pixmap is not None and anchor is not None:
+            before = self._image_point(anchor)
+            self._zoom, self._fit = zoom, False
+            after = self._image_point(anchor)
+            self._center += before - after
+        else:
+            self._zoom, self._fit = zoom, False
+        self._changed()
+
+    def set_view(self, zoom: float, center: QPointF, fit: bool) -> None:
+        """Mirror another canvas's view (no signal: the compare window would loop)."""
+        self._fit = fit
+        self._zoom = self._fit_zoom() if fit else max(MIN_ZOOM, min(MAX_ZOOM, zoom))
+        self._center = QPointF(center)
+        self._clamp()
+        self.update()
+
+    def _changed(self) -> None:
+        self._clamp()
+        self.update()
+        self.viewChanged.emit(self._zoom, QPointF(self._center), self._fit)
+
+    def _scaled_size(self) -> tuple[float, float]:
+        if self._pixmap is None:
+            return 0.0, 0.0
+        return self._pixmap.width() * self._zoom, self._pixmap.height() * self._zoom
+
+    def _clamp(self) -> None:
+        """Keep the image on screen: centred when it fits, never panned past its edges."""
+        sw, sh = self._scaled_size()
+        x, y = self._center.x(), self._center.y()
+        x = 0.5 if sw <= self.width() else min(max(x, self.width() / 2 / sw), 1 - self.width() / 2 / sw)
+        y = 0.5 if sh <= self.height() else min(max(y, self.height() / 2 / sh), 1 - self.height() / 2 / sh)
+        self._center = QPointF(x, y)
+
+    def target_rect(self) -> QRectF:
+        sw, sh = self._scaled_size()
+        return QRectF(self.width() / 2 - self._center.x() * sw, self.height() / 2 - self._center.y() * sh, sw, sh)
+
+    def _image_point(self, widget_point: QPointF) -> QPointF:
+        """Where a widget point falls on the image, 0..1."""
+        rect = self.target_rect()
+        if rect.width() <= 0 or rect.height() <= 0:
+            return QPointF(0.5, 0.5)
+        return QPointF((widget_point.x() - rect.x()) / rect.width(), (widget_point.y() - rect.y()) / rect.height())
+
+    def can_pan(self) -> bool:
+        sw, sh = self._scaled_size()
+        return sw > self.width() + 0.5 or sh > self.height() + 0.5
+
+    # -- painting --------------------------------------------------------------------------------
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        painter.fillRect(self.rect(), QColor(40, 40, 40))
+        if self._pixmap is None:
+            painter.setPen(QColor(220, 220, 220))
+            painter.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, self._message)
+            return
+        rect = self.target_rect()
+        if self._pixmap.hasAlphaChannel():
+            painter.setBrushOrigin(rect.topLeft())
+            painter.fillRect(rect, self._checker)
+        if self._zoom < 1.0:
+            painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)  # pixels stay crisp when enlarged
+        painter.drawPixmap(rect, self._pixmap, QRectF(self._pixmap.rect()))
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        if self._fit:
+            self._zoom = self._fit_zoom()
+        self._clamp()
+        super().resizeEvent(event)
+
+    # -- mouse -----------------------------------------------------------------------------------
+    def wheelEvent(self, event: QWheelEvent) -> None:
+        steps = event.angleDelta().y() / 120
+        if steps:
+            self.set_zoom(self._zoom * STEP**steps, event.position())
+        event.accept()
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        if event.button() == Qt.MouseButton.LeftButton:
+            self._press = event.position().toPoint()
+            self._press_center = QPointF(self._center)
+        super().mousePressEvent(event)
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:
+        if self._press is None or not event.buttons() & Qt.MouseButton.LeftButton:
+            return
+        delta = event.position().toPoint() - self._press
+        if not self.can_pan():
+            if delta.manhattanLength() >= QApplication.startDragDistance():
+                self._press = None
+                self.dragOutRequested.emit()
+            return
+        sw, sh = self._scaled_size()
+        self._center = QPointF(self._press_center.x() - delta.x() / sw, self._press_center.y() - delta.y() / sh)
+        self._fit = False
+        self._changed()
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        self._press = None
+        super().mouseReleaseEvent(event)

@@ -1,0 +1,114 @@
+"""Lineage: the edit tree of the current image (parent → children), each step's prompt and what changed from
+its parent's prompt. Clicking a step opens it."""
+
+from __future__ import annotations
+
+from html import escape
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import QLabel, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
+
+from imagestudio.core.lineage import DiffPart, Lineage, LineageNode
+
+IdRole = Qt.ItemDataRole.UserRole + 1
+
+
+def diff_html(parts: tuple[DiffPart, ...]) -> str:
+    out = []
+    for part in parts:
+        text = escape(part.text)
+        if part.op == "added":
+            out.append(f'<span style="background:#d4f7d4;color:#0a5c0a">{text}</span>')
+        elif part.op == "removed":
+            out.append(f'<span style="background:#fbd9d9;color:#8a1111;text-decoration:line-through">{text}</span>')
+        else:
+            out.append(text)
+    return "".join(out)
+
+
+def diff_summary(parts: tuple[DiffPart, ...]) -> str:
+    added = " ".join(p.text.strip() for p in parts if p.op == "added" and p.text.strip())
+    removed = " ".join(p.text.strip() for p in parts if p.op == "removed" and p.text.strip())
+    bits = ([f"+ {added}"] if added else []) + ([f"− {removed}"] if removed else [])
+    return "  ".join(bits)
+
+
+class LineageView(QWidget):
+    navigateRequested = Signal(int)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.tree = QTreeWidget()
+        self.tree.setObjectName("lineageTree")
+        self.tree.setColumnCount(2)
+        self.tree.setHeaderLabels([self.tr("Step"), self.tr("Change from parent")])
+        self.tree.setColumnWidth(0, 220)
+        self.detail = QLabel()
+        self.detail.setObjectName("lineageDiff")
+        self.detail.setWordWrap(True)
+        self.detail.setTextFormat(Qt.TextFormat.RichText)
+        self.detail.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.tree, 1)
+        layout.addWidget(self.detail)
+        self.tree.itemActivated.connect(self._activated)
+        self.tree.itemClicked.connect(self._activated)
+        self._items: dict[int, QTreeWidgetItem] = {}
+        self._lineage: Lineage | None = None
+
+    def set_lineage(self, lineage: Lineage | None) -> None:
+        self.tree.clear()
+        self._items.clear()
+        self._lineage = lineage
+        if lineage is None or len(lineage.nodes) <= 1:
+            self.detail.setText(self.tr("This image has no edits before or after it."))
+            if lineage is None:
+                return
+        for node in lineage.walk():
+            parent_item = self._items.get(node.parents[0]) if node.parents else None
+            item = QTreeWidgetItem([self._title(node), diff_summary(node.diff)])
+            item.setData(0, IdRole, node.image.id)
+            item.setToolTip(0, node.image.prompt)
+            item.setToolTip(1, node.image.prompt)
+            if node.image.id == lineage.focus:
+                font = QFont(item.font(0))
+                font.setBold(True)
+                item.setFont(0, font)
+                item.setFont(1, font)
+            if parent_item is None:
+                self.tree.addTopLevelItem(item)
+            else:
+                parent_item.addChild(item)
+            self._items[node.image.id] = item
+        self.tree.expandAll()
+        focus = self._items.get(lineage.focus)
+        if focus is not None:
+            self.tree.setCurrentItem(focus)
+            if len(lineage.nodes) > 1:
+                self._show_detail(lineage.nodes[lineage.focus])
+
+    def _title(self, node: LineageNode) -> str:
+        prompt = " ".join(node.image.prompt.split())
+        return f"#{node.image.id}  {prompt[:60]}"
+
+    def _show_detail(self, node: LineageNode) -> None:
+        if node.parents:
+            self.detail.setText(
+                self.tr("Prompt of #%1, compared with #%2:")
+                .replace("%1", str(node.image.id))
+                .replace("%2", str(node.parents[0]))
+                + "<br>"
+                + diff_html(node.diff)
+            )
+        else:
+            self.detail.setText(escape(node.image.prompt))
+
+    def item_for(self, image_id: int) -> QTreeWidgetItem | None:
+        return self._items.get(image_id)
+
+    def _activated(self, item: QTreeWidgetItem, _column: int = 0) -> None:
+        image_id = item.data(0, IdRole)
+        if isinstance(image_id, int) and self._lineage is not None and image_id != self._lineage.focus:
+            self.navigateRequested.emit(image_id)

@@ -1,0 +1,212 @@
+"""The main window's image actions: open the viewer (double-click / Enter / Space), compare, export, copy,
+paste as an edit input, drag out of the gallery, and "Reuse settings" into the prompt editor."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QCoreApplication, QObject, Qt
+from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
+from PySide6.QtWidgets import QMainWindow, QMenu, QMenuBar, QMessageBox, QWidget
+
+from imagestudio.app.clipboard import copy_images
+from imagestudio.app.dragdrop import drag_images
+from imagestudio.app.gallery_model import GalleryModel
+from imagestudio.core.types import GenerationRequest, LibraryImage
+from imagestudio.ui.compare import CompareWindow
+from imagestudio.ui.export_dialog import ExportDialog
+from imagestudio.ui.gallery import GalleryPane
+from imagestudio.ui.viewer import ViewerServices, ViewerWindow, drag_options
+
+translate = QCoreApplication.translate  # a literal context: lupdate and runtime agree
+
+
+def ask_replace_prompt(parent: QWidget) -> bool:
+    answer = QMessageBox.question(
+        parent,
+        translate("MediaActions", "Reuse settings"),
+        translate("MediaActions", "Replace the prompt you are writing? (Ctrl+Z in the prompt brings it back.)"),
+        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+        QMessageBox.StandardButton.Cancel,
+    )
+    return answer == QMessageBox.StandardButton.Yes
+
+
+class MediaActions(QObject):
+    def __init__(
+        self, window: QMainWindow, gallery: GalleryPane, model: GalleryModel, services: ViewerServices
+    ) -> None:
+        super().__init__(window)
+        self._window = window
+        self._gallery = gallery
+        self._model = model
+        self._services = services
+        self.viewer: ViewerWindow | None = None
+        self.compare: CompareWindow | None = None
+        self.export_dialog: ExportDialog | None = None
+        #: asked before "Reuse settings" replaces a prompt being written (tests replace it)
+        self.ask_replace: Callable[[QWidget], bool] = ask_replace_prompt
+
+        view = gallery.view
+        view.setDragEnabled(True)
+        view.drag_out = self.drag_out  # type: ignore[attr-defined]
+        view.openRequested.connect(self.open_viewer)  # type: ignore[attr-defined]
+        menu = getattr(gallery, "menu", None)
+        if menu is not None and hasattr(menu, "previewRequested"):
+            menu.previewRequested.connect(self.open_viewer)  # double-click goes through the pane's menu
+        else:
+            view.doubleClicked.connect(lambda index: self.open_viewer(model.image_id(index.row())))
+
+        def action(text: str, slot: Callable[[], None], keys: QKeySequence | str | None = None) -> QAction:
+            act = QAction(text, window)
+            act.triggered.connect(slot)
+            if keys is not None:
+                act.setShortcut(keys)
+                # only while the gallery has focus: text fields keep their own copy/paste
+                act.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+                view.addAction(act)
+            return act
+
+        self.open_action = action(self.tr("&Open in viewer"), self.open_selected)
+        self.compare_action = action(self.tr("Co&mpare selected"), self.compare_selected)
+        self.export_action = action(self.tr("&Export…"), self.export_selected, "Ctrl+E")
+        self.copy_action = action(
+            self.tr("&Copy image"), self.copy_selected, QKeySequence(QKeySequence.StandardKey.Copy)
+        )
+        self.paste_action = action(
+            self.tr("&Paste image as edit input"), self.paste, QKeySequence(QKeySequence.StandardKey.Paste)
+        )
+
+    def install_menus(self, bar: QMenuBar) -> None:
+        """Export… at the top of File; open/compare/copy/paste in Edit (created if the window has none)."""
+        menus: dict[str, QMenu] = {}
+        for act in bar.actions():
+            menu = act.menu()
+            if isinstance(menu, QMenu):
+                menus[act.text()] = menu
+        file_menu = menus.get(self.tr("&File")) or bar.addMenu(self.tr("&File"))
+        edit_menu = menus.get(self.tr("&Edit"))
+        if edit_menu is None:
+            edit_menu = QMenu(self.tr("&Edit"), bar)
+            bar.insertMenu(bar.actions()[1] if len(bar.actions()) > 1 else None, edit_menu)  # type: ignore[arg-type]
+        first = file_menu.actions()[0] if file_menu.actions() else None
+        if first is not None:
+            file_menu.insertAction(first, self.export_action)
+        else:
+            file_menu.addAction(self.export_action)
+        edit_menu.addSeparator()
+        edit_menu.addActions([self.open_action, self.compare_action, self.copy_action, self.paste_action])
+
+    # -- viewer / compare ------------------------------------------------------------------------
+    def _viewer(self) -> ViewerWindow:
+        if self.viewer is None:
+            self.viewer = ViewerWindow(self._services, self._window)
+            self.viewer.reuseRequested.connect(self.reuse)
+            self.viewer.exportRequested.connect(self.export_ids)
+            self.viewer.compareRequested.connect(self.compare_ids)
+        return self.viewer
+
+    def open_viewer(self, image_id: int) -> None:
+        ids = self._model.ids()
+        index = ids.index(image_id) if image_id in ids else 0
+        self._viewer().open(ids if image_id in ids else [image_id], index)
+
+    def open_selected(self) -> None:
+        if ids := self._gallery.view.selected_ids():
+            self.open_viewer(ids[0])
+
+    def compare_ids(self, ids: list[int]) -> None:
+        if self.compare is None:
+            self.compare = CompareWindow(self._services, self._window)
+        self.compare.open(ids)
+
+    def compare_selected(self) -> None:
+        ids = self._gallery.view.selected_ids()
+        if len(ids) < 2:
+            self._window.statusBar().showMessage(self.tr("Select two or more images to compare."), 5000)
+            return
+        self.compare_ids(ids)
+
+    # -- export / copy / drag --------------------------------------------------------------------
+    def export_selected(self) -> None:
+        ids = self._gallery.view.selected_ids()
+        if not ids:
+            self._window.statusBar().showMessage(self.tr("Select images to export."), 5000)
+            return
+        self.export_ids(ids)
+
+    def export_ids(self, ids: list[int]) -> None:
+        self._services.tasks.spawn(self._open_export(ids), name="export-dialog")
+
+    async def _open_export(self, ids: list[int]) -> None:
+        images = await self._services.loader.images(ids)
+        if not images:
+            return
+        parent = self.viewer if self.viewer is not None and self.viewer.isVisible() else self._window
+        self.export_dialog = ExportDialog(self._services, images, parent)
+        self.export_dialog.open()
+
+    def _loaded(self, ids: list[int]) -> list[LibraryImage]:
+        """Details the gallery already holds (a drag must start now; it cannot wait for the DB)."""
+        found = [self._model.details(i) for i in ids]
+        return [im for im in found if im is not None]
+
+    def copy_selected(self) -> None:
+        if ids := self._gallery.view.selected_ids():
+            self._services.tasks.spawn(self._copy(ids), name="copy-images")
+
+    async def _copy(self, ids: list[int]) -> None:
+        images = await self._services.loader.images(ids)
+        n = await copy_images(QGuiApplication.clipboard(), self._services.session, images)
+        self._window.statusBar().showMessage(self.tr("Copied %n image(s)", "", n), 4000)
+
+    def drag_out(self, ids: list[int]) -> None:
+        images = self._loaded(ids)
+        if len(images) < len(ids):
+            self._window.statusBar().showMessage(
+                self.tr("%n image(s) were still loading and were left out of the drag.", "", len(ids) - len(images)),
+                6000,
+            )
+        if images:
+            row = self._model.row_of(images[0].id)
+            pixmap = (
+                self._model.data(self._model.index(row), Qt.ItemDataRole.DecorationRole) if row is not None else None
+            )
+            view, session = self._gallery.view, self._services.session
+            drag_images(view, session, images, drag_options(self._services.prefs), pixmap)
+
+    def paste(self) -> None:
+        """Ctrl+V: the clipboard's image becomes an edit input (the prompt editor's own paste does the work)."""
+        editor = getattr(self._window, "prompt_editor", None)
+        inputs = getattr(editor, "inputs", None)
+        if inputs is not None and hasattr(inputs, "paste_clipboard"):
+            inputs.paste_clipboard()
+
+    # -- reuse settings --------------------------------------------------------------------------
+    def reuse(self, request: GenerationRequest) -> None:
+        """The prompt editor has no drafts or tabs yet: an empty prompt is filled at once; a prompt being
+        written is replaced only after asking (and stays on the prompt's undo stack)."""
+        editor = getattr(self._window, "prompt_editor", None)
+        if editor is None:
+            return
+        text = request.original_prompt or request.prompt
+        if editor.prompt.toPlainText().strip() and not self.ask_replace(self._window):
+            return
+        from imagestudio.ui.prompt_options import select
+
+        select(editor.model, request.model)
+        for combo, value, editable in (
+            (getattr(editor, "size_box", None), request.size, True),
+            (getattr(editor, "quality", None), request.quality, False),
+            (getattr(editor, "output_format", None), request.output_format, False),
+        ):
+            if combo is not None:
+                select(combo, value, editable=editable)
+        if hasattr(editor, "count"):
+            editor.count.setValue(request.n)
+        cursor = editor.prompt.textCursor()
+        cursor.select(cursor.SelectionType.Document)
+        cursor.insertText(text)  # an edit, not setPlainText: Ctrl+Z brings the old prompt back
+        self._window.raise_()
+        self._window.activateWindow()
+        editor.prompt.setFocus()

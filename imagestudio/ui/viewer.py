@@ -1,0 +1,247 @@
+"""The viewer: one image large with zoom (fit, 100 %, wheel, keys), pan, next/previous, full screen, the
+metadata panel and the lineage tree. Pixels are decoded on a worker thread; the GUI thread only makes the
+pixmap. Dragging the image (when it fits) drags out a real file; Ctrl+C copies it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QCloseEvent, QGuiApplication, QKeyEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QSplitter,
+    QTabWidget,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from imagestudio.app.clipboard import copy_images
+from imagestudio.app.dragdrop import ExportSession, drag_images
+from imagestudio.app.export_prefs import ExportPrefs
+from imagestudio.app.image_loader import ImageLoader, LoadedImage
+from imagestudio.app.tasks import TaskOwner
+from imagestudio.core.capabilities import Capabilities
+from imagestudio.core.export import ExportOptions
+from imagestudio.core.types import LibraryImage
+from imagestudio.ui.image_canvas import ImageCanvas
+from imagestudio.ui.lineage_view import LineageView
+from imagestudio.ui.metadata_panel import MetadataPanel
+
+
+@dataclass
+class ViewerServices:
+    """What the viewer, compare and export windows need; built once in main.compose."""
+
+    loader: ImageLoader
+    tasks: TaskOwner
+    session: ExportSession
+    capabilities: Capabilities
+    prefs: ExportPrefs
+
+
+def drag_options(prefs: ExportPrefs) -> ExportOptions:
+    """Original bytes by default; with Alt held, converted with the export defaults."""
+    if QGuiApplication.keyboardModifiers() & Qt.KeyboardModifier.AltModifier:
+        return prefs.converted()
+    return ExportOptions(template=prefs.options.template)
+
+
+class ViewerWindow(QWidget):
+    reuseRequested = Signal(object)  # GenerationRequest
+    exportRequested = Signal(list)  # image ids
+    compareRequested = Signal(list)  # image ids
+
+    def __init__(self, services: ViewerServices, parent: QWidget | None = None) -> None:
+        super().__init__(parent, Qt.WindowType.Window)
+        self.setObjectName("viewer")
+        self.setWindowTitle(self.tr("Viewer"))
+        self.resize(1280, 860)
+        self._services = services
+        self._ids: list[int] = []
+        self._index = 0
+        self._current: LibraryImage | None = None
+        self.canvas = ImageCanvas()
+        self.metadata = MetadataPanel(services.capabilities)
+        self.lineage = LineageView()
+        self.position = QLabel()
+        self.position.setObjectName("viewerPosition")
+        self.zoom_label = QLabel()
+        self.zoom_label.setObjectName("viewerZoom")
+
+        bar = QHBoxLayout()
+        self.buttons: dict[str, QToolButton] = {}
+        for key, text, tip, slot in (
+            ("prev", "◀", self.tr("Previous (Left)"), self.previous),
+            ("next", "▶", self.tr("Next (Right)"), self.next),
+            ("fit", self.tr("Fit"), self.tr("Zoom to fit (0)"), self.canvas.fit),
+            ("actual", "100 %", self.tr("Actual size (1)"), self.canvas.actual_size),
+            ("zoom_out", "−", self.tr("Zoom out (-)"), self.canvas.zoom_out),
+            ("zoom_in", "+", self.tr("Zoom in (+)"), self.canvas.zoom_in),
+            ("full", self.tr("Full screen"), self.tr("Full screen (F11)"), self.toggle_full_screen),
+            ("copy", self.tr("Copy"), self.tr("Copy the image (Ctrl+C)"), self.copy),
+            ("export", self.tr("Export…"), self.tr("Export this image"), self._export),
+            ("compare", self.tr("Compare"), self.tr("Compare with the next image"), self._compare),
+        ):
+            button = QToolButton()
+            button.setText(text)
+            button.setToolTip(tip)
+            button.setAccessibleName(tip)
+            button.clicked.connect(slot)
+            self.buttons[key] = button
+            bar.addWidget(button)
+        bar.addStretch(1)
+        bar.addWidget(self.zoom_label)
+        bar.addWidget(self.position)
+
+        self.side = QTabWidget()
+        self.side.addTab(self.metadata, self.tr("Details"))
+        self.side.addTab(self.lineage, self.tr("Lineage"))
+        split = QSplitter(Qt.Orientation.Horizontal)
+        split.addWidget(self.canvas)
+        split.addWidget(self.side)
+        split.setStretchFactor(0, 1)
+        split.setSizes([900, 360])
+        self.split = split
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addLayout(bar)
+        layout.addWidget(split, 1)
+
+        self.canvas.viewChanged.connect(lambda *_: self._show_zoom())
+        self.canvas.dragOutRequested.connect(self.drag_out)
+        self.metadata.reuseRequested.connect(self.reuseRequested)
+        self.metadata.navigateRequested.connect(self.show_id)
+        self.lineage.navigateRequested.connect(self.show_id)
+
+    # -- navigation ------------------------------------------------------------------------------
+    def open(self, ids: list[int], index: int) -> None:
+        """Show ``ids[index]``; next/previous walk ``ids`` (the gallery's order when opened)."""
+        self._ids = list(ids)
+        self._index = max(0, min(index, len(ids) - 1))
+        self.show()
+        self.raise_()
+        self.activateWindow()
+        self.canvas.setFocus()
+        if self._ids:
+            self._load(self._ids[self._index])
+
+    def show_id(self, image_id: int) -> None:
+        """Open an image from the lineage or a parent link; it joins the navigation list if absent."""
+        if image_id not in self._ids:
+            self._ids.insert(self._index + 1, image_id)
+        self._index = self._ids.index(image_id)
+        self._load(image_id)
+
+    def next(self) -> None:
+        if self._index + 1 < len(self._ids):
+            self._index += 1
+            self._load(self._ids[self._index])
+
+    def previous(self) -> None:
+        if self._index > 0:
+            self._index -= 1
+            self._load(self._ids[self._index])
+
+    @property
+    def current_id(self) -> int | None:
+        return self._ids[self._index] if self._ids else None
+
+    @property
+    def current(self) -> LibraryImage | None:
+        return self._current
+
+    def _load(self, image_id: int) -> None:
+        self._current = None
+        self.position.setText(f"{self._index + 1} / {len(self._ids)}")
+        self.buttons["prev"].setEnabled(self._index > 0)
+        self.buttons["next"].setEnabled(self._index + 1 < len(self._ids))
+        self.canvas.set_image(None, self.tr("Loading…"))
+        self.metadata.set_image(None)
+        self._services.tasks.spawn_if_open(self._fetch(image_id), name=f"viewer-{image_id}")
+
+    async def _fetch(self, image_id: int) -> None:
+        loaded = await self._services.loader.load(image_id)
+        if self.current_id != image_id:
+            return  # the person moved on meanwhile
+        self._show(image_id, loaded)
+        lineage = await self._services.loader.lineage(image_id)
+        if self.current_id == image_id:
+            self.lineage.set_lineage(lineage)
+
+    def _show(self, image_id: int, loaded: LoadedImage | None) -> None:
+        if loaded is None:
+            self.canvas.set_image(None, self.tr("Image #%1 is no longer in the library.").replace("%1", str(image_id)))
+            return
+        self._current = loaded.image
+        self.setWindowTitle(f"#{image_id} — {' '.join(loaded.image.prompt.split())[:80]}")
+        problem = self.tr("The original file could not be shown: %1").replace("%1", loaded.problem or "?")
+        self.canvas.set_image(loaded.pixels, "" if not loaded.pixels.isNull() else problem)
+        self.metadata.set_image(loaded.image, loaded.facts)
+        self._show_zoom()
+
+    def _show_zoom(self) -> None:
+        self.zoom_label.setText(f"{self.canvas.zoom * 100:.0f} %" + (self.tr(" (fit)") if self.canvas.fitted else ""))
+
+    # -- actions ---------------------------------------------------------------------------------
+    def toggle_full_screen(self) -> None:
+        if self.isFullScreen():
+            self.showNormal()
+            self.side.show()
+        else:
+            self.side.hide()  # the whole screen for the image
+            self.showFullScreen()
+
+    def copy(self) -> None:
+        if self._current is not None:
+            task = copy_images(QGuiApplication.clipboard(), self._services.session, [self._current])
+            self._services.tasks.spawn(task, name="copy-image")
+
+    def drag_out(self) -> None:
+        if self._current is not None:
+            pixmap = self.canvas.grab(self.canvas.target_rect().toAlignedRect())
+            drag_images(self, self._services.session, [self._current], drag_options(self._services.prefs), pixmap)
+
+    def _export(self) -> None:
+        if self.current_id is not None:
+            self.exportRequested.emit([self.current_id])
+
+    def _compare(self) -> None:
+        if self.current_id is not None:
+            others = [i for i in self._ids[self._index + 1 : self._index + 2] if i != self.current_id]
+            self.compareRequested.emit([self.current_id, *others])
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        key = event.key()
+        if event.matches(QKeySequence.StandardKey.Copy):
+            self.copy()
+        elif key in (Qt.Key.Key_Right, Qt.Key.Key_PageDown, Qt.Key.Key_Space):
+            self.next()
+        elif key in (Qt.Key.Key_Left, Qt.Key.Key_PageUp, Qt.Key.Key_Backspace):
+            self.previous()
+        elif key in (Qt.Key.Key_Plus, Qt.Key.Key_Equal):
+            self.canvas.zoom_in()
+        elif key in (Qt.Key.Key_Minus, Qt.Key.Key_Underscore):
+            self.canvas.zoom_out()
+        elif key in (Qt.Key.Key_0, Qt.Key.Key_F):
+            self.canvas.fit()
+        elif key == Qt.Key.Key_1:
+            self.canvas.actual_size()
+        elif key == Qt.Key.Key_F11:
+            self.toggle_full_screen()
+        elif key == Qt.Key.Key_Escape:
+            if self.isFullScreen():
+                self.toggle_full_screen()
+            else:
+                self.close()
+        else:
+            super().keyPressEvent(event)
+            return
+        event.accept()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self._ids, self._current = [], None
+        self.canvas.set_image(None)  # free the full-size pixmap
+        super().closeEvent(event)

@@ -1,0 +1,1952 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="zh_CN">
+<context>
+    <name>AppMenus</name>
+    <message>
+        <source>&amp;View</source>
+        <translation>视图(&amp;V)</translation>
+    </message>
+    <message>
+        <source>Go to &amp;prompt</source>
+        <translation>转到提示词(&amp;P)</translation>
+    </message>
+    <message>
+        <source>Go to &amp;jobs</source>
+        <translation>转到任务(&amp;J)</translation>
+    </message>
+    <message>
+        <source>Go to &amp;gallery</source>
+        <translation>转到图库(&amp;G)</translation>
+    </message>
+    <message>
+        <source>Go to &amp;settings</source>
+        <translation>转到设置(&amp;S)</translation>
+    </message>
+    <message>
+        <source>&amp;Theme</source>
+        <translation>主题(&amp;T)</translation>
+    </message>
+    <message>
+        <source>Follow the &amp;system</source>
+        <translation>跟随系统(&amp;S)</translation>
+    </message>
+    <message>
+        <source>&amp;Light</source>
+        <translation>浅色(&amp;L)</translation>
+    </message>
+    <message>
+        <source>&amp;Dark</source>
+        <translation>深色(&amp;D)</translation>
+    </message>
+    <message>
+        <source>Presets</source>
+        <translation>预设</translation>
+    </message>
+    <message>
+        <source>&amp;Presets</source>
+        <translation>预设(&amp;P)</translation>
+    </message>
+    <message>
+        <source>&amp;Choose a preset</source>
+        <translation>选择预设(&amp;C)</translation>
+    </message>
+    <message>
+        <source>&amp;Manage presets…</source>
+        <translation>管理预设(&amp;M)…</translation>
+    </message>
+    <message>
+        <source>&amp;Save prompt as preset…</source>
+        <translation>将提示词存为预设(&amp;S)…</translation>
+    </message>
+    <message>
+        <source>&amp;Keyboard shortcuts</source>
+        <translation>键盘快捷键(&amp;K)</translation>
+    </message>
+    <message>
+        <source>&amp;Getting started…</source>
+        <translation>入门向导(&amp;G)…</translation>
+    </message>
+</context>
+<context>
+    <name>AppearanceBox</name>
+    <message>
+        <source>Appearance</source>
+        <translation>外观</translation>
+    </message>
+    <message>
+        <source>Interface language</source>
+        <translation>界面语言</translation>
+    </message>
+    <message>
+        <source>System default</source>
+        <translation>系统默认</translation>
+    </message>
+    <message>
+        <source>Theme</source>
+        <translation>主题</translation>
+    </message>
+    <message>
+        <source>Follow the system</source>
+        <translation>跟随系统</translation>
+    </message>
+    <message>
+        <source>Light</source>
+        <translation>浅色</translation>
+    </message>
+    <message>
+        <source>Dark</source>
+        <translation>深色</translation>
+    </message>
+    <message>
+        <source>&amp;Language:</source>
+        <translation>语言(&amp;L)：</translation>
+    </message>
+    <message>
+        <source>&amp;Theme:</source>
+        <translation>主题(&amp;T)：</translation>
+    </message>
+    <message>
+        <source>The new language is used from the next start.</source>
+        <translation>新语言将在下次启动时生效。</translation>
+    </message>
+</context>
+<context>
+    <name>CompareWindow</name>
+    <message>
+        <source>Compare</source>
+        <translation>对比</translation>
+    </message>
+    <message>
+        <source>Loading…</source>
+        <translation>正在加载…</translation>
+    </message>
+    <message>
+        <source>Not in the library.</source>
+        <translation>不在图库中。</translation>
+    </message>
+</context>
+<context>
+    <name>CostLabel</name>
+    <message>
+        <source>API spend from the cost ledger (imagestudio ledger)</source>
+        <translation>来自费用账本的 API 花费（imagestudio ledger）</translation>
+    </message>
+    <message>
+        <source>The monthly budget is spent: paid requests are blocked (see Settings).</source>
+        <translation>本月预算已用完：付费请求已被阻止（见设置）。</translation>
+    </message>
+    <message>
+        <source>80 % of the monthly budget is spent.</source>
+        <translation>本月预算已用掉 80%。</translation>
+    </message>
+    <message>
+        <source>Today %1 · month %2</source>
+        <translation>今天 %1 · 本月 %2</translation>
+    </message>
+    <message>
+        <source>of %1 (%2 %)</source>
+        <translation>/ %1（%2%）</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n without known prices</source>
+        <translation>
+            <numerusform>%n 次调用价格未知</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>DonePage</name>
+    <message>
+        <source>You are ready</source>
+        <translation>准备就绪</translation>
+    </message>
+    <message>
+        <source>&lt;p&gt;Describe an image in any language and press &lt;b&gt;Ctrl+Enter&lt;/b&gt; to generate it.&lt;/p&gt;&lt;p&gt;Presets (the toolbar above the prompt) start you off with an avatar, an artwork, an advertising creative or a game character.&lt;/p&gt;&lt;p&gt;Every image is kept in your library with its prompt and cost. Help → Keyboard shortcuts lists every key; Help → Getting started opens this guide again.&lt;/p&gt;</source>
+        <translation>&lt;p&gt;用任何语言描述一张图片，按 &lt;b&gt;Ctrl+Enter&lt;/b&gt; 即可生成。&lt;/p&gt;&lt;p&gt;预设（提示词上方的工具栏）可以帮你从头像、艺术作品、广告创意或游戏角色开始。&lt;/p&gt;&lt;p&gt;每张图片都会连同提示词和费用保存在你的图库中。帮助 → 键盘快捷键列出所有按键；帮助 → 入门向导可再次打开本向导。&lt;/p&gt;</translation>
+    </message>
+</context>
+<context>
+    <name>EditInputs</name>
+    <message>
+        <source>Input images</source>
+        <extracomment>The person asked to paint on the first image: (path, mode &quot;mask&quot;/&quot;markup&quot;). A clipboard image to be saved as an input (StudioService writes it, then add_paths is called).</extracomment>
+        <translation>输入图片</translation>
+    </message>
+    <message>
+        <source>Drop images here, paste with Ctrl+V, or use Add… — they will be edited</source>
+        <translation>把图片拖到这里、用 Ctrl+V 粘贴，或点击“添加…”——这些图片将被编辑</translation>
+    </message>
+    <message>
+        <source>Add…</source>
+        <translation>添加…</translation>
+    </message>
+    <message>
+        <source>Paste</source>
+        <translation>粘贴</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>移除</translation>
+    </message>
+    <message>
+        <source>Mask / markup…</source>
+        <translation>蒙版 / 标注…</translation>
+    </message>
+    <message>
+        <source>No mask</source>
+        <translation>无蒙版</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Images to edit&lt;/b&gt; (optional)</source>
+        <translation>&lt;b&gt;要编辑的图片&lt;/b&gt;（可选）</translation>
+    </message>
+    <message>
+        <source>Not added (PNG, JPEG or WebP; at most %1): %2</source>
+        <translation>未添加（仅限 PNG、JPEG 或 WebP；最多 %1 张）：%2</translation>
+    </message>
+    <message>
+        <source>The clipboard holds no image.</source>
+        <translation>剪贴板中没有图片。</translation>
+    </message>
+    <message>
+        <source>Images to edit</source>
+        <translation>要编辑的图片</translation>
+    </message>
+    <message>
+        <source>Images (*.png *.jpg *.jpeg *.webp)</source>
+        <translation>图片 (*.png *.jpg *.jpeg *.webp)</translation>
+    </message>
+    <message>
+        <source>Mask set: the painted area will change.</source>
+        <translation>已设置蒙版：涂抹的区域将被修改。</translation>
+    </message>
+    <message>
+        <source>Markup set: the drawing guides the edit.</source>
+        <translation>已设置标注：绘制的内容将引导编辑。</translation>
+    </message>
+    <message>
+        <source>%1 image(s): Generate becomes Edit.</source>
+        <translation>%1 张图片：“生成”变为“编辑”。</translation>
+    </message>
+</context>
+<context>
+    <name>EnhanceDialog</name>
+    <message>
+        <source>Enhanced prompt</source>
+        <translation>优化后的提示词</translation>
+    </message>
+    <message>
+        <source>Original prompt</source>
+        <translation>原始提示词</translation>
+    </message>
+    <message>
+        <source>Differences</source>
+        <translation>差异</translation>
+    </message>
+    <message>
+        <source>Enhanced prompt (editable)</source>
+        <translation>优化后的提示词（可编辑）</translation>
+    </message>
+    <message>
+        <source>cost unknown</source>
+        <translation>费用未知</translation>
+    </message>
+    <message>
+        <source>%1 · %2 in / %3 out tokens · %4</source>
+        <translation>%1 · 输入 %2 / 输出 %3 个 token · %4</translation>
+    </message>
+    <message>
+        <source>Use enhanced</source>
+        <translation>使用优化版</translation>
+    </message>
+    <message>
+        <source>Keep original</source>
+        <translation>保留原文</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Original&lt;/b&gt;</source>
+        <translation>&lt;b&gt;原文&lt;/b&gt;</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Enhanced&lt;/b&gt; (new words highlighted; edit below)</source>
+        <translation>&lt;b&gt;优化版&lt;/b&gt;（新增词语已高亮；可在下方编辑）</translation>
+    </message>
+</context>
+<context>
+    <name>ExportDialog</name>
+    <message numerus="yes">
+        <source>Export %n image(s)</source>
+        <translation>
+            <numerusform>导出 %n 张图片</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Original file (byte-exact)</source>
+        <translation>原始文件（逐字节一致）</translation>
+    </message>
+    <message>
+        <source>Limit the long edge to</source>
+        <translation>长边限制为</translation>
+    </message>
+    <message>
+        <source>Strip metadata (prompt, AI label, EXIF, XMP, PNG text)</source>
+        <translation>去除元数据（提示词、AI 标记、EXIF、XMP、PNG 文本）</translation>
+    </message>
+    <message>
+        <source>Convert colours to sRGB</source>
+        <translation>将颜色转换为 sRGB</translation>
+    </message>
+    <message>
+        <source>Fields: %1</source>
+        <translation>字段：%1</translation>
+    </message>
+    <message>
+        <source>Browse…</source>
+        <translation>浏览…</translation>
+    </message>
+    <message>
+        <source>Export</source>
+        <translation>导出</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Format</source>
+        <translation>格式</translation>
+    </message>
+    <message>
+        <source>Quality</source>
+        <translation>质量</translation>
+    </message>
+    <message>
+        <source>Size</source>
+        <translation>尺寸</translation>
+    </message>
+    <message>
+        <source>File names</source>
+        <translation>文件名</translation>
+    </message>
+    <message>
+        <source>Folder</source>
+        <translation>文件夹</translation>
+    </message>
+    <message>
+        <source>Export to folder</source>
+        <translation>导出到文件夹</translation>
+    </message>
+    <message>
+        <source>The original files are copied unchanged: any C2PA manifest from the provider (its signed record that the image was AI-generated) is kept. Nothing is added.</source>
+        <translation>原始文件将原样复制：服务商提供的 C2PA 清单（证明图片由 AI 生成的签名记录）会被保留。不添加任何内容。</translation>
+    </message>
+    <message>
+        <source>Pixels only: no prompt, no AI-generated label, no EXIF/XMP/PNG text, and no C2PA manifest.</source>
+        <translation>仅保留像素：不含提示词、AI 生成标记、EXIF/XMP/PNG 文本，也不含 C2PA 清单。</translation>
+    </message>
+    <message>
+        <source>Re-encoded files carry the prompt and an AI-generated label (IPTC DigitalSourceType trainedAlgorithmicMedia in XMP). A provider&apos;s C2PA manifest cannot survive re-encoding: choose Original to keep it.</source>
+        <translation>重新编码的文件会带有提示词和 AI 生成标记（XMP 中的 IPTC DigitalSourceType trainedAlgorithmicMedia）。服务商的 C2PA 清单无法在重新编码后保留：如需保留，请选择“原始文件”。</translation>
+    </message>
+    <message>
+        <source>e.g. %1</source>
+        <translation>例如 %1</translation>
+    </message>
+    <message>
+        <source>Choose a folder to export to.</source>
+        <translation>请选择要导出到的文件夹。</translation>
+    </message>
+    <message>
+        <source>Exporting…</source>
+        <translation>正在导出…</translation>
+    </message>
+    <message>
+        <source>Export failed: %1</source>
+        <translation>导出失败：%1</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n file(s) written to %1</source>
+        <translation>
+            <numerusform>已写入 %n 个文件到 %1</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Cancelled. </source>
+        <translation>已取消。</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+</context>
+<context>
+    <name>GalleryMenu</name>
+    <message>
+        <source>Favourite</source>
+        <extracomment>(title, label, initial text) → the text entered, or None when cancelled. Tests replace it.</extracomment>
+        <translation>收藏</translation>
+    </message>
+    <message>
+        <source>Move to trash</source>
+        <translation>移到回收站</translation>
+    </message>
+    <message>
+        <source>Restore from trash</source>
+        <translation>从回收站恢复</translation>
+    </message>
+    <message>
+        <source>Empty trash…</source>
+        <translation>清空回收站…</translation>
+    </message>
+    <message>
+        <source>Add tag…</source>
+        <translation>添加标签…</translation>
+    </message>
+    <message>
+        <source>Edit note…</source>
+        <translation>编辑备注…</translation>
+    </message>
+    <message>
+        <source>New collection from selection…</source>
+        <translation>用所选图片新建合集…</translation>
+    </message>
+    <message>
+        <source>Remove from this collection</source>
+        <translation>从此合集中移除</translation>
+    </message>
+    <message>
+        <source>Undo move to trash</source>
+        <translation>撤销移到回收站</translation>
+    </message>
+    <message>
+        <source>&amp;Import images…</source>
+        <translation>导入图片(&amp;I)…</translation>
+    </message>
+    <message>
+        <source>Import a &amp;folder…</source>
+        <translation>导入文件夹(&amp;F)…</translation>
+    </message>
+    <message>
+        <source>Search the library</source>
+        <translation>搜索图库</translation>
+    </message>
+    <message>
+        <source>Empty trash</source>
+        <translation>清空回收站</translation>
+    </message>
+    <message>
+        <source>Delete every image in the trash for good? Their files are removed and this cannot be undone.</source>
+        <translation>永久删除回收站中的所有图片？文件将被移除，且无法撤销。</translation>
+    </message>
+    <message>
+        <source>Delete for good</source>
+        <translation>永久删除</translation>
+    </message>
+    <message numerus="yes">
+        <source>Delete %n image(s) for good? This cannot be undone.</source>
+        <translation>
+            <numerusform>永久删除 %n 张图片？此操作无法撤销。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Add tag</source>
+        <translation>添加标签</translation>
+    </message>
+    <message numerus="yes">
+        <source>Tag for %n image(s):</source>
+        <translation>
+            <numerusform>为 %n 张图片添加标签：</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Note</source>
+        <translation>备注</translation>
+    </message>
+    <message>
+        <source>Note on this image:</source>
+        <translation>这张图片的备注：</translation>
+    </message>
+    <message>
+        <source>New collection</source>
+        <translation>新建合集</translation>
+    </message>
+    <message>
+        <source>Name of the collection:</source>
+        <translation>合集名称：</translation>
+    </message>
+    <message>
+        <source>Type a search or choose a filter first.</source>
+        <translation>请先输入搜索内容或选择筛选条件。</translation>
+    </message>
+    <message>
+        <source>My search</source>
+        <translation>我的搜索</translation>
+    </message>
+    <message>
+        <source>Save search</source>
+        <translation>保存搜索</translation>
+    </message>
+    <message>
+        <source>Name in the sidebar:</source>
+        <translation>在侧栏中显示的名称：</translation>
+    </message>
+    <message>
+        <source>Import images</source>
+        <translation>导入图片</translation>
+    </message>
+    <message>
+        <source>Images (*.png *.jpg *.jpeg *.webp *.gif);;All files (*)</source>
+        <translation>图片 (*.png *.jpg *.jpeg *.webp *.gif);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>Import a folder of images</source>
+        <translation>导入图片文件夹</translation>
+    </message>
+    <message>
+        <source>Import</source>
+        <translation>导入</translation>
+    </message>
+    <message>
+        <source>Import finished: %1</source>
+        <translation>导入完成：%1</translation>
+    </message>
+    <message>
+        <source>Delete for good…</source>
+        <translation>永久删除…</translation>
+    </message>
+    <message>
+        <source>Remove tag</source>
+        <translation>移除标签</translation>
+    </message>
+    <message>
+        <source>Add to collection</source>
+        <translation>添加到合集</translation>
+    </message>
+    <message>
+        <source>Find similar</source>
+        <translation>查找相似图片</translation>
+    </message>
+</context>
+<context>
+    <name>GalleryModel</name>
+    <message>
+        <source>demo</source>
+        <translation>演示</translation>
+    </message>
+</context>
+<context>
+    <name>GalleryPane</name>
+    <message>
+        <source>&lt;b&gt;Gallery&lt;/b&gt;</source>
+        <translation>&lt;b&gt;图库&lt;/b&gt;</translation>
+    </message>
+    <message>
+        <source>Images similar to #%1</source>
+        <translation>与 #%1 相似的图片</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n image(s)</source>
+        <translation>
+            <numerusform>%n 张图片</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Nothing matches</source>
+        <translation>没有匹配的图片</translation>
+    </message>
+    <message>
+        <source>No images yet</source>
+        <translation>还没有图片</translation>
+    </message>
+</context>
+<context>
+    <name>GalleryView</name>
+    <message>
+        <source>Gallery</source>
+        <extracomment>Local files or folders dropped onto the gallery (imported by the pane). Enter / Space on the current image: open it in the viewer (double-click goes through the pane&apos;s menu) Set by the main window&apos;s MediaActions: builds real files + QMimeData (app/dragdrop.py) and runs the drag</extracomment>
+        <translation>图库</translation>
+    </message>
+</context>
+<context>
+    <name>JobNotifier</name>
+    <message>
+        <source>%1 — %2 running</source>
+        <extracomment>(title, text) of the last notification, shown or not (no tray on some desktops and offscreen)</extracomment>
+        <translation>%1 — %2 个正在运行</translation>
+    </message>
+    <message>
+        <source>Job finished</source>
+        <translation>任务完成</translation>
+    </message>
+    <message>
+        <source>Job failed</source>
+        <translation>任务失败</translation>
+    </message>
+    <message>
+        <source>Jobs are still running</source>
+        <translation>仍有任务在运行</translation>
+    </message>
+    <message>
+        <source>%1 job(s) running and %2 waiting. What should happen to them?</source>
+        <translation>%1 个任务正在运行，%2 个在等待。要如何处理它们？</translation>
+    </message>
+    <message>
+        <source>A job stopped while running may already have been charged; it is marked interrupted.</source>
+        <translation>运行中被停止的任务可能已经计费；它会被标记为“已中断”。</translation>
+    </message>
+    <message>
+        <source>Keep them for next time</source>
+        <translation>保留到下次</translation>
+    </message>
+    <message>
+        <source>Cancel them and quit</source>
+        <translation>取消并退出</translation>
+    </message>
+    <message>
+        <source>Wait, then quit</source>
+        <translation>等待完成后退出</translation>
+    </message>
+</context>
+<context>
+    <name>JobRow</name>
+    <message>
+        <source>Queued</source>
+        <translation>排队中</translation>
+    </message>
+    <message>
+        <source>Generating…</source>
+        <translation>正在生成…</translation>
+    </message>
+    <message>
+        <source>Saving…</source>
+        <translation>正在保存…</translation>
+    </message>
+    <message>
+        <source>Done</source>
+        <translation>已完成</translation>
+    </message>
+    <message>
+        <source>Failed</source>
+        <translation>失败</translation>
+    </message>
+    <message>
+        <source>Cancelled</source>
+        <translation>已取消</translation>
+    </message>
+    <message>
+        <source>Interrupted</source>
+        <translation>已中断</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Cancel job</source>
+        <translation>取消任务</translation>
+    </message>
+    <message>
+        <source>Retry</source>
+        <translation>重试</translation>
+    </message>
+    <message>
+        <source>Retry job</source>
+        <translation>重试任务</translation>
+    </message>
+    <message>
+        <source>Duplicate</source>
+        <translation>复制</translation>
+    </message>
+    <message>
+        <source>Duplicate job</source>
+        <translation>复制任务</translation>
+    </message>
+    <message>
+        <source>Move up</source>
+        <translation>上移</translation>
+    </message>
+    <message>
+        <source>Move down</source>
+        <translation>下移</translation>
+    </message>
+    <message>
+        <source>Edit</source>
+        <translation>编辑</translation>
+    </message>
+    <message>
+        <source>%1/%2 images · attempts %3 · cost %4</source>
+        <translation>%1/%2 张图片 · 尝试 %3 次 · 费用 %4</translation>
+    </message>
+    <message>
+        <source>Request ids: %1</source>
+        <translation>请求 ID：%1</translation>
+    </message>
+    <message>
+        <source>Resume</source>
+        <translation>继续</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n image(s) saved to the library</source>
+        <translation>
+            <numerusform>已保存 %n 张图片到图库</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>JobsPanel</name>
+    <message>
+        <source>&lt;b&gt;Jobs&lt;/b&gt;</source>
+        <translation>&lt;b&gt;任务&lt;/b&gt;</translation>
+    </message>
+    <message>
+        <source>Pause queue</source>
+        <translation>暂停队列</translation>
+    </message>
+    <message>
+        <source>Clear finished</source>
+        <translation>清除已完成</translation>
+    </message>
+    <message>
+        <source>at once: </source>
+        <translation>同时运行：</translation>
+    </message>
+    <message>
+        <source>Jobs running at the same time per provider</source>
+        <translation>每个服务商同时运行的任务数</translation>
+    </message>
+    <message>
+        <source>Resume interrupted jobs automatically</source>
+        <translation>自动继续被中断的任务</translation>
+    </message>
+    <message>
+        <source>A job that was running when the app stopped may already have been charged.</source>
+        <translation>应用停止时正在运行的任务可能已经计费。</translation>
+    </message>
+    <message>
+        <source>Resume them</source>
+        <translation>继续这些任务</translation>
+    </message>
+    <message>
+        <source>No jobs yet. Press Generate (Ctrl+Enter).</source>
+        <translation>还没有任务。按“生成”（Ctrl+Enter）。</translation>
+    </message>
+    <message>
+        <source>Jobs</source>
+        <translation>任务</translation>
+    </message>
+    <message>
+        <source>%1 job(s) were interrupted when the app stopped and may already have been charged. Resuming asks only for the %2 image(s) not yet saved.</source>
+        <translation>应用停止时有 %1 个任务被中断，可能已经计费。继续时只会请求尚未保存的 %2 张图片。</translation>
+    </message>
+    <message>
+        <source>%1 running · %2 waiting</source>
+        <translation>%1 个运行中 · %2 个等待中</translation>
+    </message>
+    <message>
+        <source>Resume queue</source>
+        <translation>恢复队列</translation>
+    </message>
+</context>
+<context>
+    <name>KeyPage</name>
+    <message>
+        <source>Your OpenAI API key</source>
+        <translation>你的 OpenAI API 密钥</translation>
+    </message>
+    <message>
+        <source>The key is kept in your system&apos;s keyring, never in a file or a log.</source>
+        <translation>密钥保存在系统密钥环中，绝不会写入文件或日志。</translation>
+    </message>
+    <message>
+        <source>&lt;ol&gt;&lt;li&gt;Sign up or log in at &lt;a href=&apos;https://platform.openai.com/&apos;&gt;platform.openai.com&lt;/a&gt;.&lt;/li&gt;&lt;li&gt;In the developer console open &lt;a href=&apos;https://platform.openai.com/api-keys&apos;&gt;API keys&lt;/a&gt; and choose &lt;i&gt;Create new secret key&lt;/i&gt;. Copy it: it is shown only once.&lt;/li&gt;&lt;li&gt;Add credit under &lt;a href=&apos;https://platform.openai.com/settings/organization/billing&apos;&gt;Billing&lt;/a&gt;. The API is paid separately from a ChatGPT subscription; each image costs a few cents.&lt;/li&gt;&lt;li&gt;Paste the key below, save it and test the connection.&lt;/li&gt;&lt;/ol&gt;</source>
+        <translation>&lt;ol&gt;&lt;li&gt;在 &lt;a href=&apos;https://platform.openai.com/&apos;&gt;platform.openai.com&lt;/a&gt; 注册或登录。&lt;/li&gt;&lt;li&gt;在开发者控制台打开 &lt;a href=&apos;https://platform.openai.com/api-keys&apos;&gt;API keys&lt;/a&gt;，选择 &lt;i&gt;Create new secret key&lt;/i&gt;（创建新密钥）。请立即复制：密钥只显示一次。&lt;/li&gt;&lt;li&gt;在 &lt;a href=&apos;https://platform.openai.com/settings/organization/billing&apos;&gt;Billing&lt;/a&gt;（账单）中充值。API 与 ChatGPT 订阅分开计费；每张图片约几美分。&lt;/li&gt;&lt;li&gt;将密钥粘贴到下方，保存并测试连接。&lt;/li&gt;&lt;/ol&gt;</translation>
+    </message>
+    <message>
+        <source>Paste your API key (sk-…)</source>
+        <translation>粘贴你的 API 密钥（sk-…）</translation>
+    </message>
+    <message>
+        <source>API key</source>
+        <translation>API 密钥</translation>
+    </message>
+    <message>
+        <source>&amp;Save key</source>
+        <translation>保存密钥(&amp;S)</translation>
+    </message>
+    <message>
+        <source>Use for this session only</source>
+        <translation>仅用于本次会话</translation>
+    </message>
+    <message>
+        <source>&amp;Test connection</source>
+        <translation>测试连接(&amp;T)</translation>
+    </message>
+    <message>
+        <source>Key status</source>
+        <translation>密钥状态</translation>
+    </message>
+    <message>
+        <source>No key yet? Go Back and choose the demo; you can add a key later in Settings.</source>
+        <translation>还没有密钥？点“上一步”选择演示模式；以后可以在设置中添加密钥。</translation>
+    </message>
+    <message>
+        <source>Paste a key first.</source>
+        <translation>请先粘贴密钥。</translation>
+    </message>
+    <message>
+        <source>for this session only</source>
+        <translation>（仅本次会话）</translation>
+    </message>
+    <message>
+        <source>in the system keyring</source>
+        <translation>到系统密钥环</translation>
+    </message>
+    <message>
+        <source>Key saved %1. Now test the connection.</source>
+        <translation>密钥已保存%1。现在测试连接吧。</translation>
+    </message>
+    <message>
+        <source>Testing…</source>
+        <translation>正在测试…</translation>
+    </message>
+</context>
+<context>
+    <name>LibraryActions</name>
+    <message>
+        <source>The library could not be changed: %1</source>
+        <extracomment>A short human sentence for the status bar (a result or what went wrong). Whether Ctrl+Z has something to restore.</extracomment>
+        <translation>无法修改图库：%1</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n image(s) moved to the trash — Ctrl+Z brings them back</source>
+        <translation>
+            <numerusform>已将 %n 张图片移到回收站——按 Ctrl+Z 可恢复</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Nothing to undo</source>
+        <translation>没有可撤销的操作</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n image(s) restored from the trash</source>
+        <translation>
+            <numerusform>已从回收站恢复 %n 张图片</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n image(s) deleted for good</source>
+        <translation>
+            <numerusform>已永久删除 %n 张图片</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>(%1 file(s) could not be removed)</source>
+        <translation>（有 %1 个文件无法删除）</translation>
+    </message>
+    <message>
+        <source>%1 file(s) could not be removed</source>
+        <translation>有 %1 个文件无法删除</translation>
+    </message>
+    <message>
+        <source>Importing… %1</source>
+        <translation>正在导入… %1</translation>
+    </message>
+    <message>
+        <source>Import finished: %1</source>
+        <translation>导入完成：%1</translation>
+    </message>
+</context>
+<context>
+    <name>LibrarySidebar</name>
+    <message>
+        <source>Library</source>
+        <translation>图库</translation>
+    </message>
+    <message>
+        <source>All images</source>
+        <translation>全部图片</translation>
+    </message>
+    <message>
+        <source>★ Favourites</source>
+        <translation>★ 收藏</translation>
+    </message>
+    <message>
+        <source>Trash</source>
+        <translation>回收站</translation>
+    </message>
+    <message>
+        <source>Collections</source>
+        <translation>合集</translation>
+    </message>
+    <message>
+        <source>Saved searches</source>
+        <translation>已保存的搜索</translation>
+    </message>
+    <message>
+        <source>Tags</source>
+        <translation>标签</translation>
+    </message>
+</context>
+<context>
+    <name>LineageView</name>
+    <message>
+        <source>Step</source>
+        <translation>步骤</translation>
+    </message>
+    <message>
+        <source>Change from parent</source>
+        <translation>相对上一版的变化</translation>
+    </message>
+    <message>
+        <source>This image has no edits before or after it.</source>
+        <translation>这张图片前后都没有编辑记录。</translation>
+    </message>
+    <message>
+        <source>Prompt of #%1, compared with #%2:</source>
+        <translation>#%1 的提示词，与 #%2 对比：</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <source>Ready</source>
+        <extracomment>Emitted once when the person closes the window; main.py then drains tasks and quits. View (panes, theme), Presets (toolbar + menu), Help → Keyboard shortcuts / Getting started viewer, compare, export, copy/paste, drag-out of the gallery (ui/media_actions.py) asks what to do with unfinished jobs on quit (tests replace it)</extracomment>
+        <translation>就绪</translation>
+    </message>
+    <message>
+        <source>&amp;File</source>
+        <translation>文件(&amp;F)</translation>
+    </message>
+    <message>
+        <source>&amp;Quit</source>
+        <translation>退出(&amp;Q)</translation>
+    </message>
+    <message>
+        <source>&amp;Edit</source>
+        <translation>编辑(&amp;E)</translation>
+    </message>
+    <message>
+        <source>&amp;Help</source>
+        <translation>帮助(&amp;H)</translation>
+    </message>
+    <message>
+        <source>&amp;About imagestudio</source>
+        <translation>关于 imagestudio(&amp;A)</translation>
+    </message>
+    <message>
+        <source>About imagestudio</source>
+        <translation>关于 imagestudio</translation>
+    </message>
+    <message>
+        <source>imagestudio %1
+Make and keep images with the OpenAI Images API.</source>
+        <translation>imagestudio %1
+使用 OpenAI 图像 API 生成并保存图片。</translation>
+    </message>
+    <message>
+        <source>Job queued</source>
+        <translation>任务已加入队列</translation>
+    </message>
+    <message>
+        <source>Job %1 finished</source>
+        <translation>任务 %1 已完成</translation>
+    </message>
+    <message>
+        <source>Settings</source>
+        <translation>设置</translation>
+    </message>
+    <message>
+        <source>No API key yet: you are using the offline demo provider (free; images are marked DEMO). Paste an OpenAI key in Settings to make real images.</source>
+        <translation>还没有 API 密钥：你正在使用离线演示服务（免费；图片带有 DEMO 标记）。在设置中粘贴 OpenAI 密钥即可生成真实图片。</translation>
+    </message>
+    <message>
+        <source>Add key…</source>
+        <translation>添加密钥…</translation>
+    </message>
+    <message>
+        <source>No API key is set for this provider.</source>
+        <translation>此服务商尚未设置 API 密钥。</translation>
+    </message>
+    <message>
+        <source>Use the demo provider</source>
+        <translation>使用演示服务</translation>
+    </message>
+    <message>
+        <source>No secure system keyring was found: your key is kept for this session only.</source>
+        <translation>未找到安全的系统密钥环：你的密钥仅在本次会话中保留。</translation>
+    </message>
+    <message>
+        <source>Quitting when the jobs have finished…</source>
+        <translation>任务完成后将退出…</translation>
+    </message>
+</context>
+<context>
+    <name>MaskCanvas</name>
+    <message>
+        <source>Note</source>
+        <translation>备注</translation>
+    </message>
+    <message>
+        <source>Text of the note:</source>
+        <translation>备注文字：</translation>
+    </message>
+</context>
+<context>
+    <name>MaskPainterDialog</name>
+    <message>
+        <source>Mask and markup</source>
+        <translation>蒙版与标注</translation>
+    </message>
+    <message>
+        <source>Mask</source>
+        <translation>蒙版</translation>
+    </message>
+    <message>
+        <source>Markup</source>
+        <translation>标注</translation>
+    </message>
+    <message>
+        <source>Arrows, strokes and notes that guide the edit (2.5+ models)</source>
+        <translation>用箭头、笔画和备注引导编辑（2.5 及以上模型）</translation>
+    </message>
+    <message>
+        <source>Brush</source>
+        <translation>画笔</translation>
+    </message>
+    <message>
+        <source>Eraser</source>
+        <translation>橡皮擦</translation>
+    </message>
+    <message>
+        <source>Arrow</source>
+        <translation>箭头</translation>
+    </message>
+    <message>
+        <source>Note</source>
+        <translation>备注</translation>
+    </message>
+    <message>
+        <source>Brush size</source>
+        <translation>画笔大小</translation>
+    </message>
+    <message>
+        <source>Invert</source>
+        <translation>反转</translation>
+    </message>
+    <message>
+        <source>Clear</source>
+        <translation>清除</translation>
+    </message>
+    <message>
+        <source>Undo</source>
+        <translation>撤销</translation>
+    </message>
+    <message>
+        <source>Colour…</source>
+        <translation>颜色…</translation>
+    </message>
+    <message>
+        <source>Size</source>
+        <translation>尺寸</translation>
+    </message>
+    <message>
+        <source>Markup colour</source>
+        <translation>标注颜色</translation>
+    </message>
+</context>
+<context>
+    <name>MediaActions</name>
+    <message>
+        <source>Reuse settings</source>
+        <translation>复用设置</translation>
+    </message>
+    <message>
+        <source>Replace the prompt you are writing? (Ctrl+Z in the prompt brings it back.)</source>
+        <translation>替换你正在编写的提示词吗？（在提示词中按 Ctrl+Z 可恢复。）</translation>
+    </message>
+    <message>
+        <source>&amp;Open in viewer</source>
+        <extracomment>asked before &quot;Reuse settings&quot; replaces a prompt being written (tests replace it)</extracomment>
+        <translation>在查看器中打开(&amp;O)</translation>
+    </message>
+    <message>
+        <source>Co&amp;mpare selected</source>
+        <translation>对比所选图片(&amp;M)</translation>
+    </message>
+    <message>
+        <source>&amp;Export…</source>
+        <translation>导出(&amp;E)…</translation>
+    </message>
+    <message>
+        <source>&amp;Copy image</source>
+        <translation>复制图片(&amp;C)</translation>
+    </message>
+    <message>
+        <source>&amp;Paste image as edit input</source>
+        <translation>粘贴图片作为编辑输入(&amp;P)</translation>
+    </message>
+    <message>
+        <source>&amp;File</source>
+        <translation>文件(&amp;F)</translation>
+    </message>
+    <message>
+        <source>&amp;Edit</source>
+        <translation>编辑(&amp;E)</translation>
+    </message>
+    <message>
+        <source>Select two or more images to compare.</source>
+        <translation>请选择两张或更多图片进行对比。</translation>
+    </message>
+    <message>
+        <source>Select images to export.</source>
+        <translation>请选择要导出的图片。</translation>
+    </message>
+    <message numerus="yes">
+        <source>Copied %n image(s)</source>
+        <translation>
+            <numerusform>已复制 %n 张图片</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n image(s) were still loading and were left out of the drag.</source>
+        <translation>
+            <numerusform>有 %n 张图片仍在加载，未包含在拖放中。</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>MetadataPanel</name>
+    <message>
+        <source>Enhanced prompt</source>
+        <extracomment>a GenerationRequest with this image&apos;s settings (opened as a new draft, never over the current one) a parent id was clicked</extracomment>
+        <translation>优化后的提示词</translation>
+    </message>
+    <message>
+        <source>Prompt</source>
+        <translation>提示词</translation>
+    </message>
+    <message>
+        <source>Model</source>
+        <translation>模型</translation>
+    </message>
+    <message>
+        <source>Provider</source>
+        <translation>服务商</translation>
+    </message>
+    <message>
+        <source>Size</source>
+        <translation>尺寸</translation>
+    </message>
+    <message>
+        <source>Format</source>
+        <translation>格式</translation>
+    </message>
+    <message>
+        <source>File size</source>
+        <translation>文件大小</translation>
+    </message>
+    <message>
+        <source>Cost</source>
+        <translation>费用</translation>
+    </message>
+    <message>
+        <source>Created</source>
+        <translation>创建时间</translation>
+    </message>
+    <message>
+        <source>Parents</source>
+        <translation>来源图片</translation>
+    </message>
+    <message>
+        <source>C2PA</source>
+        <translation>C2PA</translation>
+    </message>
+    <message>
+        <source>Parameters</source>
+        <translation>参数</translation>
+    </message>
+    <message>
+        <source>Reuse settings</source>
+        <translation>复用设置</translation>
+    </message>
+    <message>
+        <source>Open these settings in a new prompt draft</source>
+        <translation>在新的提示词草稿中使用这些设置</translation>
+    </message>
+    <message>
+        <source>Copy prompt</source>
+        <translation>复制提示词</translation>
+    </message>
+    <message>
+        <source> (demo)</source>
+        <translation>（演示）</translation>
+    </message>
+    <message>
+        <source>missing</source>
+        <translation>缺失</translation>
+    </message>
+    <message>
+        <source>free (demo)</source>
+        <translation>免费（演示）</translation>
+    </message>
+    <message>
+        <source>unknown</source>
+        <translation>未知</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>无</translation>
+    </message>
+    <message>
+        <source>present (provider&apos;s signed manifest)</source>
+        <translation>有（服务商签名清单）</translation>
+    </message>
+</context>
+<context>
+    <name>OnboardingWizard</name>
+    <message>
+        <source>Getting started</source>
+        <translation>入门向导</translation>
+    </message>
+</context>
+<context>
+    <name>OptionsForm</name>
+    <message>
+        <source>Size</source>
+        <extracomment>Some option changed: name, value (the editor remembers it in settings).</extracomment>
+        <translation>尺寸</translation>
+    </message>
+    <message>
+        <source>A preset, &apos;auto&apos;, or any WIDTHxHEIGHT the model allows (custom size)</source>
+        <translation>预设尺寸、“auto”，或模型允许的任意 宽x高（自定义尺寸）</translation>
+    </message>
+    <message>
+        <source>Quality</source>
+        <translation>质量</translation>
+    </message>
+    <message>
+        <source>Number of images</source>
+        <translation>图片数量</translation>
+    </message>
+    <message>
+        <source>Output format</source>
+        <translation>输出格式</translation>
+    </message>
+    <message>
+        <source>Compression</source>
+        <translation>压缩</translation>
+    </message>
+    <message>
+        <source>JPEG and WebP only; 100 = least compression</source>
+        <translation>仅限 JPEG 和 WebP；100 = 压缩最少</translation>
+    </message>
+    <message>
+        <source>Background</source>
+        <translation>背景</translation>
+    </message>
+    <message>
+        <source>Moderation</source>
+        <translation>内容审核</translation>
+    </message>
+    <message>
+        <source>Complexity</source>
+        <translation>复杂度</translation>
+    </message>
+    <message>
+        <source>Planning effort, separate from rendering quality</source>
+        <translation>构思投入程度，与渲染质量无关</translation>
+    </message>
+    <message>
+        <source>Partial previews</source>
+        <translation>中间预览</translation>
+    </message>
+    <message>
+        <source>Stream 0–3 previews while the image is made (only the final one is kept)</source>
+        <translation>生成过程中流式显示 0–3 张预览（只保留最终图片）</translation>
+    </message>
+    <message>
+        <source>GIF frames</source>
+        <translation>GIF 帧数</translation>
+    </message>
+    <message>
+        <source>GIF frame duration</source>
+        <translation>GIF 帧时长</translation>
+    </message>
+    <message>
+        <source>&amp;Size</source>
+        <translation>尺寸(&amp;S)</translation>
+    </message>
+    <message>
+        <source>&amp;Quality</source>
+        <translation>质量(&amp;Q)</translation>
+    </message>
+    <message>
+        <source>&amp;Count</source>
+        <translation>数量(&amp;C)</translation>
+    </message>
+    <message>
+        <source>&amp;Format</source>
+        <translation>格式(&amp;F)</translation>
+    </message>
+    <message>
+        <source>Co&amp;mpression</source>
+        <translation>压缩(&amp;M)</translation>
+    </message>
+    <message>
+        <source>&amp;Background</source>
+        <translation>背景(&amp;B)</translation>
+    </message>
+    <message>
+        <source>M&amp;oderation</source>
+        <translation>内容审核(&amp;O)</translation>
+    </message>
+    <message>
+        <source>Com&amp;plexity</source>
+        <translation>复杂度(&amp;P)</translation>
+    </message>
+    <message>
+        <source>&amp;Previews</source>
+        <translation>预览(&amp;P)</translation>
+    </message>
+    <message>
+        <source>Frame duration</source>
+        <translation>帧时长</translation>
+    </message>
+    <message>
+        <source> (preview access)</source>
+        <translation>（预览权限）</translation>
+    </message>
+    <message>
+        <source>default</source>
+        <translation>默认</translation>
+    </message>
+    <message>
+        <source>Above 2560×1440 is experimental.</source>
+        <translation>超过 2560×1440 属于实验性尺寸。</translation>
+    </message>
+</context>
+<context>
+    <name>PresetFillDialog</name>
+    <message>
+        <source>Use preset: %1</source>
+        <translation>使用预设：%1</translation>
+    </message>
+    <message>
+        <source>Leave empty to use the example shown</source>
+        <translation>留空则使用显示的示例</translation>
+    </message>
+    <message>
+        <source>Size</source>
+        <translation>尺寸</translation>
+    </message>
+    <message>
+        <source>Size:</source>
+        <translation>尺寸：</translation>
+    </message>
+    <message>
+        <source>Prompt preview</source>
+        <translation>提示词预览</translation>
+    </message>
+    <message>
+        <source>Problem</source>
+        <translation>问题</translation>
+    </message>
+    <message>
+        <source>Fill the prompt</source>
+        <translation>填入提示词</translation>
+    </message>
+    <message>
+        <source>Prompt:</source>
+        <translation>提示词：</translation>
+    </message>
+</context>
+<context>
+    <name>PresetPicker</name>
+    <message>
+        <source>Preset</source>
+        <extracomment>The person asked to manage presets (the main window opens the dialog). opens the fill dialog and returns it after it closes (tests replace it to avoid a modal loop)</extracomment>
+        <translation>预设</translation>
+    </message>
+    <message>
+        <source>Start from a prompt template for a common use</source>
+        <translation>从常见用途的提示词模板开始</translation>
+    </message>
+    <message>
+        <source>Pre&amp;set:</source>
+        <translation>预设(&amp;S)：</translation>
+    </message>
+    <message>
+        <source>&amp;Use…</source>
+        <translation>使用(&amp;U)…</translation>
+    </message>
+    <message>
+        <source>Use the chosen preset</source>
+        <translation>使用所选预设</translation>
+    </message>
+    <message>
+        <source>Manage…</source>
+        <translation>管理…</translation>
+    </message>
+    <message>
+        <source>Manage presets</source>
+        <translation>管理预设</translation>
+    </message>
+    <message>
+        <source>Choose a preset…</source>
+        <translation>选择预设…</translation>
+    </message>
+</context>
+<context>
+    <name>PresetsDialog</name>
+    <message>
+        <source>Presets</source>
+        <extracomment>file choosers (tests replace them): return a path or None</extracomment>
+        <translation>预设</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <source>Description</source>
+        <translation>描述</translation>
+    </message>
+    <message>
+        <source>Prompt template</source>
+        <translation>提示词模板</translation>
+    </message>
+    <message>
+        <source>Write {name} where a variable goes, e.g. {subject}</source>
+        <translation>在需要变量的地方写 {名称}，例如 {subject}</translation>
+    </message>
+    <message>
+        <source>A watercolour of {subject} in {season}</source>
+        <translation>{season}里的{subject}，水彩画</translation>
+    </message>
+    <message>
+        <source>Size</source>
+        <translation>尺寸</translation>
+    </message>
+    <message>
+        <source>keep current, or e.g. 1536x1024</source>
+        <translation>保持当前，或如 1536x1024</translation>
+    </message>
+    <message>
+        <source>Quality</source>
+        <translation>质量</translation>
+    </message>
+    <message>
+        <source>Format</source>
+        <translation>格式</translation>
+    </message>
+    <message>
+        <source>Background</source>
+        <translation>背景</translation>
+    </message>
+    <message>
+        <source>keep current</source>
+        <translation>保持当前</translation>
+    </message>
+    <message>
+        <source>Number of images</source>
+        <translation>图片数量</translation>
+    </message>
+    <message>
+        <source>Built-in presets cannot be changed: duplicate one to make it yours.</source>
+        <translation>内置预设不能修改：复制一份即可变成你自己的。</translation>
+    </message>
+    <message>
+        <source>&amp;Name:</source>
+        <translation>名称(&amp;N)：</translation>
+    </message>
+    <message>
+        <source>&amp;Description:</source>
+        <translation>描述(&amp;D)：</translation>
+    </message>
+    <message>
+        <source>&amp;Template:</source>
+        <translation>模板(&amp;T)：</translation>
+    </message>
+    <message>
+        <source>Si&amp;ze:</source>
+        <translation>尺寸(&amp;Z)：</translation>
+    </message>
+    <message>
+        <source>&amp;Quality:</source>
+        <translation>质量(&amp;Q)：</translation>
+    </message>
+    <message>
+        <source>&amp;Format:</source>
+        <translation>格式(&amp;F)：</translation>
+    </message>
+    <message>
+        <source>&amp;Background:</source>
+        <translation>背景(&amp;B)：</translation>
+    </message>
+    <message>
+        <source>&amp;Count:</source>
+        <translation>数量(&amp;C)：</translation>
+    </message>
+    <message>
+        <source>New</source>
+        <translation>新建</translation>
+    </message>
+    <message>
+        <source>From current prompt</source>
+        <translation>从当前提示词</translation>
+    </message>
+    <message>
+        <source>Duplicate</source>
+        <translation>复制</translation>
+    </message>
+    <message>
+        <source>Save</source>
+        <translation>保存</translation>
+    </message>
+    <message>
+        <source>Delete</source>
+        <translation>删除</translation>
+    </message>
+    <message>
+        <source>Import…</source>
+        <translation>导入…</translation>
+    </message>
+    <message>
+        <source>Export…</source>
+        <translation>导出…</translation>
+    </message>
+    <message>
+        <source> (built-in)</source>
+        <translation>（内置）</translation>
+    </message>
+    <message>
+        <source>Fill in a name and a template, then Save.</source>
+        <translation>填写名称和模板，然后保存。</translation>
+    </message>
+    <message>
+        <source>Name it and Save. Tip: replace a word with {subject} to make it a variable.</source>
+        <translation>起个名字并保存。提示：把某个词换成 {subject} 就变成了变量。</translation>
+    </message>
+    <message>
+        <source>%1 (copy)</source>
+        <translation>%1（副本）</translation>
+    </message>
+    <message>
+        <source>Change what you like, then Save.</source>
+        <translation>按需修改，然后保存。</translation>
+    </message>
+    <message>
+        <source>✔ Saved.</source>
+        <translation>✔ 已保存。</translation>
+    </message>
+    <message>
+        <source>✔ Deleted “%1”.</source>
+        <translation>✔ 已删除“%1”。</translation>
+    </message>
+    <message>
+        <source>Import presets</source>
+        <translation>导入预设</translation>
+    </message>
+    <message>
+        <source>Presets (*.json)</source>
+        <translation>预设 (*.json)</translation>
+    </message>
+    <message>
+        <source>Export presets</source>
+        <translation>导出预设</translation>
+    </message>
+    <message numerus="yes">
+        <source>✔ Imported %n preset(s).</source>
+        <translation>
+            <numerusform>✔ 已导入 %n 个预设。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>✘ There are no presets of your own to export yet.</source>
+        <translation>✘ 还没有可导出的自定义预设。</translation>
+    </message>
+    <message>
+        <source>Could not write %1: %2</source>
+        <translation>无法写入 %1：%2</translation>
+    </message>
+    <message numerus="yes">
+        <source>✔ Exported %n preset(s) to %1.</source>
+        <translation>
+            <numerusform>✔ 已导出 %n 个预设到 %1。</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>PromptEditor</name>
+    <message>
+        <source>Prompt editor</source>
+        <extracomment>A request that passed validation (GenerationRequest or EditRequest); the window hands it to the controller.</extracomment>
+        <translation>提示词编辑器</translation>
+    </message>
+    <message>
+        <source>Describe the image… 例如：雪中奔跑的红狐狸，电影感光线</source>
+        <translation>描述你想要的图片… 例如：雪中奔跑的红狐狸，电影感光线</translation>
+    </message>
+    <message>
+        <source>Prompt</source>
+        <translation>提示词</translation>
+    </message>
+    <message>
+        <source>Model</source>
+        <translation>模型</translation>
+    </message>
+    <message>
+        <source>Refresh models: hide those the server does not offer</source>
+        <translation>刷新模型：隐藏服务器不提供的模型</translation>
+    </message>
+    <message>
+        <source>&amp;Enhance prompt with %1</source>
+        <translation>用 %1 优化提示词(&amp;E)</translation>
+    </message>
+    <message>
+        <source>review first</source>
+        <translation>先审阅</translation>
+    </message>
+    <message>
+        <source>auto</source>
+        <translation>自动</translation>
+    </message>
+    <message>
+        <source>Enhancement mode</source>
+        <translation>优化模式</translation>
+    </message>
+    <message>
+        <source> (retiring %1)</source>
+        <translation>（将于 %1 下线）</translation>
+    </message>
+    <message>
+        <source>Not offered by this server: %1</source>
+        <translation>此服务器不提供：%1</translation>
+    </message>
+    <message>
+        <source>Edit</source>
+        <translation>编辑</translation>
+    </message>
+    <message>
+        <source>Enhancing…</source>
+        <translation>正在优化…</translation>
+    </message>
+    <message>
+        <source>Prompt enhancement failed: %1</source>
+        <translation>提示词优化失败：%1</translation>
+    </message>
+    <message>
+        <source>The first image could not be opened for painting.</source>
+        <translation>无法打开第一张图片进行绘制。</translation>
+    </message>
+    <message>
+        <source>Generate</source>
+        <translation>生成</translation>
+    </message>
+    <message>
+        <source>Generate (Ctrl+Enter)</source>
+        <translation>生成（Ctrl+Enter）</translation>
+    </message>
+    <message>
+        <source>Paste an image as edit input</source>
+        <translation>粘贴图片作为编辑输入</translation>
+    </message>
+    <message>
+        <source>&amp;Model</source>
+        <translation>模型(&amp;M)</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Prompt&lt;/b&gt;</source>
+        <translation>&lt;b&gt;提示词&lt;/b&gt;</translation>
+    </message>
+</context>
+<context>
+    <name>ProviderPage</name>
+    <message>
+        <source>Welcome to imagestudio</source>
+        <translation>欢迎使用 imagestudio</translation>
+    </message>
+    <message>
+        <source>Make images from a description and keep them in your own library.</source>
+        <translation>根据文字描述生成图片，并保存在你自己的图库中。</translation>
+    </message>
+    <message>
+        <source>&amp;OpenAI — use my own API key (paid per image)</source>
+        <translation>OpenAI——使用我自己的 API 密钥（按图片付费）(&amp;O)</translation>
+    </message>
+    <message>
+        <source>Try the &amp;demo — no key, free, works offline (images are marked DEMO)</source>
+        <translation>试用演示——无需密钥、免费、可离线使用（图片带有 DEMO 标记）(&amp;D)</translation>
+    </message>
+    <message>
+        <source>Another &amp;OpenAI-compatible server</source>
+        <translation>其他兼容 OpenAI 的服务器(&amp;O)</translation>
+    </message>
+    <message>
+        <source>Server address (base URL)</source>
+        <translation>服务器地址（Base URL）</translation>
+    </message>
+    <message>
+        <source>How do you want to make images?</source>
+        <translation>你想用什么方式生成图片？</translation>
+    </message>
+    <message>
+        <source>The base URL must start with http:// or https://</source>
+        <translation>Base URL 必须以 http:// 或 https:// 开头</translation>
+    </message>
+</context>
+<context>
+    <name>SearchBar</name>
+    <message>
+        <source>Search prompts, tags, notes… (Ctrl+F)</source>
+        <extracomment>How long typing must pause before the query runs (each run is off the GUI thread anyway).</extracomment>
+        <translation>搜索提示词、标签、备注…（Ctrl+F）</translation>
+    </message>
+    <message>
+        <source>Search the library</source>
+        <translation>搜索图库</translation>
+    </message>
+    <message>
+        <source>Sort</source>
+        <translation>排序</translation>
+    </message>
+    <message>
+        <source>Newest first</source>
+        <translation>最新优先</translation>
+    </message>
+    <message>
+        <source>Oldest first</source>
+        <translation>最早优先</translation>
+    </message>
+    <message>
+        <source>Largest first</source>
+        <translation>最大优先</translation>
+    </message>
+    <message>
+        <source>Most expensive first</source>
+        <translation>最贵优先</translation>
+    </message>
+    <message>
+        <source>Only favourites</source>
+        <translation>仅收藏</translation>
+    </message>
+    <message>
+        <source>Save search…</source>
+        <translation>保存搜索…</translation>
+    </message>
+    <message>
+        <source>Keep this search in the sidebar; it updates itself as images arrive</source>
+        <translation>把此搜索保留在侧栏中；有新图片时会自动更新</translation>
+    </message>
+</context>
+<context>
+    <name>SettingsPane</name>
+    <message>
+        <source>Demo (offline, free)</source>
+        <translation>演示（离线，免费）</translation>
+    </message>
+    <message>
+        <source>Custom OpenAI-compatible server</source>
+        <translation>自定义的兼容 OpenAI 的服务器</translation>
+    </message>
+    <message>
+        <source>Provider</source>
+        <translation>服务商</translation>
+    </message>
+    <message>
+        <source>Base URL</source>
+        <translation>Base URL</translation>
+    </message>
+    <message>
+        <source>Paste your API key (sk-…)</source>
+        <translation>粘贴你的 API 密钥（sk-…）</translation>
+    </message>
+    <message>
+        <source>API key</source>
+        <translation>API 密钥</translation>
+    </message>
+    <message>
+        <source>Save key</source>
+        <translation>保存密钥</translation>
+    </message>
+    <message>
+        <source>Use for this session only</source>
+        <translation>仅用于本次会话</translation>
+    </message>
+    <message>
+        <source>Delete key</source>
+        <translation>删除密钥</translation>
+    </message>
+    <message>
+        <source>Test connection</source>
+        <translation>测试连接</translation>
+    </message>
+    <message>
+        <source>&amp;Provider</source>
+        <translation>服务商(&amp;P)</translation>
+    </message>
+    <message>
+        <source>&amp;Base URL</source>
+        <translation>Base URL(&amp;B)</translation>
+    </message>
+    <message>
+        <source>API &amp;key</source>
+        <translation>API 密钥(&amp;K)</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Settings&lt;/b&gt;</source>
+        <translation>&lt;b&gt;设置&lt;/b&gt;</translation>
+    </message>
+    <message>
+        <source>The base URL must start with http:// or https://</source>
+        <translation>Base URL 必须以 http:// 或 https:// 开头</translation>
+    </message>
+    <message>
+        <source>No key set.</source>
+        <translation>未设置密钥。</translation>
+    </message>
+    <message>
+        <source>Using %1 from the OPENAI_API_KEY environment variable.</source>
+        <translation>正在使用 OPENAI_API_KEY 环境变量中的 %1。</translation>
+    </message>
+    <message>
+        <source>Using %1 for this session only (not saved).</source>
+        <translation>本次会话使用 %1（未保存）。</translation>
+    </message>
+    <message>
+        <source>Key %1 is stored in the system keyring.</source>
+        <translation>密钥 %1 已保存在系统密钥环中。</translation>
+    </message>
+    <message>
+        <source>No secure system keyring was found, so keys cannot be saved; you can use one for this session only.</source>
+        <translation>未找到安全的系统密钥环，因此无法保存密钥；你可以仅在本次会话中使用。</translation>
+    </message>
+    <message>
+        <source>Paste a key first.</source>
+        <translation>请先粘贴密钥。</translation>
+    </message>
+    <message>
+        <source>Testing…</source>
+        <translation>正在测试…</translation>
+    </message>
+</context>
+<context>
+    <name>ShortcutsDialog</name>
+    <message>
+        <source>Keyboard shortcuts</source>
+        <translation>键盘快捷键</translation>
+    </message>
+    <message>
+        <source>Filter…</source>
+        <translation>筛选…</translation>
+    </message>
+    <message>
+        <source>Filter shortcuts</source>
+        <translation>筛选快捷键</translation>
+    </message>
+    <message>
+        <source>Keys</source>
+        <translation>按键</translation>
+    </message>
+    <message>
+        <source>Action</source>
+        <translation>操作</translation>
+    </message>
+    <message>
+        <source>Where</source>
+        <translation>位置</translation>
+    </message>
+</context>
+<context>
+    <name>ViewerWindow</name>
+    <message>
+        <source>Viewer</source>
+        <translation>查看器</translation>
+    </message>
+    <message>
+        <source>Previous (Left)</source>
+        <translation>上一张（←）</translation>
+    </message>
+    <message>
+        <source>Next (Right)</source>
+        <translation>下一张（→）</translation>
+    </message>
+    <message>
+        <source>Fit</source>
+        <translation>适应窗口</translation>
+    </message>
+    <message>
+        <source>Zoom to fit (0)</source>
+        <translation>缩放以适应窗口（0）</translation>
+    </message>
+    <message>
+        <source>Actual size (1)</source>
+        <translation>实际大小（1）</translation>
+    </message>
+    <message>
+        <source>Zoom out (-)</source>
+        <translation>缩小（-）</translation>
+    </message>
+    <message>
+        <source>Zoom in (+)</source>
+        <translation>放大（+）</translation>
+    </message>
+    <message>
+        <source>Full screen</source>
+        <translation>全屏</translation>
+    </message>
+    <message>
+        <source>Full screen (F11)</source>
+        <translation>全屏（F11）</translation>
+    </message>
+    <message>
+        <source>Copy</source>
+        <translation>复制</translation>
+    </message>
+    <message>
+        <source>Copy the image (Ctrl+C)</source>
+        <translation>复制图片（Ctrl+C）</translation>
+    </message>
+    <message>
+        <source>Export…</source>
+        <translation>导出…</translation>
+    </message>
+    <message>
+        <source>Export this image</source>
+        <translation>导出这张图片</translation>
+    </message>
+    <message>
+        <source>Compare</source>
+        <translation>对比</translation>
+    </message>
+    <message>
+        <source>Compare with the next image</source>
+        <translation>与下一张图片对比</translation>
+    </message>
+    <message>
+        <source>Details</source>
+        <translation>详细信息</translation>
+    </message>
+    <message>
+        <source>Lineage</source>
+        <translation>编辑历程</translation>
+    </message>
+    <message>
+        <source>Loading…</source>
+        <translation>正在加载…</translation>
+    </message>
+    <message>
+        <source>Image #%1 is no longer in the library.</source>
+        <translation>图片 #%1 已不在图库中。</translation>
+    </message>
+    <message>
+        <source>The original file could not be shown: %1</source>
+        <translation>无法显示原始文件：%1</translation>
+    </message>
+    <message>
+        <source> (fit)</source>
+        <translation>（适应）</translation>
+    </message>
+</context>
+</TS>
