@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 import signal
+import sqlite3
 import sys
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -204,7 +206,10 @@ def run_gui(argv: list[str]) -> int:
     loaded = settings_io.load(paths.settings_file)
     language = i18n.install(loaded.settings.language)
     app.setStyle("Fusion")  # our palettes (app/theme.py) apply fully only to Fusion
-    parts = compose(paths, keys, loaded=loaded, language=language.language)
+    try:
+        parts = compose(paths, keys, loaded=loaded, language=language.language)
+    except (sqlite3.DatabaseError, OSError, RuntimeError) as e:  # damaged, newer or unreadable library
+        return _cannot_open_library(paths, e)
 
     # Ctrl+C in the terminal closes the window like the user would; the timer lets Python see the signal
     signal.signal(signal.SIGINT, lambda *_: parts.window.close())
@@ -227,6 +232,22 @@ def run_gui(argv: list[str]) -> int:
     with loop:
         loop.run_until_complete(lifetime())
     return 0
+
+
+def _cannot_open_library(paths: AppPaths, error: BaseException) -> int:
+    """Say what is wrong and what to do instead of a traceback; nothing is changed on disk."""
+    from PySide6.QtWidgets import QMessageBox
+
+    logging.getLogger(__name__).error("cannot open the library: %s", error)
+    detail = str(error) if isinstance(error, RuntimeError) else f"{type(error).__name__}: {error}"
+    QMessageBox.critical(
+        None,
+        "imagestudio",
+        f"The image library at {paths.data} could not be opened.\n\n{detail}\n\n"
+        "Your images were not changed. Run “imagestudio library check --repair” in a terminal, "
+        "or move the folder aside to start a new library.",
+    )
+    return 1
 
 
 async def _close_once_exposed(parts: Composition) -> None:
