@@ -82,6 +82,7 @@ def main(out_dir: str) -> int:
         wizard.resize(720, 540)
         await asyncio.sleep(0.2)
         shots["onboarding"] = wizard.grab()
+        wizard.provider_page.openai.setChecked(True)
         wizard.next()  # the key page: how to get an OpenAI key
         await asyncio.sleep(0.2)
         shots["onboarding-key"] = wizard.grab()

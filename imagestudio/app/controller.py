@@ -94,6 +94,7 @@ class GenerationController(QObject):
         self._jobs: dict[int, Job] = {}
         self._ready = asyncio.Event()
         self._adding = 0
+        self._pending: list[Job] = []  # submitted, row not written yet
         self._early: dict[int, Job] = {}
         self._counts = (0, 0)
         self._previewing: set[int] = set()
@@ -135,8 +136,9 @@ class GenerationController(QObject):
         return sorted(self._jobs.values(), key=lambda j: (j.position, j.id))
 
     def active_count(self) -> int:
-        """Jobs that are running or waiting to run in this app."""
-        return sum(1 for j in self._jobs.values() if j.state in (JobState.QUEUED, JobState.RUNNING, JobState.SAVING))
+        """Jobs that are running or waiting to run in this app (including ones being written right now)."""
+        waiting = (JobState.QUEUED, JobState.RUNNING, JobState.SAVING)
+        return len(self._pending) + sum(1 for j in self._jobs.values() if j.state in waiting)
 
     def running_count(self) -> int:
         return sum(1 for j in self._jobs.values() if j.state in (JobState.RUNNING, JobState.SAVING))
@@ -160,6 +162,7 @@ class GenerationController(QObject):
         profile, base_url = self._current_profile()
         placeholders = [Job(0, request, profile=profile, base_url=base_url, n=request.n) for _ in range(repeat)]
         self._adding += 1
+        self._pending.extend(placeholders)
         self._tasks.spawn(self._add(placeholders), name="queue-add")
         return placeholders[0]
 
@@ -179,6 +182,7 @@ class GenerationController(QObject):
                 self.jobAdded.emit(placeholder)
         finally:
             self._adding -= 1
+            self._pending = [p for p in self._pending if p not in placeholders]
             if not self._adding:
                 for job in self._early.values():  # seen early but not ours (another process): show anyway
                     self._register(job)

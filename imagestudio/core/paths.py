@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from imagestudio import APP_NAME
+from imagestudio.core.fsutil import remove_dead_partials
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +41,7 @@ class AppPaths:
     def ensure(self) -> AppPaths:
         for p in (self.data, self.config, self.cache, self.logs):
             p.mkdir(parents=True, exist_ok=True)
+        remove_dead_partials(self.config)  # settings, profiles, presets, install id: written beside the target
         return self
 
     @property

@@ -137,4 +137,5 @@ def load(path: Path) -> LoadedSettings:
 def save(path: Path, settings: Settings) -> None:
     body = {"schema": SCHEMA_VERSION, **asdict(settings)}
     # ASCII with \u escapes: a lone surrogate (JSON "\\ud800" in a hand-edited file) could not be encoded as UTF-8.
-    atomic_write(path, (json.dumps(body, indent=2, ensure_ascii=True) + "\n").encode("utf-8"))
+    data = (json.dumps(body, indent=2, ensure_ascii=True) + "\n").encode("utf-8")
+    atomic_write(path, data, point="settings.before_replace")

@@ -83,6 +83,9 @@ def _fill_version_2(c: sqlite3.Connection) -> None:
 #: Python work a step needs after its SQL (same transaction), keyed by the version it produces.
 _AFTER_MIGRATION: dict[int, Callable[[sqlite3.Connection], None]] = {2: _fill_version_2}
 
+# Lets a text search drop trashed rows without reading any image row (see query.find_ids).
+_TRASHED_INDEX = "CREATE INDEX IF NOT EXISTS images_trashed ON images (id) WHERE trashed_at IS NOT NULL"
+
 InTransaction = Callable[[sqlite3.Connection, list[int]], None]
 
 _COLUMNS = (
@@ -121,7 +124,12 @@ class LibraryDB:
         self._conn.execute("PRAGMA synchronous=FULL")  # acknowledged images must survive power loss too
         self._conn.execute("PRAGMA foreign_keys=ON")
         self._conn.execute("PRAGMA busy_timeout=10000")
+        # the default 2 MB page cache makes every search re-read row pages from the OS at 100k images
+        self._conn.execute("PRAGMA cache_size=-16384")
         self.migrate()
+        with self._lock:  # not a schema step: an older app opens the library unchanged (and ignores it)
+            self._conn.execute(_TRASHED_INDEX)
+        self._id_is_time_order: bool | None = None
 
     def close(self) -> None:
         with self._lock:
@@ -196,11 +204,14 @@ class LibraryDB:
         ids: list[int] = []
         new_ids: list[int] = []
         with self.transaction() as c:
+            # created_at never goes below an older row's (a clock set back): newest first == highest id first
+            latest = c.execute("SELECT max(created_at) FROM images").fetchone()[0]
             for r in rows:
                 existing = c.execute("SELECT id FROM images WHERE sha256 = ?", (r["sha256"],)).fetchone()
                 if existing:
                     ids.append(int(existing[0]))
                     continue
+                latest = r["created_at"] if latest is None else max(r["created_at"], latest)
                 cur = c.execute(
                     "INSERT INTO images (sha256, rel_path, thumb_rel, format, width, height, byte_size, prompt,"
                     " model, provider, params_json, usage_json, request_id, is_demo, created_at, source, cost_usd,"
@@ -208,7 +219,7 @@ class LibraryDB:
                     " VALUES (:sha256, :rel_path, :thumb_rel, :format, :width, :height, :byte_size, :prompt,"
                     " :model, :provider, :params_json, :usage_json, :request_id, :is_demo, :created_at, :source,"
                     " :cost_usd, :phash, :note)",
-                    {**_ROW_DEFAULTS, **r},
+                    {**_ROW_DEFAULTS, **r, "created_at": latest},
                 )
                 ids.append(int(cur.lastrowid or 0))
                 new_ids.append(ids[-1])
@@ -218,6 +229,22 @@ class LibraryDB:
         return ids
 
     # -- reads -----------------------------------------------------------------------------------
+    def id_is_time_order(self) -> bool:
+        """True when ordering by id is the same as by (created_at, id): then a text search can return the
+        search index's own rowid order without reading or sorting image rows. insert_images keeps this
+        true; a library written before that (and a clock set back) is checked once here."""
+        with self._lock:
+            if self._id_is_time_order is None:
+                rows = self._conn.execute("SELECT id FROM images INDEXED BY images_newest ORDER BY created_at, id")
+                previous = 0
+                self._id_is_time_order = True
+                for (image_id,) in rows:
+                    if image_id <= previous:
+                        self._id_is_time_order = False
+                        break
+                    previous = image_id
+            return self._id_is_time_order
+
     def ids_newest_first(self) -> list[int]:
         with self._lock:
             rows = self._conn.execute(

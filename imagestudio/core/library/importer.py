@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from imagestudio.core import imageio
+from imagestudio.core.crashpoints import crash_point
 from imagestudio.core.errors import ImageDecodeError
 from imagestudio.core.library.library import Library, StoredFile
 from imagestudio.core.library.metadata import EmbeddedMetadata, read_metadata
@@ -138,6 +139,7 @@ def prepare(library: Library, path: Path) -> Prepared | ImportItem:
 
 def commit(library: Library, prepared: list[Prepared], *, source: str = "imported") -> list[ImportItem]:
     """One transaction for the rows of a batch (the DB thread). Duplicates inside the batch keep one row."""
+    crash_point("import.after_prepare")
     now = time.time()
     rows: list[dict[str, Any]] = []
     firsts: dict[str, str] = {}
@@ -174,6 +176,7 @@ def commit(library: Library, prepared: list[Prepared], *, source: str = "importe
             }
         )
     ids = library.db.insert_images(rows)
+    crash_point("import.after_commit")
     items = []
     for p, image_id in zip(prepared, ids, strict=True):
         if firsts[p.stored.sha256] == p.path:

@@ -148,7 +148,8 @@ def check(library: Library, *, repair: bool = False, verify_hashes: bool = True)
 def _rebuild_thumbnail(library: Library, original: Path, sha: str) -> str | None:
     rel = str(Path("thumbs") / sha[:2] / f"{sha}.jpg")
     try:
-        atomic_write(library.paths.cache / rel, imageio.make_thumbnail(original.read_bytes()))
+        thumbnail = imageio.make_thumbnail(original.read_bytes())
+        atomic_write(library.paths.cache / rel, thumbnail, tmp_dir=library.cache_tmp)
     except (ImageDecodeError, OSError):
         return None
     return rel

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import tempfile
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -17,7 +18,8 @@ from pathlib import Path
 from typing import Any
 
 from imagestudio.core import imageio
-from imagestudio.core.fsutil import atomic_write
+from imagestudio.core.crashpoints import crash_point
+from imagestudio.core.fsutil import atomic_write, private_tmp, remove_if_empty
 from imagestudio.core.library import organise, trash
 from imagestudio.core.library.costs import image_cost
 from imagestudio.core.library.db import InTransaction, LibraryDB
@@ -47,19 +49,18 @@ class Library:
         self.paths = paths
         self.root = paths.data
         paths.originals.mkdir(parents=True, exist_ok=True)
-        paths.tmp.mkdir(parents=True, exist_ok=True)
         paths.thumbs.mkdir(parents=True, exist_ok=True)
-        self._clear_tmp()
+        # Partial writes live only in per-process temp folders (never acknowledged): those of dead processes are
+        # removed here; a live one (the GUI while the CLI starts) keeps its own. Thumbnails' temp files stay on
+        # the cache's filesystem.
+        self.tmp = private_tmp(paths.tmp)
+        self.cache_tmp = private_tmp(paths.cache / "tmp")
         self.db = LibraryDB(paths.library_db, paths.data, paths.cache)
 
     def close(self) -> None:
         self.db.close()
-
-    def _clear_tmp(self) -> None:
-        """Partial writes from a crash live only in tmp/; they were never acknowledged."""
-        for leftover in self.paths.tmp.iterdir():
-            if leftover.is_file():
-                leftover.unlink(missing_ok=True)
+        remove_if_empty(self.tmp)
+        remove_if_empty(self.cache_tmp)
 
     # -- CPU + file work (any worker thread) -----------------------------------------------------
     def store_file(self, image: GeneratedImage) -> StoredFile:
@@ -69,18 +70,32 @@ class Library:
         rel = Path("originals") / digest[:2] / f"{digest}.{_EXTENSIONS[info.format]}"
         target = self.root / rel
         if not (target.exists() and target.stat().st_size == len(image.data)):
-            atomic_write(target, image.data, tmp_dir=self.paths.tmp)
+            atomic_write(target, image.data, tmp_dir=self.tmp)
+        crash_point("ingest.after_original")
         thumb_rel: str | None = str(Path("thumbs") / digest[:2] / f"{digest}.jpg")
         thumb_path = self.paths.cache / str(thumb_rel)
         if thumbnail is None:
             thumb_rel = None  # the original is what matters; the integrity check rebuilds thumbnails
         elif not thumb_path.exists():
-            # a cache file: no fsync needed, a torn thumbnail is rebuilt by the integrity check
-            thumb_path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = thumb_path.with_suffix(".part")
-            tmp.write_bytes(thumbnail)
-            os.replace(tmp, thumb_path)
+            self._write_thumbnail(thumb_path, thumbnail)
+        crash_point("ingest.after_thumbnail")
         return StoredFile(digest, rel.as_posix(), thumb_rel, info, len(image.data), phash_of(image.data))
+
+    def _write_thumbnail(self, thumb_path: Path, thumbnail: bytes) -> None:
+        """A cache file: no fsync needed (a torn thumbnail is rebuilt by the integrity check). The temp file has a
+        unique name in the cache's tmp/ (emptied at start): two workers storing the same bytes at once must not
+        share one temp file, and a crash must not leave a partial file among the thumbnails."""
+        thumb_path.parent.mkdir(parents=True, exist_ok=True)
+        self.cache_tmp.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".part-", dir=self.cache_tmp)
+        try:
+            with os.fdopen(fd, "wb") as f:
+                f.write(thumbnail)
+            crash_point("thumbnail.before_replace")
+            os.replace(tmp, thumb_path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
 
     # -- DB work (the DB thread) -----------------------------------------------------------------
     def commit(
@@ -118,7 +133,9 @@ class Library:
             }
             for i, s in enumerate(stored)
         ]
+        crash_point("ingest.before_commit")
         ids = self.db.insert_images(rows, also=also)
+        crash_point("ingest.after_commit")
         return self.db.get_many(ids)
 
     def ingest(self, request: GenerationRequest, result: GenerationResult) -> list[LibraryImage]:
@@ -130,7 +147,7 @@ class Library:
         with self.db.transaction() as c:
             if query.similar_to is not None:
                 return similar(c, query.similar_to)
-            return find_ids(c, query, limit=limit)
+            return find_ids(c, query, limit=limit, id_is_time_order=self.db.id_is_time_order())
 
     def set_favourite(self, ids: list[int], favourite: bool) -> list[int]:
         with self.db.transaction() as c:
@@ -197,6 +214,7 @@ class Library:
         """Really delete trashed images: rows in one transaction, then their files. Returns (ids, problems)."""
         with self.db.transaction() as c:
             deleted = trash.delete_trashed_rows(c, ids)
+        crash_point("trash.after_rows_deleted")
         return list(deleted.ids), trash.remove_files(deleted, self.root, self.paths.cache)
 
     def absolute(self, rel_path: str) -> Path:

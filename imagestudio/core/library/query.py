@@ -76,9 +76,37 @@ def _fits(annotation: object, value: object) -> bool:
     return isinstance(value, str) and "str" in text
 
 
-def find_ids(conn: sqlite3.Connection, query: LibraryQuery, *, limit: int | None = None) -> list[int]:
+def find_ids(
+    conn: sqlite3.Connection, query: LibraryQuery, *, limit: int | None = None, id_is_time_order: bool = False
+) -> list[int]:
+    """The ordered ids for ``query``. ``id_is_time_order`` (``LibraryDB.id_is_time_order``): ids grow with
+    created_at, so a plain text search newest/oldest first can use the search index's rowid order."""
+    if id_is_time_order and _is_plain_text_search(query):
+        match = match_expression(query.text)
+        if match is not None:
+            return _text_search_in_id_order(conn, match, newest=query.sort == "newest", limit=limit)
     sql, args = build_sql(query, limit=limit)
     return [int(r[0]) for r in conn.execute(sql, args)]
+
+
+def _is_plain_text_search(query: LibraryQuery) -> bool:
+    return (
+        bool(query.text.strip())
+        and query.sort in ("newest", "oldest")
+        and (dataclasses.replace(query, text="", sort="newest") == LibraryQuery())
+    )
+
+
+def _text_search_in_id_order(conn: sqlite3.Connection, match: str, *, newest: bool, limit: int | None) -> list[int]:
+    """Only the search index is read (no image row, no sort), so a broad query over 100k prompts costs about
+    what the bare FTS5 query costs; trashed images (usually few) come from their own small partial index."""
+    trashed = {
+        int(r[0]) for r in conn.execute("SELECT id FROM images INDEXED BY images_trashed WHERE trashed_at IS NOT NULL")
+    }
+    order = "DESC" if newest else "ASC"
+    rows = conn.execute(f"SELECT rowid FROM image_search WHERE image_search MATCH ? ORDER BY rowid {order}", (match,))
+    ids = [image_id for (image_id,) in rows.fetchall() if image_id not in trashed]
+    return ids if limit is None else ids[:limit]
 
 
 def build_sql(query: LibraryQuery, *, limit: int | None = None) -> tuple[str, list[Any]]:
