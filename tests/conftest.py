@@ -74,3 +74,27 @@ def arun(qloop: asyncio.AbstractEventLoop, qtbot: Any) -> Any:
         return task.result()
 
     return run
+
+
+@pytest.fixture
+def make_app(paths: AppPaths, qloop: Any, qtbot: Any, arun: Any) -> Iterator[Any]:
+    """Build the real app (``imagestudio.main.compose``) with the demo provider's latency cut short, show its
+    window and start it; every app built is shut down and closed after the test."""
+    from imagestudio.core.secrets import KeyStore
+    from imagestudio.main import Composition, compose
+
+    started: list[Composition] = []
+
+    def make() -> Composition:
+        parts = compose(paths, KeyStore(environ={}), demo_latency=0.05)
+        parts.window.show()
+        qtbot.waitExposed(parts.window)
+        arun(parts.start())
+        started.append(parts)
+        return parts
+
+    yield make
+    for parts in started:
+        if not parts.tasks.closing:
+            arun(parts.shutdown())
+        parts.window.close()

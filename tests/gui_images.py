@@ -4,38 +4,17 @@ bytes (transparent, Chinese prompts, edit chains) ingested through the real Libr
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
 from typing import Any
 
-import pytest
 from PIL import Image
 from PySide6.QtGui import QPixmap
 
-from imagestudio.core.paths import AppPaths
-from imagestudio.core.secrets import KeyStore
 from imagestudio.core.types import EditRequest, GeneratedImage, GenerationRequest, GenerationResult, LibraryImage
-from imagestudio.main import Composition, compose
+from imagestudio.main import Composition
 
 ZH_PROMPT = "一只戴着宇航员头盔的橘猫在月球表面弹吉他，背景是蓝色的地球和漫天繁星，电影感光线"
 
 
-@pytest.fixture
-def make_app(paths: AppPaths, qloop: Any, qtbot: Any, arun: Any) -> Iterator[Any]:
-    started: list[Composition] = []
-
-    def make() -> Composition:
-        parts = compose(paths, KeyStore(environ={}), demo_latency=0.05)
-        parts.window.show()
-        qtbot.waitExposed(parts.window)
-        arun(parts.start())
-        started.append(parts)
-        return parts
-
-    yield make
-    for parts in started:
-        if not parts.tasks.closing:
-            arun(parts.shutdown())
-        parts.window.close()
 
 
 def png_bytes(size: tuple[int, int] = (1600, 1000), color: tuple[int, int, int] = (20, 160, 40)) -> bytes:

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QAbstractButton, QAbstractSpinBox, QApplication, Q
 
 from imagestudio.core.paths import AppPaths
 from imagestudio.ui.shortcuts_dialog import ShortcutsDialog, collect
-from tests.test_gui import _type_prompt_and_generate, _wait_for_thumbnail, make_app  # noqa: F401
+from tests.test_gui import _type_prompt_and_generate, _wait_for_thumbnail
 
 pytestmark = pytest.mark.gui
 
@@ -43,12 +43,12 @@ def _unnamed(root: QWidget) -> list[str]:
     return missing
 
 
-def test_every_focusable_control_in_the_main_window_has_an_accessible_name(make_app: Any) -> None:  # noqa: F811
+def test_every_focusable_control_in_the_main_window_has_an_accessible_name(make_app: Any) -> None:
     parts = make_app()
     assert _unnamed(parts.window) == []
 
 
-def test_dialogs_have_accessible_names_too(make_app: Any) -> None:  # noqa: F811
+def test_dialogs_have_accessible_names_too(make_app: Any) -> None:
     parts = make_app()
     menus = parts.window.menus
     for dialog in (menus.show_onboarding(), menus.show_presets(), menus.show_shortcuts()):
@@ -60,7 +60,7 @@ def test_dialogs_have_accessible_names_too(make_app: Any) -> None:  # noqa: F811
     menus.onboarding.reject()
 
 
-def test_tab_order_goes_prompt_then_options_then_generate(qtbot: Any, make_app: Any) -> None:  # noqa: F811
+def test_tab_order_goes_prompt_then_options_then_generate(qtbot: Any, make_app: Any) -> None:
     parts = make_app()
     parts.window.activateWindow()
     editor = parts.window.prompt_editor
@@ -82,7 +82,7 @@ def test_tab_order_goes_prompt_then_options_then_generate(qtbot: Any, make_app: 
     _wait_for_thumbnail(qtbot, parts, 1)
 
 
-def test_every_shortcut_is_listed_in_help_keyboard_shortcuts(make_app: Any) -> None:  # noqa: F811
+def test_every_shortcut_is_listed_in_help_keyboard_shortcuts(make_app: Any) -> None:
     parts = make_app()
     window = parts.window
     dialog = window.menus.show_shortcuts()
@@ -103,7 +103,7 @@ def test_every_shortcut_is_listed_in_help_keyboard_shortcuts(make_app: Any) -> N
     dialog.close()
 
 
-def test_window_wide_shortcuts_do_not_clash(make_app: Any) -> None:  # noqa: F811
+def test_window_wide_shortcuts_do_not_clash(make_app: Any) -> None:
     parts = make_app()
     window_wide = (Qt.ShortcutContext.WindowShortcut, Qt.ShortcutContext.ApplicationShortcut)
     native = QKeySequence.SequenceFormat.NativeText
@@ -118,7 +118,7 @@ def test_window_wide_shortcuts_do_not_clash(make_app: Any) -> None:  # noqa: F81
     assert collect(parts.window)  # and the list is not empty
 
 
-def test_pane_shortcuts_move_the_focus(qtbot: Any, make_app: Any) -> None:  # noqa: F811
+def test_pane_shortcuts_move_the_focus(qtbot: Any, make_app: Any) -> None:
     parts = make_app()
     window = parts.window
     window.activateWindow()
@@ -131,7 +131,7 @@ def test_pane_shortcuts_move_the_focus(qtbot: Any, make_app: Any) -> None:  # no
     qtbot.waitUntil(lambda: QApplication.focusWidget() is window.gallery.view)
 
 
-def test_gallery_items_expose_prompt_and_date(qtbot: Any, make_app: Any, paths: AppPaths) -> None:  # noqa: F811
+def test_gallery_items_expose_prompt_and_date(qtbot: Any, make_app: Any, paths: AppPaths) -> None:
     parts = make_app()
     _type_prompt_and_generate(qtbot, parts, "a red fox running in snow")
     _wait_for_thumbnail(qtbot, parts, 1)

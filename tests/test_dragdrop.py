@@ -12,11 +12,10 @@ from PySide6.QtGui import QGuiApplication, QImage
 
 from imagestudio.app import dragdrop
 from imagestudio.app.clipboard import has_images, images_from_mime, png_bytes
-from tests.gui_images import ZH_PROMPT, add_image, make_app, wait_gallery
+from tests.gui_images import ZH_PROMPT, add_image, wait_gallery
 from tests.gui_images import png_bytes as make_png
 
 pytestmark = pytest.mark.gui
-__all__ = ["make_app"]
 
 
 @pytest.fixture

@@ -6,7 +6,6 @@ import hashlib
 import sqlite3
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -16,32 +15,14 @@ from PySide6.QtGui import QInputMethodEvent, QPixmap
 from PySide6.QtWidgets import QApplication
 
 from imagestudio.core.paths import AppPaths
-from imagestudio.core.secrets import KeyStore
 from imagestudio.core.types import JobState
-from imagestudio.main import Composition, compose
+from imagestudio.main import Composition
 from tests.memory_keyring import MemoryKeyring
 from tests.simulator import OpenAISimulator
 
 pytestmark = pytest.mark.gui
 
 
-@pytest.fixture
-def make_app(paths: AppPaths, qloop: Any, qtbot: Any, arun: Any) -> Iterator[Any]:
-    started: list[Composition] = []
-
-    def make() -> Composition:
-        parts = compose(paths, KeyStore(environ={}), demo_latency=0.05)
-        parts.window.show()
-        qtbot.waitExposed(parts.window)
-        arun(parts.start())
-        started.append(parts)
-        return parts
-
-    yield make
-    for parts in started:
-        if not parts.tasks.closing:
-            arun(parts.shutdown())
-        parts.window.close()
 
 
 def _rows(paths: AppPaths) -> list[tuple[Any, ...]]:

@@ -7,7 +7,6 @@ import json
 import socket
 import subprocess
 import sys
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -16,31 +15,13 @@ from PySide6.QtCore import Qt
 from imagestudio.core.library.library import Library
 from imagestudio.core.paths import AppPaths
 from imagestudio.core.queue import JobStore
-from imagestudio.core.secrets import KeyStore
 from imagestudio.core.types import GenerationRequest, JobState
-from imagestudio.main import Composition, compose
+from imagestudio.main import Composition
 from tests.simulator import OpenAISimulator
 
 pytestmark = pytest.mark.gui
 
 
-@pytest.fixture
-def make_app(paths: AppPaths, qloop: Any, qtbot: Any, arun: Any) -> Iterator[Any]:
-    started: list[Composition] = []
-
-    def make() -> Composition:
-        parts = compose(paths, KeyStore(environ={}), demo_latency=0.05)
-        parts.window.show()
-        qtbot.waitExposed(parts.window)
-        arun(parts.start())
-        started.append(parts)
-        return parts
-
-    yield make
-    for parts in started:
-        if not parts.tasks.closing:
-            arun(parts.shutdown())
-        parts.window.close()
 
 
 def _use_simulator(parts: Composition, sim: OpenAISimulator) -> None:

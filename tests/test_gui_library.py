@@ -22,11 +22,6 @@ from tests.test_library_import import png
 pytestmark = pytest.mark.gui
 
 
-@pytest.fixture
-def make_app(paths: AppPaths, qloop: Any, qtbot: Any, arun: Any) -> Any:
-    from tests import test_gui
-
-    yield from test_gui.make_app.__wrapped__(paths, qloop, qtbot, arun)  # type: ignore[attr-defined]
 
 
 PROMPTS = ["雪中的红狐狸在奔跑", "a red fox in snow", "东京的猫"]

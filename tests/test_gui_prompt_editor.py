@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -14,32 +13,13 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QImage
 
 from imagestudio.core.paths import AppPaths
-from imagestudio.core.secrets import KeyStore
 from imagestudio.core.types import EditRequest, GenerationRequest, JobState
-from imagestudio.main import Composition, compose
 from imagestudio.ui.mask_painter import MaskPainterDialog
 from tests.simulator import OpenAISimulator
 
 pytestmark = pytest.mark.gui
 
 
-@pytest.fixture
-def make_app(paths: AppPaths, qloop: Any, qtbot: Any, arun: Any) -> Iterator[Any]:
-    started: list[Composition] = []
-
-    def make() -> Composition:
-        parts = compose(paths, KeyStore(environ={}), demo_latency=0.02)
-        parts.window.show()
-        qtbot.waitExposed(parts.window)
-        arun(parts.start())
-        started.append(parts)
-        return parts
-
-    yield make
-    for parts in started:
-        if not parts.tasks.closing:
-            arun(parts.shutdown())
-        parts.window.close()
 
 
 def _items(combo: Any) -> list[Any]:

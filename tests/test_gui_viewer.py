@@ -11,10 +11,9 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QApplication
 
 from imagestudio.ui.export_dialog import ExportDialog
-from tests.gui_images import ZH_PROMPT, add_image, make_app, png_bytes, wait_gallery
+from tests.gui_images import ZH_PROMPT, add_image, png_bytes, wait_gallery
 
 pytestmark = pytest.mark.gui
-__all__ = ["make_app"]  # the fixture, used by name
 
 
 def _open_first_with_enter(qtbot: Any, parts: Any) -> Any:

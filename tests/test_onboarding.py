@@ -12,7 +12,6 @@ from imagestudio.core.paths import AppPaths
 from imagestudio.ui.onboarding import DONE_PAGE, KEY_PAGE, OnboardingWizard
 from tests.memory_keyring import MemoryKeyring
 from tests.simulator import OpenAISimulator
-from tests.test_gui import make_app  # noqa: F401  (the fixture)
 
 pytestmark = pytest.mark.gui
 
@@ -22,7 +21,7 @@ def _help_action(parts: Any, text: str) -> Any:
     return next(a for a in help_menu.actions() if a.text().replace("&", "").startswith(text))
 
 
-def test_try_the_demo_without_a_key(qtbot: Any, make_app: Any, paths: AppPaths, arun: Any) -> None:  # noqa: F811
+def test_try_the_demo_without_a_key(qtbot: Any, make_app: Any, paths: AppPaths, arun: Any) -> None:
     parts = make_app()
     assert parts.settings.current.onboarding_done is False
     _help_action(parts, "Getting started").trigger()
@@ -45,7 +44,7 @@ def test_try_the_demo_without_a_key(qtbot: Any, make_app: Any, paths: AppPaths, 
 
 def test_key_is_saved_to_the_keyring_and_tested(
     qtbot: Any,
-    make_app: Any,  # noqa: F811
+    make_app: Any,
     simulator: OpenAISimulator,
     memory_keyring: MemoryKeyring,
 ) -> None:
@@ -80,7 +79,7 @@ def test_key_is_saved_to_the_keyring_and_tested(
 
 def test_a_wrong_key_is_reported_not_raised(
     qtbot: Any,
-    make_app: Any,  # noqa: F811
+    make_app: Any,
     simulator: OpenAISimulator,
 ) -> None:
     parts = make_app()

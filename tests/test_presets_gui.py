@@ -11,7 +11,6 @@ from PySide6.QtWidgets import QDialog
 
 from imagestudio.core.paths import AppPaths
 from imagestudio.ui.preset_picker import PresetFillDialog
-from tests.test_gui import make_app  # noqa: F401  (the fixture)
 
 pytestmark = pytest.mark.gui
 
@@ -21,7 +20,7 @@ def _options(parts: Any) -> Any:
     return getattr(editor, "options", editor)
 
 
-def test_game_character_preset_fills_prompt_and_transparent_png(qtbot: Any, make_app: Any) -> None:  # noqa: F811
+def test_game_character_preset_fills_prompt_and_transparent_png(qtbot: Any, make_app: Any) -> None:
     parts = make_app()
     picker = parts.window.menus.picker
     seen: list[PresetFillDialog] = []
@@ -49,7 +48,7 @@ def test_game_character_preset_fills_prompt_and_transparent_png(qtbot: Any, make
     assert seen[0].size_choice.findData("1024x1024") >= 0
 
 
-def test_advertising_dialog_lists_only_sizes_the_model_allows(make_app: Any) -> None:  # noqa: F811
+def test_advertising_dialog_lists_only_sizes_the_model_allows(make_app: Any) -> None:
     parts = make_app()
     picker = parts.window.menus.picker
     preset = parts.presets.get("advertising")
@@ -65,7 +64,7 @@ def test_advertising_dialog_lists_only_sizes_the_model_allows(make_app: Any) -> 
 
 def test_manage_presets_save_edit_delete_import_export(
     qtbot: Any,
-    make_app: Any,  # noqa: F811
+    make_app: Any,
     paths: AppPaths,
     tmp_path: Path,
 ) -> None:

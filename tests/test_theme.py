@@ -10,7 +10,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication, QPalette
 
 from imagestudio.app.theme import DARK, LIGHT, ThemeColors, ThemeManager, contrast_ratio, make_palette
-from tests.test_gui import make_app  # noqa: F401  (the fixture)
 
 pytestmark = pytest.mark.gui
 AA = 4.5  # normal text
@@ -63,7 +62,7 @@ def test_the_qpalette_carries_the_checked_colours(colors: ThemeColors) -> None:
     assert {f.name for f in fields(ThemeColors)} >= {fg for fg, _ in TEXT_ON}
 
 
-def test_theme_switches_live_from_settings_and_view_menu(qtbot: Any, make_app: Any) -> None:  # noqa: F811
+def test_theme_switches_live_from_settings_and_view_menu(qtbot: Any, make_app: Any) -> None:
     parts = make_app()
     app = QGuiApplication.instance()
     assert isinstance(parts.theme, ThemeManager)
@@ -85,7 +84,7 @@ def test_theme_switches_live_from_settings_and_view_menu(qtbot: Any, make_app: A
     parts.settings.update(theme="system")
 
 
-def test_following_the_system_scheme_changes_live(make_app: Any, monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: F811
+def test_following_the_system_scheme_changes_live(make_app: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     parts = make_app()
     theme = parts.theme
     parts.settings.update(theme="system")
