@@ -23,9 +23,52 @@ from imagestudio.core.providers.demo import render
 SHARED_FILES = 8
 
 # Word pools for prompts: English and Chinese, so searches of both kinds hit broad and narrow sets.
-_EN_SUBJECTS = ["fox", "cat", "dog", "owl", "whale", "dragon", "robot", "castle", "lighthouse", "forest", "city", "garden", "river", "bridge", "tiger"]
-_EN_ADJ = ["red", "blue", "golden", "misty", "tiny", "giant", "ancient", "neon", "quiet", "stormy", "frozen", "glowing", "paper", "wooden"]
-_EN_PLACE = ["mountain", "beach", "desert", "meadow", "harbour", "village", "canyon", "island", "temple", "market", "station"]
+_EN_SUBJECTS = [
+    "fox",
+    "cat",
+    "dog",
+    "owl",
+    "whale",
+    "dragon",
+    "robot",
+    "castle",
+    "lighthouse",
+    "forest",
+    "city",
+    "garden",
+    "river",
+    "bridge",
+    "tiger",
+]
+_EN_ADJ = [
+    "red",
+    "blue",
+    "golden",
+    "misty",
+    "tiny",
+    "giant",
+    "ancient",
+    "neon",
+    "quiet",
+    "stormy",
+    "frozen",
+    "glowing",
+    "paper",
+    "wooden",
+]
+_EN_PLACE = [
+    "mountain",
+    "beach",
+    "desert",
+    "meadow",
+    "harbour",
+    "village",
+    "canyon",
+    "island",
+    "temple",
+    "market",
+    "station",
+]
 _EN_STYLE = ["watercolor", "photograph", "oil-painting", "sketch", "3d-render", "pixel-art", "ink", "poster"]
 _ZH_SUBJECTS = ["狐狸", "猫", "小狗", "猫头鹰", "鲸鱼", "龙", "机器人", "城堡", "灯塔", "森林", "老虎", "熊猫"]
 _ZH_ADJ = ["红色的", "蓝色的", "金色的", "雾中的", "巨大的", "古老的", "安静的", "冰冻的", "发光的"]
@@ -35,9 +78,7 @@ _ZH_STYLE = ["水彩画", "照片", "油画", "素描", "水墨画", "海报"]
 
 def prompt_for(i: int, rng: random.Random) -> str:
     if i % 3 == 0:  # a third Chinese
-        return (
-            f"{rng.choice(_ZH_ADJ)}{rng.choice(_ZH_SUBJECTS)}在{rng.choice(_ZH_PLACE)}，{rng.choice(_ZH_STYLE)}风格"
-        )
+        return f"{rng.choice(_ZH_ADJ)}{rng.choice(_ZH_SUBJECTS)}在{rng.choice(_ZH_PLACE)}，{rng.choice(_ZH_STYLE)}风格"
     return (
         f"a {rng.choice(_EN_ADJ)} {rng.choice(_EN_SUBJECTS)} in a {rng.choice(_EN_PLACE)} at dusk, "
         f"{rng.choice(_EN_STYLE)}, detailed {i}"
