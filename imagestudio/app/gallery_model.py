@@ -6,6 +6,7 @@ the view keeps its scroll position and selection."""
 from __future__ import annotations
 
 import functools
+from collections import OrderedDict
 from datetime import datetime
 from typing import Any
 
@@ -21,6 +22,9 @@ from imagestudio.core.types import LibraryChange, LibraryImage
 ImageIdRole = Qt.ItemDataRole.UserRole + 1
 ImageRole = Qt.ItemDataRole.UserRole + 2
 PAGE = 200
+#: details kept for this many rows (the most recently loaded pages): scrolling through 100k images keeps
+#: memory flat; a row whose details were dropped loads its page again when it is painted
+MAX_DETAILS = 5000
 
 _Index = QModelIndex | QPersistentModelIndex
 
@@ -33,7 +37,7 @@ class GalleryModel(QAbstractListModel):
         self._tasks = tasks
         self._ids: list[int] = []
         self._row_of: dict[int, int] = {}
-        self._details: dict[int, LibraryImage] = {}
+        self._details: OrderedDict[int, LibraryImage] = OrderedDict()
         self._pages_loading: set[int] = set()
         self._absent: set[int] = set()
         self._query = LibraryQuery()
@@ -158,6 +162,9 @@ class GalleryModel(QAbstractListModel):
             self._pages_loading.discard(page)
         for image in images:
             self._details[image.id] = image
+            self._details.move_to_end(image.id)
+        while len(self._details) > MAX_DETAILS:
+            self._details.popitem(last=False)
         self._absent.update(set(ids) - {im.id for im in images})  # deleted meanwhile: do not ask again
         rows = [self._row_of[i.id] for i in images if i.id in self._row_of]
         if rows:
@@ -205,7 +212,7 @@ class GalleryModel(QAbstractListModel):
             text = " ".join(image.prompt.split())
             return text if len(text) <= 40 else text[:39] + "…"
         if role == Qt.ItemDataRole.DecorationRole:
-            return self._thumbs.get(image_id, image.thumb_path)
+            return self._thumbs.get(image_id, image.thumb_path or (image.path if image.format == "svg" else None))
         if role in (Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.AccessibleTextRole):
             when = format_datetime(datetime.fromtimestamp(image.created_at))  # the locale's own date format
             demo = " · " + self.tr("demo") if image.is_demo else ""

@@ -6,15 +6,26 @@ from __future__ import annotations
 import asyncio
 from collections import OrderedDict
 
-from PySide6.QtCore import QObject, Signal
-from PySide6.QtGui import QImage, QPixmap
+from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtGui import QImage, QImageReader, QPixmap
 
 from imagestudio.app.library_service import LibraryService
 from imagestudio.app.tasks import TaskOwner
 
 
-def _read_image(path: str) -> QImage:
+def _read_image(path: str, max_side: int) -> QImage:
+    if path.endswith(".svg"):  # a vector original has no Pillow thumbnail: render it at thumbnail size
+        reader = QImageReader(path)
+        size = reader.size()
+        if size.isValid():
+            reader.setScaledSize(size.scaled(max_side, max_side, Qt.AspectRatioMode.KeepAspectRatio))
+        return reader.read()
     image = QImage(path)  # QImage (unlike QPixmap) may be created off the GUI thread
+    if not image.isNull() and max(image.width(), image.height()) > max_side:
+        # scaled once here, not on every paint; and the cache holds half the bytes
+        image = image.scaled(
+            max_side, max_side, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation
+        )
     return image
 
 
@@ -22,12 +33,20 @@ class ThumbnailCache(QObject):
     thumbnailReady = Signal(int)  # image id
 
     def __init__(
-        self, service: LibraryService, tasks: TaskOwner, capacity: int = 800, parent: QObject | None = None
+        self,
+        service: LibraryService,
+        tasks: TaskOwner,
+        capacity: int = 400,
+        parent: QObject | None = None,
+        *,
+        max_side: int = 192,
     ) -> None:
+        """``capacity`` pixmaps of at most ``max_side`` px (400 × 192² × 4 B ≈ 60 MB; a 4K screen shows ~160)."""
         super().__init__(parent)
         self._service = service
         self._tasks = tasks
         self._capacity = capacity
+        self._max_side = max_side
         self._pixmaps: OrderedDict[int, QPixmap] = OrderedDict()
         self._loading: set[int] = set()
         self._failed: set[int] = set()
@@ -45,7 +64,7 @@ class ThumbnailCache(QObject):
 
     async def _load(self, image_id: int, path: str) -> None:
         try:
-            image = await self._service.run_cpu(_read_image, path)
+            image = await self._service.run_cpu(_read_image, path, self._max_side)
         except asyncio.CancelledError:
             self._loading.discard(image_id)
             raise

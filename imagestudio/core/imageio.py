@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from imagestudio.core import svg
 from imagestudio.core.errors import ImageDecodeError
 
 # Our own limit (Pillow's default only warns at 89 Mpx); 3840x2160 results are 8.3 Mpx.
@@ -47,6 +48,8 @@ def _identify(data: bytes) -> ImageInfo:
         raise ImageDecodeError("The image is empty (0 bytes).")
     if len(data) > MAX_BYTES:
         raise ImageDecodeError(f"The image is larger than {MAX_BYTES // (1024 * 1024)} MB.")
+    if svg.looks_like_svg(data):
+        return svg.identify(data)  # vector output (output_format=svg): checked as XML, never rasterised here
     try:
         with _open(data) as im:
             fmt = ALLOWED_FORMATS.get(im.format or "")
@@ -74,6 +77,8 @@ def _decode_error(e: BaseException) -> ImageDecodeError:
 def inspect(data: bytes) -> ImageInfo:
     """Identify and fully verify ``data``; raise ImageDecodeError with a human reason otherwise."""
     info = _identify(data)
+    if info.format == "svg":
+        return info
     try:
         with _open(data) as im:  # verify() leaves the image unusable; a full decode catches truncation
             im.load()
@@ -128,6 +133,8 @@ def inspect_with_thumbnail(data: bytes, edge: int = THUMB_EDGE) -> tuple[ImageIn
     thumbnail (the integrity check rebuilds it), a damaged one is refused.
     """
     info = _identify(data)
+    if info.format == "svg":
+        return info, None  # Pillow cannot draw SVG; the app renders its thumbnail with Qt's SVG renderer
     try:
         with _open(data) as im:
             return info, _thumbnail_of(im, edge)
