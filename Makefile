@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run test lint screenshots bench clean system-deps translations update-translations package package-test
+.PHONY: run test soak lint screenshots bench clean system-deps translations update-translations package package-test
 
 run: $(VENV)/.stamp-run translations
 	@sh packaging/system-deps.sh run || echo "(could not install Qt's system libraries; see README Troubleshooting)"
@@ -44,6 +44,11 @@ test: $(VENV)/.stamp-test system-deps translations
 	$(BIN)/ruff check imagestudio tests tools $(wildcard bench)
 	$(BIN)/mypy
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q -p no:cacheprovider $(PYTEST_ARGS)
+
+# The long reliability runs: 200 random kill -9s (CI runs 20) and more fuzz examples. Takes ~15 minutes.
+soak: $(VENV)/.stamp-test translations
+	IMAGESTUDIO_KILLS=200 IMAGESTUDIO_FUZZ_EXAMPLES=2000 QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q \
+		-p no:cacheprovider tests/test_reliability_kill.py tests/test_fuzz_parsers.py tests/test_bad_images.py
 
 lint: $(VENV)/.stamp-test
 	$(BIN)/lint-imports

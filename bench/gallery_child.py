@@ -28,7 +28,7 @@ def main() -> None:
     import asyncio
 
     import qasync
-    from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+    from PySide6.QtCore import QEvent, QObject, QPoint, Qt, QTimer
     from PySide6.QtGui import QPixmap
     from PySide6.QtWidgets import QApplication
 
@@ -50,12 +50,14 @@ def main() -> None:
         if model.rowCount() != expected:
             return False
         area = view.viewport().rect()
-        top = view.indexAt(area.topLeft())
         if expected == 0:
             return True
-        if not top.isValid():
+        hits = [view.indexAt(QPoint(x, y)) for y in range(0, 260, 8) for x in range(0, 260, 16)]
+        rows = [i.row() for i in hits if i.isValid()]
+        if not rows:
             return False
-        for row in range(top.row(), min(model.rowCount(), top.row() + 400)):
+        first = min(rows)
+        for row in range(first, min(model.rowCount(), first + 400)):
             index = model.index(row)
             if not view.visualRect(index).intersects(area):
                 break

@@ -84,7 +84,10 @@ def measure(runs: int) -> list[Result]:
     p9 = Result("P9", "RSS 5 s after window shown", "MB", "≤ 2× bare QMainWindow")
     with tempfile.TemporaryDirectory(prefix="bench-start-") as home:
         _launch(APP, 0.1, home)  # warm the OS file cache and create the library once, like a second launch
-        bare, ours, bare_rss, our_rss = [], [], [], []
+        bare: list[float] = []
+        ours: list[float] = []
+        bare_rss: list[float] = []
+        our_rss: list[float] = []
         for _ in range(runs):  # interleaved, so drift on a noisy machine hits both alike
             b = _launch(BARE, 5.0 if not bare_rss else 0.1, home)
             a = _launch(APP, 5.0 if not our_rss else 0.1, home)

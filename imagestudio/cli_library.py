@@ -6,6 +6,8 @@ by ``check`` (or files skipped by ``import``)."""
 from __future__ import annotations
 
 import argparse
+import dataclasses
+import datetime
 import json
 import sqlite3
 import sys
@@ -32,11 +34,13 @@ def add_parser(sub: Any) -> None:
     ls.add_argument("--tag")
     ls.add_argument("--trash", action="store_true", help="list the trash instead")
     ls.add_argument("--sort", choices=("newest", "oldest", "largest", "cost"), default="newest")
+    _add_filters(ls)
     ls.add_argument("--limit", type=int, default=50)
     ls.add_argument("--json", action="store_true")
 
     se = cmds.add_parser("search", help="full-text search over prompts, tags and notes")
     se.add_argument("text")
+    _add_filters(se)
     se.add_argument("--limit", type=int, default=50)
     se.add_argument("--json", action="store_true")
 
@@ -67,6 +71,39 @@ def add_parser(sub: Any) -> None:
     fav.add_argument("ids", nargs="+", type=int)
     fav.add_argument("--off", action="store_true")
     cli_export.add_parser(cmds)  # `library export` lives in cli_export.py
+
+
+def _add_filters(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--model", help="only images made by this model (e.g. gpt-image-2)")
+    p.add_argument("--since", metavar="YYYY-MM-DD", help="created on or after this day (local time)")
+    p.add_argument("--until", metavar="YYYY-MM-DD", help="created on or before this day (local time)")
+    p.add_argument("--min-size", metavar="WxH", help="at least this many pixels, e.g. 1024x1024")
+    p.add_argument("--min-cost", type=float, metavar="USD", help="cost at least this many dollars")
+
+
+def _filtered(query: LibraryQuery, args: argparse.Namespace) -> LibraryQuery:
+    """``query`` narrowed by the filter options; raises ValueError with the message a person sees."""
+    since = _day_start(args.since, "--since") if args.since else None
+    until = _day_start(args.until, "--until") + 86400 if args.until else None  # the whole last day
+    min_pixels = None
+    if args.min_size:
+        w, sep, h = args.min_size.lower().partition("x")
+        if not (sep and w.isdigit() and h.isdigit()):
+            raise ValueError(f"--min-size must look like 1024x1024, not {args.min_size!r}")
+        min_pixels = int(w) * int(h)
+    if args.min_cost is not None and args.min_cost < 0:
+        raise ValueError("--min-cost cannot be negative")
+    return dataclasses.replace(
+        query, model=args.model or None, since=since, until=until, min_pixels=min_pixels, min_cost=args.min_cost
+    )
+
+
+def _day_start(text: str, option: str) -> float:
+    try:
+        day = datetime.date.fromisoformat(text)
+    except ValueError:
+        raise ValueError(f"{option} must be a date like 2025-01-31, not {text!r}") from None
+    return datetime.datetime.combine(day, datetime.time()).timestamp()  # local midnight
 
 
 def _fail(message: str) -> int:
@@ -119,11 +156,19 @@ def _list(library: Library, args: argparse.Namespace) -> int:
         in_trash=args.trash,
         sort="trashed" if args.trash else args.sort,
     )
+    try:
+        query = _filtered(query, args)
+    except ValueError as e:
+        return _fail(str(e))
     return _print_images(library, library.find(query, limit=args.limit), args.json)
 
 
 def _search(library: Library, args: argparse.Namespace) -> int:
-    return _print_images(library, library.find(LibraryQuery(text=args.text), limit=max(1, args.limit)), args.json)
+    try:
+        query = _filtered(LibraryQuery(text=args.text), args)
+    except ValueError as e:
+        return _fail(str(e))
+    return _print_images(library, library.find(query, limit=max(1, args.limit)), args.json)
 
 
 def _similar(library: Library, args: argparse.Namespace) -> int:

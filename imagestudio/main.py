@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import os
 import signal
@@ -21,7 +22,7 @@ from imagestudio.core.ledger import Ledger
 from imagestudio.core.library.library import Library
 from imagestudio.core.paths import AppPaths, resources_dir
 from imagestudio.core.providers.base import ImageProvider
-from imagestudio.core.providers.factory import make_provider
+from imagestudio.core.providers.factory import make_provider, prepared
 from imagestudio.core.secrets import KeySource, KeyStore
 
 if TYPE_CHECKING:
@@ -75,6 +76,7 @@ class Composition:
     async def shutdown(self) -> None:
         """Cancel and drain every task, save settings, close the library."""
         await self.controller.shutdown()
+        await self.window.prompt_editor.flush_drafts()  # what was being written survives the restart
         await self.tasks.drain()
         await self.settings.flush()
         self.library.shutdown()
@@ -126,10 +128,10 @@ def compose(
 
     def job_provider(profile: str, base_url: str) -> ImageProvider:
         job_settings = settings_for_profile(settings.current, profile, base_url)
-        return make_provider(
+        return prepared(make_provider(
             job_settings, keys, demo_latency=demo_latency, ledger=ledger, capabilities=capabilities,
             config_dir=paths.config,
-        )  # fmt: skip
+        ))  # fmt: skip
 
     controller = GenerationController(
         capabilities,
@@ -139,6 +141,7 @@ def compose(
         current_profile=lambda: profile_of(settings.current),
         concurrency=lambda: settings.current.queue_concurrency,
         resume_mode=lambda: settings.current.resume_interrupted,
+        start_paused=lambda: settings.current.queue_paused,
     )
     account = AccountService(keys, settings, provider_factory)
     thumbs = ThumbnailCache(library, tasks)
@@ -153,7 +156,7 @@ def compose(
 
     studio = StudioService(
         capabilities, settings, metered_provider, ledger, tasks, paths.cache / "edit-inputs",
-        safety_identifier(paths.config),
+        safety_identifier(paths.config), lookup=library.get_many, config_dir=paths.config,
     )  # fmt: skip
     presets = PresetService(paths.config, language)
     export_session = ExportSession(paths.cache)
@@ -206,9 +209,18 @@ def run_gui(argv: list[str]) -> int:
     loaded = settings_io.load(paths.settings_file)
     language = i18n.install(loaded.settings.language)
     app.setStyle("Fusion")  # our palettes (app/theme.py) apply fully only to Fusion
+    from imagestudio.app.single_instance import InstanceLock, already_running_message
+
+    instance = InstanceLock(paths.data)  # one GUI per library (the CLI may still run alongside)
+    if not instance.acquire():
+        from PySide6.QtWidgets import QMessageBox
+
+        QMessageBox.information(None, "imagestudio", already_running_message(instance.holder()))
+        return 1
     try:
         parts = compose(paths, keys, loaded=loaded, language=language.language)
     except (sqlite3.DatabaseError, OSError, RuntimeError) as e:  # damaged, newer or unreadable library
+        instance.release()
         return _cannot_open_library(paths, e)
 
     # Ctrl+C in the terminal closes the window like the user would; the timer lets Python see the signal
@@ -222,6 +234,9 @@ def run_gui(argv: list[str]) -> int:
         parts.window.closed.connect(closed.set)
         parts.window.show()
         await parts.start()
+        # start-up's long-lived objects (Qt wrappers, modules) leave the collector's generations: full
+        # collections no longer walk them, which would pause every thread, the GUI's included, for ~35 ms
+        gc.freeze()
         if not parts.settings.current.onboarding_done and os.environ.get(SMOKE_TEST_ENV) != "1":
             parts.window.menus.show_onboarding()  # first run: choose a provider, add a key or try the demo
         if os.environ.get(SMOKE_TEST_ENV) == "1":
@@ -231,6 +246,7 @@ def run_gui(argv: list[str]) -> int:
 
     with loop:
         loop.run_until_complete(lifetime())
+    instance.release()
     return 0
 
 
@@ -254,8 +270,10 @@ async def _close_once_exposed(parts: Composition) -> None:
     """Installed-build smoke test: wait until the window is really exposed, say so, close it the normal way."""
     while (handle := parts.window.windowHandle()) is None or not handle.isExposed():
         await asyncio.sleep(0.05)
+    icon = "ok" if not parts.window.windowIcon().pixmap(32, 32).isNull() else "missing"  # SVG support is bundled
     if sys.stdout is not None:  # a windowed Windows build has no stdout
-        print(f"smoke test: main window shown; gallery holds {parts.gallery_model.rowCount()} images", flush=True)
+        rows = parts.gallery_model.rowCount()
+        print(f"smoke test: main window shown; gallery holds {rows} images; icon {icon}", flush=True)
     parts.window.close()
 
 

@@ -44,10 +44,11 @@ find "$root/usr/share/icons" -type d -exec chmod 0755 {} + -o -type f -exec chmo
 install -Dm644 packaging/linux/copyright "$root/usr/share/doc/imagestudio/copyright"
 "$PYTHON" packaging/debian_meta.py changelog build/deb/changelog
 gzip -9nc build/deb/changelog >"$root/usr/share/doc/imagestudio/changelog.gz"
+"$PYTHON" packaging/debian_meta.py licenses "$root/usr/share/doc/imagestudio/licenses"
 install -d "$root/usr/share/man/man1"
 gzip -9nc packaging/linux/imagestudio.1 >"$root/usr/share/man/man1/imagestudio.1.gz"
 install -Dm644 packaging/linux/lintian-overrides "$root/usr/share/lintian/overrides/imagestudio"
-chmod 0644 "$root/usr/share/doc/imagestudio/"* "$root/usr/share/man/man1/"*
+find "$root/usr/share/doc" "$root/usr/share/man" -type d -exec chmod 0755 {} + -o -type f -exec chmod 0644 {} +
 
 step "RUNPATHs that point outside the bundle (the build host's Python prefix) removed"
 "$PYTHON" packaging/debian_meta.py elf-files "$root/opt/imagestudio" | while read -r elf; do
@@ -71,7 +72,10 @@ shlib_depends=${shlibs#shlibs:Depends=}
 [ -n "$shlib_depends" ] && [ "$shlib_depends" != "$shlibs" ] || { echo "dpkg-shlibdeps found nothing" >&2; exit 1; }
 # Not linked, but loaded at run time: the TLS trust store (openai verifies against the OS store), the OpenGL
 # libraries Qt's xcb plugin dlopens.
-depends="$shlib_depends, ca-certificates, libgl1, libegl1"
+depends=$shlib_depends
+for extra in ca-certificates libgl1 libegl1; do
+    case ", $depends," in *", $extra,"* | *", $extra ("*) ;; *) depends="$depends, $extra" ;; esac
+done
 
 step "control file"
 installed_kib=$(du -sk --exclude=DEBIAN "$root" | cut -f1)

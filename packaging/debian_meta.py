@@ -4,6 +4,7 @@
     python packaging/debian_meta.py app-id               imagestudio.APP_ID
     python packaging/debian_meta.py changelog OUT        a Debian changelog made from the metainfo <releases>
     python packaging/debian_meta.py elf-files DIR        every ELF file under DIR, one a line
+    python packaging/debian_meta.py licenses DIR         the licence files of every bundled distribution
 
 The metainfo's newest release must be the current version: ``changelog`` fails otherwise, so a release cannot be
 packaged with stale release notes.
@@ -12,6 +13,9 @@ packaged with stale release notes.
 from __future__ import annotations
 
 import email.utils
+import importlib.metadata
+import re
+import shutil
 import sys
 import textwrap
 import xml.etree.ElementTree as ET
@@ -63,6 +67,39 @@ def elf_files(directory: Path) -> list[Path]:
     return found
 
 
+def licenses(out_dir: Path) -> list[Path]:
+    """Copy the licence files of imagestudio's runtime dependency closure (and of Python) to OUT/<name>/."""
+    from packaging.requirements import Requirement  # PyInstaller depends on packaging
+
+    copied: list[Path] = []
+    seen: set[str] = set()
+    todo = ["imagestudio"]
+    while todo:
+        name = re.sub(r"[-_.]+", "-", todo.pop()).lower()
+        if name in seen:
+            continue
+        seen.add(name)
+        try:
+            dist = importlib.metadata.distribution(name)
+        except importlib.metadata.PackageNotFoundError:
+            continue
+        for requirement in map(Requirement, dist.requires or []):
+            if requirement.marker is None or requirement.marker.evaluate({"extra": ""}):
+                todo.append(requirement.name)
+        for file in dist.files or []:
+            if re.search(r"LICEN[CS]E|COPYING|NOTICE", file.name, re.I) and ".dist-info" in str(file):
+                target = out_dir / name / file.name
+                target.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(Path(str(dist.locate_file(file))), target)
+                copied.append(target)
+    python_license = Path(sys.base_prefix) / "lib" / f"python{sys.version_info.major}.{sys.version_info.minor}"
+    python_license /= "LICENSE.txt"
+    if python_license.is_file():
+        (out_dir / "python").mkdir(parents=True, exist_ok=True)
+        copied.append(Path(shutil.copyfile(python_license, out_dir / "python" / "LICENSE.txt")))
+    return copied
+
+
 def main(argv: list[str]) -> int:
     if argv == ["version"]:
         print(__version__)
@@ -70,6 +107,8 @@ def main(argv: list[str]) -> int:
         print(APP_ID)
     elif len(argv) == 2 and argv[0] == "changelog":
         Path(argv[1]).write_text(changelog(), encoding="utf-8")
+    elif len(argv) == 2 and argv[0] == "licenses":
+        licenses(Path(argv[1]))
     elif len(argv) == 2 and argv[0] == "elf-files":
         print("\n".join(str(p) for p in elf_files(Path(argv[1]))))
     else:

@@ -7,7 +7,7 @@
 # PYTHON (the build venv) runs only the helpers: tests/simulator.py (the loopback OpenAI-compatible server) and
 # PyInstaller's archive viewer. The app itself always runs from /usr/bin/imagestudio, with a clean environment
 # (env -i) and a throw-away HOME, so nothing of the checkout or of the caller's session leaks in.
-# Needs root (dpkg), dbus-run-session and gnome-keyring-daemon (packaging/system-deps.sh package).
+# Needs root (dpkg), dbus-run-session, gnome-keyring-daemon and xvfb-run (packaging/system-deps.sh package).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PYTHON=${PYTHON:-python3}
@@ -22,7 +22,7 @@ SUDO=""
 checks=0
 ok() { checks=$((checks + 1)); printf 'ok    %s\n' "$*"; }
 fail() { printf 'FAIL  %s\n' "$*" >&2; exit 1; }
-installed() { dpkg-query -W -f='${Status}' imagestudio 2>/dev/null | grep -q "ok installed"; }
+installed() { [[ "$(dpkg-query -W -f='${Status}' imagestudio 2>/dev/null)" == *"ok installed" ]]; }
 
 [ -f "$deb" ] || fail "$deb not found: run make package first"
 installed && fail "imagestudio is already installed on this machine; purge it first (dpkg --purge imagestudio)"
@@ -101,10 +101,18 @@ rc=0
 out=$(app IMAGESTUDIO_SMOKE_TEST=1 timeout 120 $exec_line 2>"$work/gui.err") || rc=$?
 [ "$rc" -eq 0 ] || { cat "$work/gui.err" >&2; fail "GUI exited $rc (124: still running after 120 s)"; }
 case "$out" in
-    *"main window shown; gallery holds 1 images"*) ;;
+    *"main window shown; gallery holds 1 images; icon ok"*) ;;
     *) cat "$work/gui.err" >&2; fail "GUI said: $out" ;;
 esac
 ok "GUI ($exec_line) showed its window with the CLI's image in the gallery and quit cleanly in $((SECONDS - t)) s"
+
+echo "== the same on a real X server (Xvfb): Qt's xcb plugin and the system libraries the .deb depends on"
+rc=0
+out=$(env -i PATH=/usr/local/bin:/usr/bin:/bin HOME="$home" XDG_RUNTIME_DIR="$work/run" LANG=C.UTF-8 \
+    IMAGESTUDIO_SMOKE_TEST=1 timeout 120 xvfb-run -a -s "-screen 0 1400x900x24" $exec_line 2>"$work/x11.err") || rc=$?
+[ "$rc" -eq 0 ] || { cat "$work/x11.err" >&2; fail "GUI under Xvfb exited $rc"; }
+case "$out" in *"main window shown"*) ;; *) cat "$work/x11.err" >&2; fail "GUI under Xvfb said: $out" ;; esac
+ok "GUI under Xvfb (xcb platform plugin) showed its window and quit cleanly"
 
 echo "== CLI through the real openai SDK (frozen, lazily imported) against tests/simulator.py"
 "$PYTHON" -m tests.simulator >"$work/sim.out" 2>"$work/sim.err" &
@@ -141,11 +149,12 @@ case "$out" in
     *) fail "keyring round trip said: $out" ;;
 esac
 ok "gnome-keyring over D-Bus: set, status (SecretService.Keyring), delete"
+# here-strings, not `printf | grep -q`: grep -q may exit first, and pipefail would report printf's SIGPIPE as a miss
 modules=$("$PYTHON" -m PyInstaller.utils.cliutils.archive_viewer -r -b /opt/imagestudio/imagestudio)
 for module in keyring.backends.SecretService secretstorage jeepney openai truststore; do
-    printf '%s\n' "$modules" | grep -qx " *$module" || fail "$module is not in the frozen app"
+    grep -qx " *$module" <<<"$modules" || fail "$module is not in the frozen app"
 done
-if printf '%s\n' "$modules" | grep -q "^ *keyrings"; then fail "keyrings.alt is in the frozen app"; fi
+if grep -q "^ *keyrings" <<<"$modules"; then fail "keyrings.alt is in the frozen app"; fi
 ok "frozen modules: SecretService backend, secretstorage, jeepney, openai, truststore; no keyrings.alt"
 
 echo "== purge"

@@ -6,7 +6,7 @@
 #                        test), fonts-noto-cjk (Chinese text in GUI tests and screenshots)
 #   system-deps.sh package  `make package` / `package-test`: the libraries the bundle links to (dpkg-shlibdeps
 #                        reads Depends from them), PyInstaller's binutils, patchelf, dpkg-dev, the validators
-#                        (desktop-file-utils, appstream, lintian), gnome-keyring + dbus for the smoke test
+#                        (desktop-file-utils, appstream, lintian), gnome-keyring + dbus + xvfb for the smoke test
 set -eu
 mode="${1:-run}"
 pkgs="libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-render-util0 libxcb-shape0 \
@@ -16,7 +16,7 @@ if [ "$mode" = "test" ]; then
 fi
 if [ "$mode" = "package" ]; then
     pkgs="$pkgs libwayland-client0 libwayland-cursor0 libwayland-egl1 libxcb-util1 libx11-xcb1 \
-binutils patchelf dpkg-dev desktop-file-utils appstream lintian gnome-keyring dbus"
+binutils patchelf dpkg-dev desktop-file-utils appstream lintian gnome-keyring dbus xvfb xauth"
 fi
 command -v dpkg-query >/dev/null 2>&1 || { echo "system-deps: not a Debian system; skipping ($pkgs)" >&2; exit 0; }
 need=""

@@ -30,11 +30,18 @@ VARIANTS = [
 ]
 
 
+def _first_original(parts: object) -> Path:
+    """An original from the demo library (the mask painter paints over a real image)."""
+    originals = sorted(Path(parts.paths.originals).rglob("*.*"))  # type: ignore[attr-defined]
+    return originals[0]
+
+
 def main(out_dir: str) -> int:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     import keyring
     import qasync
     from keyring.backends import fail
+    from PySide6.QtGui import QImage
     from PySide6.QtWidgets import QApplication
 
     from imagestudio.app import i18n
@@ -42,6 +49,7 @@ def main(out_dir: str) -> int:
     from imagestudio.core.secrets import KeyStore
     from imagestudio.core.types import GenerationRequest, JobState
     from imagestudio.main import compose
+    from imagestudio.ui.mask_painter import MaskPainterDialog
 
     keyring.set_keyring(fail.Keyring())  # never read a real key for a screenshot
     from tools import translations
@@ -78,6 +86,22 @@ def main(out_dir: str) -> int:
         await asyncio.sleep(0.3)
         shots = {"main-window": parts.window.grab()}
         assert all(j.state is JobState.DONE for j in jobs)
+        shots["settings"] = parts.window.settings_pane.grab()
+        media = parts.window.media
+        assert media is not None
+        media.open_viewer(parts.gallery_model.image_id(0))
+        viewer = media.viewer
+        assert viewer is not None
+        viewer.resize(1200, 800)
+        for _ in range(30):  # the full image decodes on the CPU pool
+            await asyncio.sleep(0.1)
+        shots["viewer"] = viewer.grab()
+        viewer.close()
+        painter = MaskPainterDialog(QImage(str(_first_original(parts))), allow_markup=True, parent=parts.window)
+        painter.show()
+        await asyncio.sleep(0.2)
+        shots["mask-painter"] = painter.grab()
+        painter.reject()
         wizard = parts.window.menus.show_onboarding()
         wizard.resize(720, 540)
         await asyncio.sleep(0.2)

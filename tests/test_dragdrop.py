@@ -104,7 +104,7 @@ def test_drag_out_of_the_viewer(qtbot: Any, make_app: Any, arun: Any, drags: lis
 def test_copy_puts_files_and_pixels_on_the_clipboard_and_paste_reads_them(qtbot: Any, make_app: Any, arun: Any) -> None:
     parts = make_app()
     data = make_png((320, 240))
-    add_image(arun, parts, ZH_PROMPT, data)
+    image = add_image(arun, parts, ZH_PROMPT, data)
     wait_gallery(qtbot, parts, 1)
     view = parts.window.gallery.view
     view.setFocus()
@@ -120,7 +120,10 @@ def test_copy_puts_files_and_pixels_on_the_clipboard_and_paste_reads_them(qtbot:
     assert b"copy\nfile://" in bytes(mime.data("x-special/gnome-copied-files").data())
     # Ctrl+V: the clipboard image becomes an edit input of the prompt editor
     parts.window.media.paste_action.trigger()
-    assert parts.window.prompt_editor.inputs.paths() == (str(found.path),)
+    # our own copy carries the library id: the input is the library original, linked as the edit's parent
+    inputs = parts.window.prompt_editor.inputs
+    qtbot.waitUntil(lambda: inputs.parent_ids() == (image.id,), timeout=10000)
+    assert inputs.paths() == (image.path,)
 
 
 def test_images_from_mime_takes_urls_encoded_bytes_or_pixels(qtbot: Any, tmp_path: Path) -> None:

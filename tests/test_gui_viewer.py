@@ -139,7 +139,9 @@ def test_lineage_shows_the_edit_chain_with_diffs_and_navigates(qtbot: Any, make_
     qtbot.waitUntil(lambda: viewer.current is not None and viewer.current.id == root.id, timeout=10000)
 
 
-def test_reuse_settings_never_overwrites_a_prompt_without_asking(qtbot: Any, make_app: Any, arun: Any) -> None:
+def test_reuse_settings_opens_a_new_draft_and_keeps_the_prompt_being_written(
+    qtbot: Any, make_app: Any, arun: Any
+) -> None:
     parts = make_app()
     add_image(arun, parts, ZH_PROMPT, png_bytes((300, 200)))
     wait_gallery(qtbot, parts, 1)
@@ -147,14 +149,11 @@ def test_reuse_settings_never_overwrites_a_prompt_without_asking(qtbot: Any, mak
     editor.prompt.setFocus()
     qtbot.keyClicks(editor.prompt, "my own draft")
     viewer = _open_first_with_enter(qtbot, parts)
-    asked: list[bool] = []
-    parts.window.media.ask_replace = lambda _parent: asked.append(False) or False
     qtbot.mouseClick(viewer.metadata.reuse_button, Qt.MouseButton.LeftButton)
-    assert asked == [False] and editor.prompt.toPlainText() == "my own draft"
-    parts.window.media.ask_replace = lambda _parent: True
-    qtbot.mouseClick(viewer.metadata.reuse_button, Qt.MouseButton.LeftButton)
+    tabs = editor.drafts.tabs
+    assert tabs.count() == 2 and tabs.currentIndex() == 1
     assert editor.prompt.toPlainText() == ZH_PROMPT
-    editor.prompt.undo()
+    tabs.setCurrentIndex(0)  # the draft being written is untouched in its own tab
     assert editor.prompt.toPlainText() == "my own draft"
     qtbot.mouseClick(viewer.metadata.copy_prompt_button, Qt.MouseButton.LeftButton)
     assert QApplication.clipboard().text() == ZH_PROMPT

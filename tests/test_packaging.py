@@ -103,11 +103,12 @@ def test_metainfo_describes_the_app() -> None:
     assert root.findtext("launchable") == DESKTOP.name
     assert root.findtext("./provides/binary") == "imagestudio"
     assert len(root.findall("./description/p")) >= 2
-    screenshots = [el.text or "" for el in root.findall("./screenshots/screenshot/image")]
-    assert screenshots and all(s.startswith("https://") for s in screenshots)
-    # every screenshot URL names a file that exists in this repository
-    for url in screenshots:
-        assert (ROOT / url.split("/main/", 1)[1]).is_file(), url
+    images = root.findall("./screenshots/screenshot/image")
+    assert images and all((el.text or "").startswith("https://") for el in images)
+    # every screenshot URL names a file in this repository, with the size the metainfo states
+    for el in images:
+        with Image.open(ROOT / (el.text or "").split("/main/", 1)[1]) as shot:
+            assert shot.size == (int(el.get("width", 0)), int(el.get("height", 0))), el.text
     rating = root.find("content_rating")
     assert rating is not None and rating.get("type") == "oars-1.1"
     assert all(r.get("date") for r in root.findall("./releases/release"))
@@ -224,4 +225,4 @@ def test_smoke_test_switch_quits_once_the_window_is_shown(tmp_path: Path) -> Non
         [sys.executable, "-m", "imagestudio"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=90
     )
     assert run.returncode == 0, run.stderr[-2000:]
-    assert "smoke test: main window shown; gallery holds 0 images" in run.stdout
+    assert "smoke test: main window shown; gallery holds 0 images; icon ok" in run.stdout

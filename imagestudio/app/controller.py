@@ -33,10 +33,22 @@ QuitMode = Literal["cancel", "leave"]
 ProviderFactory = Callable[[str, str], ImageProvider]  # (provider, base_url) → provider; may block (keyring)
 
 
-def _decode_preview(data: bytes) -> QImage:
-    image = QImage()
-    image.loadFromData(data)
-    return image
+def _decode_preview(data: bytes, max_side: int = 256) -> QImage:
+    """A small QImage of a streamed partial. Pillow decodes and shrinks with the GIL released; QImage's own
+    loader holds it for the whole decode (~30 ms for 1536×1024), which stalls the GUI thread meanwhile."""
+    import io
+
+    from PIL import Image
+
+    try:
+        with Image.open(io.BytesIO(data)) as im:
+            im.draft("RGB", (max_side, max_side))  # JPEG: decode at reduced size
+            im.thumbnail((max_side, max_side))
+            small = im.convert("RGBA")
+    except Exception:  # a broken partial is skipped; the next one (or the final image) is what counts
+        return QImage()
+    raw = small.tobytes("raw", "RGBA")
+    return QImage(raw, small.width, small.height, small.width * 4, QImage.Format.Format_RGBA8888).copy()
 
 
 class _Host:
@@ -62,7 +74,8 @@ class GenerationController(QObject):
     jobFinished = Signal(object)  # Job, once, when it reaches done / failed / cancelled
     jobsRemoved = Signal(object)  # tuple[int, ...]
     jobPreview = Signal(int, object)  # job id, QImage of the latest partial image
-    #: jobs a crash or kill interrupted, found at start (the "ask" setting): they may have been charged
+    #: jobs a crash or kill interrupted (the "ask" setting), found at start or later (a CLI runner that died
+    #: while this app runs): they may have been charged
     interruptedFound = Signal(object)  # list[Job]
     countsChanged = Signal(int, int)  # running, waiting
     pausedChanged = Signal(bool)
@@ -77,6 +90,7 @@ class GenerationController(QObject):
         current_profile: Callable[[], tuple[str, str]] = lambda: ("demo", ""),
         concurrency: Callable[[], int] = lambda: 3,
         resume_mode: Callable[[], str] = lambda: "ask",
+        start_paused: Callable[[], bool] = lambda: False,
         policy: RetryPolicy | None = None,
         poll_interval: float = 1.0,
         parent: QObject | None = None,
@@ -89,6 +103,8 @@ class GenerationController(QObject):
         self._current_profile = current_profile
         self._concurrency = concurrency
         self._resume_mode = resume_mode
+        self._start_paused = start_paused
+        self._newly_interrupted: set[int] = set()
         self._policy = policy
         self._poll = poll_interval
         self._jobs: dict[int, Job] = {}
@@ -115,8 +131,12 @@ class GenerationController(QObject):
             policy=self._policy,
             on_jobs=self._on_jobs,
             on_partial=self._on_partial,
+            on_ids=self._on_ids,
             poll_interval=self._poll,
         )
+        if self._start_paused():  # paused when the app last quit: waiting jobs stay queued
+            self.runner.paused = True
+            self.pausedChanged.emit(True)
         self._on_jobs(await self.runner.start())
         self._ready.set()
         interrupted = [j for j in self._jobs.values() if j.state is JobState.INTERRUPTED]
@@ -257,6 +277,8 @@ class GenerationController(QObject):
                     self._register(snapshot)
                 continue
             was_finished = known.state.finished
+            if snapshot.state is JobState.INTERRUPTED and known.state is not JobState.INTERRUPTED:
+                self._interrupted_later(snapshot.id)
             known.refresh_from(snapshot)
             self.jobChanged.emit(known)
             if known.state.finished and not was_finished:
@@ -267,6 +289,39 @@ class GenerationController(QObject):
         if job.id not in self._jobs:
             self._jobs[job.id] = job
             self.jobAdded.emit(job)
+            if job.state is JobState.INTERRUPTED:
+                self._interrupted_later(job.id)
+
+    def _interrupted_later(self, job_id: int) -> None:
+        """A job became interrupted while this app runs (another process running it died): resume it or ask,
+        as at start. Jobs this app interrupts itself (quitting) and the ones found at start are not new."""
+        if not self._ready.is_set() or self.closed:
+            return
+        if not self._newly_interrupted:
+            self._tasks.spawn_if_open(self._handle_interrupted(), name="queue-interrupted")
+        self._newly_interrupted.add(job_id)
+
+    async def _handle_interrupted(self) -> None:
+        await asyncio.sleep(0)  # one report may carry several jobs: handle them together
+        ids, self._newly_interrupted = self._newly_interrupted, set()
+        if self.runner is None or self.closed:
+            return
+        if self._resume_mode() == "auto":
+            await self.runner.act(self.runner.store.resume_interrupted)
+        else:
+            jobs = [self._jobs[i] for i in sorted(ids) if i in self._jobs]
+            if jobs:
+                self.interruptedFound.emit(jobs)
+
+    def _on_ids(self, present: set[int]) -> None:
+        """Another process removed jobs (`queue clear`): drop them here too. Only finished jobs can be cleared,
+        so a job this app is adding right now is never mistaken for a removed one."""
+        removed = tuple(i for i, job in self._jobs.items() if i not in present and job.state.finished)
+        for job_id in removed:
+            del self._jobs[job_id]
+        if removed:
+            self.jobsRemoved.emit(removed)
+            self._emit_counts()
 
     def _emit_counts(self) -> None:
         counts = (self.running_count(), self.active_count() - self.running_count())

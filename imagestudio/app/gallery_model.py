@@ -170,6 +170,11 @@ class GalleryModel(QAbstractListModel):
         if rows:
             self.dataChanged.emit(self.index(min(rows)), self.index(max(rows)))
 
+    def visible_rows(self, first: int, last: int) -> None:
+        """The view shows rows ``first..last``: thumbnail loads for other rows are cancelled."""
+        first, last = max(0, first), min(len(self._ids) - 1, last)
+        self._thumbs.keep_only(set(self._ids[first : last + 1]) if first <= last else set())
+
     def _on_thumbnail(self, image_id: int) -> None:
         row = self._row_of.get(image_id)
         if row is not None:

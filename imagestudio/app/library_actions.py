@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import logging
+import threading
 from collections.abc import Callable, Coroutine, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
@@ -16,7 +17,7 @@ from PySide6.QtCore import QObject, Signal
 from imagestudio.app.library_service import LibraryService
 from imagestudio.app.tasks import TaskOwner
 from imagestudio.core.errors import ImageStudioError
-from imagestudio.core.library import importer
+from imagestudio.core.library import importer, integrity
 from imagestudio.core.library.organise import NamedList
 from imagestudio.core.library.query import LibraryQuery
 from imagestudio.core.types import LibraryChange
@@ -30,6 +31,10 @@ class LibraryActions(QObject):
     message = Signal(str)
     #: Whether Ctrl+Z has something to restore.
     undoAvailable = Signal(bool)
+    #: A long operation ("import", "check") moved on: (name, done, total); total 0 while still counting.
+    #: Emitted from worker threads too (Qt queues it to the GUI thread). ``progressEnded(name)`` when it stops.
+    progress = Signal(str, int, int)
+    progressEnded = Signal(str)
 
     def __init__(self, service: LibraryService, tasks: TaskOwner, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -37,6 +42,15 @@ class LibraryActions(QObject):
         self._tasks = tasks
         self._undo: list[tuple[int, ...]] = []  # batches moved to the trash, newest last
         self.last_import: importer.ImportReport | None = None
+        self._cancel: dict[str, threading.Event] = {}  # running long operations by name
+
+    def cancel(self, name: str) -> None:
+        """Stop the long operation ``name`` at its next step (work already committed stays)."""
+        if name in self._cancel:
+            self._cancel[name].set()
+
+    def running(self, name: str) -> bool:
+        return name in self._cancel
 
     # -- plumbing ------------------------------------------------------------------------------------
     async def _db(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
@@ -169,9 +183,23 @@ class LibraryActions(QObject):
         """Files are read, verified and copied on the CPU pool; each batch of rows is one transaction on
         the DB thread and one broadcast, so a big folder fills the gallery as it goes."""
         library = self.service.library
+        cancel = self._cancel.setdefault("import", threading.Event())
+        try:
+            return await self._import(library, paths, cancel)
+        finally:
+            self._cancel.pop("import", None)
+            self.progressEnded.emit("import")
+
+    async def _import(self, library: Any, paths: Sequence[str], cancel: threading.Event) -> importer.ImportReport:
+        self.progress.emit("import", 0, 0)
         entries = await self.service.run_cpu(lambda: list(importer.expand(paths)))
         report = importer.ImportReport()
         for start in range(0, len(entries), importer.BATCH):
+            if cancel.is_set():
+                self.message.emit(self.tr("Import cancelled: %1").replace("%1", report.summary()))
+                self.last_import = report
+                return report
+            self.progress.emit("import", start, len(entries))
             chunk = entries[start : start + importer.BATCH]
             results = await asyncio.gather(
                 *(
@@ -192,6 +220,31 @@ class LibraryActions(QObject):
             if item.status == "skipped":
                 log.info("import skipped a file: %s", item.reason)
         self.last_import = report
+        return report
+
+    # -- check -------------------------------------------------------------------------------------------
+    async def check_library(self, *, repair: bool, verify_hashes: bool) -> integrity.IntegrityReport:
+        """``library check [--repair]`` on the CPU pool (hashing every original takes a while), with
+        ``progress("check", …)`` and ``cancel("check")``; repairs broadcast one change."""
+        cancel = self._cancel.setdefault("check", threading.Event())
+        self.progress.emit("check", 0, 0)
+        try:
+            report = await self.service.run_cpu(
+                functools.partial(
+                    integrity.check,
+                    self.service.library,
+                    repair=repair,
+                    verify_hashes=verify_hashes,
+                    # every 20th image: a big library would flood the GUI thread with queued signals
+                    progress=lambda done, total: self.progress.emit("check", done, total) if done % 20 == 0 else None,
+                    cancelled=cancel.is_set,
+                )
+            )
+        finally:
+            self._cancel.pop("check", None)
+            self.progressEnded.emit("check")
+        if repair and report.fixed:
+            self._emit(LibraryChange(updated=tuple(report.missing + report.missing_thumbnails)))
         return report
 
 

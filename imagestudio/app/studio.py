@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
@@ -18,11 +18,17 @@ from PySide6.QtGui import QImage
 
 from imagestudio.app.settings_store import SettingsStore
 from imagestudio.app.tasks import TaskOwner
+from imagestudio.core import drafts as drafts_io
 from imagestudio.core.capabilities import Capabilities
 from imagestudio.core.enhance import Enhancement, enhance
 from imagestudio.core.errors import ImageStudioError
+from imagestudio.core.fsutil import atomic_write
 from imagestudio.core.ledger import Ledger, Totals
 from imagestudio.core.providers.base import ImageProvider
+from imagestudio.core.types import LibraryImage
+
+#: Looks library images up by id (LibraryService.get_many): "Edit selected" and drops from our own gallery.
+ImageLookup = Callable[[list[int]], Awaitable[list[LibraryImage]]]
 
 log = logging.getLogger(__name__)
 
@@ -36,6 +42,7 @@ class StudioService(QObject):
     imageSaved = Signal(str, str)  # purpose ("input", "mask", "markup"), path
     imageSaveFailed = Signal(str)
     imageLoaded = Signal(str, object)  # path, QImage (decoded off the GUI thread; null when unreadable)
+    libraryImagesLoaded = Signal(object)  # list[LibraryImage] for the edit inputs
 
     def __init__(
         self,
@@ -47,6 +54,9 @@ class StudioService(QObject):
         scratch_dir: Path,
         safety_identifier: str | None,
         parent: QObject | None = None,
+        *,
+        lookup: ImageLookup | None = None,
+        config_dir: Path | None = None,
     ) -> None:
         super().__init__(parent)
         self.full_capabilities = capabilities
@@ -59,6 +69,14 @@ class StudioService(QObject):
         self.safety_identifier = safety_identifier
         #: Set by the person after the budget warning; lasts for this session only.
         self.budget_override = False
+        self._lookup = lookup
+        #: the latest totals (the prompt editor asks before sending over the budget)
+        self.last_totals: Totals | None = None
+        self._config_dir = config_dir
+        #: the prompt drafts of the last session (a small file, read once at start like the settings)
+        self.drafts = drafts_io.load(config_dir) if config_dir is not None else drafts_io.DraftSet([drafts_io.Draft()])
+        self._drafts_pending: tuple[list[drafts_io.Draft], int] | None = None
+        self._drafts_task: asyncio.Task[None] | None = None
 
     # -- enhancement ---------------------------------------------------------------------------------
     def enhance(self, prompt: str) -> None:
@@ -128,12 +146,72 @@ class StudioService(QObject):
         else:
             self.imageSaveFailed.emit(f"The {purpose} image could not be saved in {path.parent}.")
 
+    def save_bytes(self, data: bytes, extension: str, purpose: str) -> None:
+        """Dropped/pasted encoded bytes, kept exactly (no re-encode) as a file off the GUI thread; emits imageSaved."""
+        ext = extension if extension in ("png", "jpg", "jpeg", "webp", "gif") else "png"
+        path = self._scratch / f"{purpose}-{time.time_ns()}.{ext}"
+        self._tasks.spawn(self._save_bytes(data, path, purpose), name=f"save-{purpose}")
+
+    async def _save_bytes(self, data: bytes, path: Path, purpose: str) -> None:
+        def write() -> None:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            atomic_write(path, data)
+
+        try:
+            await asyncio.to_thread(write)
+        except OSError as e:
+            log.warning("could not save %s: %s", purpose, e)
+            self.imageSaveFailed.emit(f"The {purpose} image could not be saved in {path.parent}.")
+            return
+        self.imageSaved.emit(purpose, str(path))
+
+    def load_library_images(self, ids: Sequence[int]) -> None:
+        """Library rows for ids (DB thread); emits libraryImagesLoaded with those still in the library."""
+        if self._lookup is not None:
+            self._tasks.spawn(self._load_library(list(ids)), name="load-library-images")
+
+    async def _load_library(self, ids: list[int]) -> None:
+        assert self._lookup is not None
+        images = await self._lookup(ids)
+        by_id = {im.id: im for im in images if im.trashed_at is None}
+        self.libraryImagesLoaded.emit([by_id[i] for i in ids if i in by_id])
+
     def load_image(self, path: str) -> None:
         self._tasks.spawn(self._load(path), name="load-image")
 
     async def _load(self, path: str) -> None:
         image = await asyncio.to_thread(QImage, path)
         self.imageLoaded.emit(path, image)
+
+    # -- drafts --------------------------------------------------------------------------------------
+    def save_drafts(self, drafts: list[drafts_io.Draft], current: int) -> None:
+        """Write the drafts off the GUI thread; saves in a row collapse into one (the newest wins)."""
+        if self._config_dir is None:
+            return
+        self._drafts_pending = ([drafts_io.Draft(**vars(d)) for d in drafts], current)
+        if self._drafts_task is None or self._drafts_task.done():
+            self._drafts_task = self._tasks.spawn_if_open(self._save_drafts(), name="save-drafts")
+
+    async def flush_drafts(self) -> None:
+        """At quit: a save in progress finishes and whatever is still pending is written before the app exits."""
+        if self._drafts_task is not None and not self._drafts_task.done():
+            await asyncio.shield(self._drafts_task)
+        if self._config_dir is not None and self._drafts_pending is not None:
+            await self._save_drafts()
+
+    async def _save_drafts(self) -> None:
+        assert self._config_dir is not None
+        while self._drafts_pending is not None:
+            (drafts, current), self._drafts_pending = self._drafts_pending, None
+            try:
+                await asyncio.to_thread(drafts_io.save, self._config_dir, drafts, current)
+            except OSError as e:
+                log.warning("could not save the prompt drafts: %s", e)
+
+    def paid_provider(self) -> bool:
+        """The demo provider is free: no budget question for it."""
+        s = self._settings.current
+        return bool(s.profile) or s.provider != "demo"
 
     # -- cost ----------------------------------------------------------------------------------------
     def refresh_totals(self) -> None:
@@ -142,4 +220,5 @@ class StudioService(QObject):
     async def _totals(self) -> None:
         budget = self._settings.current.monthly_budget_usd
         totals: Totals = await asyncio.to_thread(self.ledger.totals, budget)
+        self.last_totals = totals
         self.totalsChanged.emit(totals)

@@ -1,5 +1,6 @@
 """Visible-first thumbnail loading: files are read and decoded into QImage on a worker thread; the GUI
-thread only turns finished QImages into QPixmaps. A bounded LRU keeps memory flat on huge libraries."""
+thread only turns finished QImages into QPixmaps. A bounded LRU keeps memory flat on huge libraries. Loads of
+rows scrolled away before their turn are cancelled (``keep_only``): a fast fling never queues a backlog."""
 
 from __future__ import annotations
 
@@ -48,7 +49,7 @@ class ThumbnailCache(QObject):
         self._capacity = capacity
         self._max_side = max_side
         self._pixmaps: OrderedDict[int, QPixmap] = OrderedDict()
-        self._loading: set[int] = set()
+        self._loading: dict[int, asyncio.Task[None]] = {}
         self._failed: set[int] = set()
 
     def get(self, image_id: int, path: str | None) -> QPixmap | None:
@@ -58,17 +59,28 @@ class ThumbnailCache(QObject):
             self._pixmaps.move_to_end(image_id)
             return pixmap
         if path and image_id not in self._loading and image_id not in self._failed:
-            self._loading.add(image_id)
-            self._tasks.spawn_if_open(self._load(image_id, path), name=f"thumb-{image_id}")
+            task = self._tasks.spawn_if_open(self._load(image_id, path), name=f"thumb-{image_id}")
+            if task is not None:
+                self._loading[image_id] = task
         return None
+
+    def keep_only(self, wanted: set[int]) -> int:
+        """Cancel the loads of images no longer on screen (a queued decode is then never run; one already
+        decoding finishes). A row scrolled back into view asks again when it is painted. Returns how many."""
+        dropped = [task for image_id, task in self._loading.items() if image_id not in wanted]
+        for task in dropped:
+            task.cancel()
+        return len(dropped)
+
+    @property
+    def loading(self) -> int:
+        return len(self._loading)
 
     async def _load(self, image_id: int, path: str) -> None:
         try:
             image = await self._service.run_cpu(_read_image, path, self._max_side)
-        except asyncio.CancelledError:
-            self._loading.discard(image_id)
-            raise
-        self._loading.discard(image_id)
+        finally:
+            self._loading.pop(image_id, None)
         if image.isNull():
             self._failed.add(image_id)  # shown as a placeholder; `library check` rebuilds thumbnails
             return

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from imagestudio.core.errors import ConfigError, InvalidRequest
+from imagestudio.core.i18n_marks import QT_TRANSLATE_NOOP, fill
 from imagestudio.core.paths import resources_dir
 from imagestudio.core.types import EditRequest, GenerationRequest
 
@@ -42,20 +43,24 @@ class SizeRule:
             return None
         m = _SIZE_RE.match(size)
         if not m:
-            return f"Size must be 'auto' or WIDTHxHEIGHT, not {size!r}."
+            return fill(QT_TRANSLATE_NOOP("CoreMessages", "Size must be 'auto' or WIDTHxHEIGHT, not %1."), repr(size))
         w, h = int(m.group(1)), int(m.group(2))
         if w % self.multiple_of or h % self.multiple_of:
-            return f"Both sides must be multiples of {self.multiple_of} ({w}x{h} is not)."
+            template = QT_TRANSLATE_NOOP("CoreMessages", "Both sides must be multiples of %1 (%2 is not).")
+            return fill(template, self.multiple_of, f"{w}x{h}")
         if max(w, h) > self.max_ratio * min(w, h):
-            return f"The aspect ratio of {w}x{h} is wider than {self.max_ratio:g}:1."
+            template = QT_TRANSLATE_NOOP("CoreMessages", "The aspect ratio of %1 is wider than %2:1.")
+            return fill(template, f"{w}x{h}", f"{self.max_ratio:g}")
         max_pixels = self.max_pixels or self.max_long_edge * self.max_short_edge
         if max(w, h) > self.max_long_edge or min(w, h) > self.max_short_edge or w * h > max_pixels:
-            return (
-                f"{w}x{h} is larger than {self.max_long_edge}x{max_pixels // self.max_long_edge} allows "
-                f"(longest edge {self.max_long_edge}, at most {max_pixels:,} pixels)."
+            template = QT_TRANSLATE_NOOP(
+                "CoreMessages", "%1 is larger than %2 allows (longest edge %3, at most %4 pixels)."
             )
+            largest = f"{self.max_long_edge}x{max_pixels // self.max_long_edge}"
+            return fill(template, f"{w}x{h}", largest, self.max_long_edge, f"{max_pixels:,}")
         if w * h < self.min_pixels:
-            return f"{w}x{h} has fewer than {self.min_pixels:,} pixels."
+            template = QT_TRANSLATE_NOOP("CoreMessages", "%1 has fewer than %2 pixels.")
+            return fill(template, f"{w}x{h}", f"{self.min_pixels:,}")
         return None
 
     def is_experimental(self, size: str) -> bool:
@@ -246,13 +251,14 @@ class Capabilities:
         if info is not None:
             return info
         if model_id in self.retired:
-            raise InvalidRequest(
-                f"The model {model_id} was shut down on {self.retired[model_id]:%Y-%m-%d}; "
-                f"choose one of: {', '.join(self._models)}."
-            )
+            template = QT_TRANSLATE_NOOP("CoreMessages", "The model %1 was shut down on %2; choose one of: %3.")
+            shut, offered = f"{self.retired[model_id]:%Y-%m-%d}", ", ".join(self._models)
+            raise InvalidRequest(fill(template, model_id, shut, offered))
         if model_id in self.hidden:
-            raise InvalidRequest(f"The server does not offer {model_id}; choose one of: {', '.join(self._models)}.")
-        raise InvalidRequest(f"Unknown model {model_id!r}; choose one of: {', '.join(self._models)}.")
+            template = QT_TRANSLATE_NOOP("CoreMessages", "The server does not offer %1; choose one of: %2.")
+            raise InvalidRequest(fill(template, model_id, ", ".join(self._models)))
+        template = QT_TRANSLATE_NOOP("CoreMessages", "Unknown model %1; choose one of: %2.")
+        raise InvalidRequest(fill(template, repr(model_id), ", ".join(self._models)))
 
     def restricted_to(self, available: set[str], *, capability_overrides: dict[str, Any] | None = None) -> Capabilities:
         """The same table without the models the server did not list (``GET /v1/models``).
@@ -278,22 +284,24 @@ class Capabilities:
         """Raise InvalidRequest with a human message if the chosen model cannot take ``request``."""
         info = self.get(request.model)
         if not request.prompt.strip():
-            raise InvalidRequest("Write a prompt first.")
+            raise InvalidRequest(QT_TRANSLATE_NOOP("CoreMessages", "Write a prompt first."))
         if len(request.prompt) > MAX_PROMPT_CHARS:
-            raise InvalidRequest(f"The prompt is longer than {MAX_PROMPT_CHARS:,} characters.")
+            template = QT_TRANSLATE_NOOP("CoreMessages", "The prompt is longer than %1 characters.")
+            raise InvalidRequest(fill(template, f"{MAX_PROMPT_CHARS:,}"))
         problem = info.size_rule.problem(request.size)
         if problem:
-            raise InvalidRequest(f"{info.id}: {problem}")
+            raise InvalidRequest(fill(QT_TRANSLATE_NOOP("CoreMessages", "%1: %2"), info.id, problem))
         if request.quality not in info.qualities:
-            raise InvalidRequest(
-                f"{info.id} does not offer quality {request.quality!r} (choose {', '.join(info.qualities)})."
-            )
+            template = QT_TRANSLATE_NOOP("CoreMessages", "%1 does not offer quality %2 (choose %3).")
+            raise InvalidRequest(fill(template, info.id, repr(request.quality), ", ".join(info.qualities)))
         fmt = request.output_format
         if fmt not in info.all_formats():
-            raise InvalidRequest(f"{info.id} cannot produce {fmt!r} (choose {', '.join(info.all_formats())}).")
+            template = QT_TRANSLATE_NOOP("CoreMessages", "%1 cannot produce %2 (choose %3).")
+            raise InvalidRequest(fill(template, info.id, repr(fmt), ", ".join(info.all_formats())))
         n_max = min(info.n_max, int(info.preview_formats.get(fmt, {}).get("n_max", info.n_max)))
         if not info.n_min <= request.n <= n_max:
-            raise InvalidRequest(f"{info.id} makes {info.n_min}–{n_max} images per request, not {request.n}.")
+            template = QT_TRANSLATE_NOOP("CoreMessages", "%1 makes %2–%3 images per request, not %4.")
+            raise InvalidRequest(fill(template, info.id, info.n_min, n_max, request.n))
         _check_options(info, request)
         if isinstance(request, EditRequest):
             _check_edit(info, request)
@@ -302,65 +310,72 @@ class Capabilities:
 def _choose(info: ModelInfo, name: str, value: str | None, allowed: tuple[str, ...]) -> None:
     if value is not None and value not in allowed:
         offered = ", ".join(allowed) if allowed else "nothing"
-        raise InvalidRequest(f"{info.id} does not offer {name} {value!r} (choose {offered}).")
+        template = QT_TRANSLATE_NOOP("CoreMessages", "%1 does not offer %2 %3 (choose %4).")
+        raise InvalidRequest(fill(template, info.id, name, repr(value), offered))
 
 
 def _check_options(info: ModelInfo, r: GenerationRequest | EditRequest) -> None:
     fmt = r.output_format
     _choose(info, "background", r.background, info.backgrounds)
     if r.background == "transparent" and fmt not in info.transparent_formats:
-        raise InvalidRequest(
-            f"A transparent background needs {' or '.join(f.upper() for f in info.transparent_formats)} output."
-        )
+        template = QT_TRANSLATE_NOOP("CoreMessages", "A transparent background needs %1 output.")
+        raise InvalidRequest(fill(template, " or ".join(f.upper() for f in info.transparent_formats)))
     if r.output_compression is not None:
         if not 0 <= r.output_compression <= 100:
-            raise InvalidRequest("Compression must be between 0 and 100 %.")
+            raise InvalidRequest(QT_TRANSLATE_NOOP("CoreMessages", "Compression must be between 0 and 100 %."))
         if fmt not in info.compression_formats:
-            raise InvalidRequest(
-                f"Compression applies to {' and '.join(f.upper() for f in info.compression_formats)} output only."
-            )
+            template = QT_TRANSLATE_NOOP("CoreMessages", "Compression applies to %1 output only.")
+            raise InvalidRequest(fill(template, " and ".join(f.upper() for f in info.compression_formats)))
     _choose(info, "moderation", r.moderation, info.moderation)
     _choose(info, "complexity", r.complexity, info.complexity)
     if r.partial_images is not None:
         if not 0 <= r.partial_images <= info.partial_images_max:
-            raise InvalidRequest(f"{info.id} streams 0–{info.partial_images_max} partial images.")
+            template = QT_TRANSLATE_NOOP("CoreMessages", "%1 streams 0–%2 partial images.")
+            raise InvalidRequest(fill(template, info.id, info.partial_images_max))
         if r.partial_images and fmt in PREVIEW_FORMATS:
-            raise InvalidRequest(f"{fmt.upper()} output cannot be streamed; set partial images to 0.")
+            template = QT_TRANSLATE_NOOP("CoreMessages", "%1 output cannot be streamed; set partial images to 0.")
+            raise InvalidRequest(fill(template, fmt.upper()))
     if r.safety_identifier is not None and not 0 < len(r.safety_identifier) <= MAX_SAFETY_IDENTIFIER_CHARS:
-        raise InvalidRequest(f"The safety identifier must be 1–{MAX_SAFETY_IDENTIFIER_CHARS} characters.")
+        template = QT_TRANSLATE_NOOP("CoreMessages", "The safety identifier must be 1–%1 characters.")
+        raise InvalidRequest(fill(template, MAX_SAFETY_IDENTIFIER_CHARS))
     gif = info.preview_formats.get("gif", {})
     if fmt != "gif" and (r.frame_count is not None or r.frame_duration_ms is not None):
-        raise InvalidRequest("Frame count and frame duration apply to GIF output only.")
+        template = QT_TRANSLATE_NOOP("CoreMessages", "Frame count and frame duration apply to GIF output only.")
+        raise InvalidRequest(template)
     if fmt == "gif":
         low, high = gif.get("frame_count", [2, 16])
         if r.frame_count is not None and not low <= r.frame_count <= high:
-            raise InvalidRequest(f"A GIF has {low}–{high} frames, not {r.frame_count}.")
+            template = QT_TRANSLATE_NOOP("CoreMessages", "A GIF has %1–%2 frames, not %3.")
+            raise InvalidRequest(fill(template, low, high, r.frame_count))
         if r.frame_duration_ms is not None and not 10 <= r.frame_duration_ms <= 655_350:
-            raise InvalidRequest("A GIF frame lasts 10–655,350 ms.")
+            raise InvalidRequest(QT_TRANSLATE_NOOP("CoreMessages", "A GIF frame lasts 10–655,350 ms."))
         if r.output_compression is not None:
-            raise InvalidRequest("GIF output takes no compression setting.")
+            raise InvalidRequest(QT_TRANSLATE_NOOP("CoreMessages", "GIF output takes no compression setting."))
     if fmt != "svg" and (r.svg_model or r.svg_effort):
-        raise InvalidRequest("The SVG author model applies to SVG output only.")
+        raise InvalidRequest(QT_TRANSLATE_NOOP("CoreMessages", "The SVG author model applies to SVG output only."))
     if fmt == "svg":
         _choose(info, "SVG effort", r.svg_effort, tuple(info.preview_formats["svg"].get("efforts", ())))
         if r.svg_effort and not r.svg_model:
-            raise InvalidRequest("Choose the SVG author model to set its reasoning effort.")
+            template = QT_TRANSLATE_NOOP("CoreMessages", "Choose the SVG author model to set its reasoning effort.")
+            raise InvalidRequest(template)
 
 
 def _check_edit(info: ModelInfo, r: EditRequest) -> None:
     limits = info.edit
     if limits is None:
-        raise InvalidRequest(f"{info.id} cannot edit images.")
+        raise InvalidRequest(fill(QT_TRANSLATE_NOOP("CoreMessages", "%1 cannot edit images."), info.id))
     if not 1 <= len(r.images) <= limits.max_images:
-        raise InvalidRequest(f"An edit takes 1–{limits.max_images} input images, not {len(r.images)}.")
+        template = QT_TRANSLATE_NOOP("CoreMessages", "An edit takes 1–%1 input images, not %2.")
+        raise InvalidRequest(fill(template, limits.max_images, len(r.images)))
     if r.mask and r.markup:
-        raise InvalidRequest("Use either a mask or a markup drawing, not both.")
+        raise InvalidRequest(QT_TRANSLATE_NOOP("CoreMessages", "Use either a mask or a markup drawing, not both."))
     if r.mask and not limits.mask:
-        raise InvalidRequest(f"{info.id} does not take a mask.")
+        raise InvalidRequest(fill(QT_TRANSLATE_NOOP("CoreMessages", "%1 does not take a mask."), info.id))
     if r.markup and not limits.markup:
-        raise InvalidRequest(f"{info.id} does not take a markup drawing; choose a 2.5 or newer model.")
+        template = QT_TRANSLATE_NOOP("CoreMessages", "%1 does not take a markup drawing; choose a 2.5 or newer model.")
+        raise InvalidRequest(fill(template, info.id))
     if r.output_format == "gif" and r.mask:
-        raise InvalidRequest("GIF output cannot be combined with a mask.")
+        raise InvalidRequest(QT_TRANSLATE_NOOP("CoreMessages", "GIF output cannot be combined with a mask."))
 
 
 def apply_overrides(info: ModelInfo, overrides: dict[str, Any]) -> ModelInfo:

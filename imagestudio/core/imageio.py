@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from PIL import Image, ImageOps, UnidentifiedImageError
@@ -126,7 +127,9 @@ def make_thumbnail(data: bytes, edge: int = THUMB_EDGE) -> bytes:
         raise ImageDecodeError(f"No thumbnail could be made ({type(e).__name__}).") from None
 
 
-def inspect_with_thumbnail(data: bytes, edge: int = THUMB_EDGE) -> tuple[ImageInfo, bytes | None]:
+def inspect_with_thumbnail(
+    data: bytes, edge: int = THUMB_EDGE, *, also: Callable[[Image.Image], object] | None = None
+) -> tuple[ImageInfo, bytes | None]:
     """``inspect`` and ``make_thumbnail`` with ONE decode: the thumbnail's decode also proves the data is whole.
 
     If only the thumbnail fails (an unusual mode), a full ``inspect`` decides: a sound image is kept with no
@@ -137,6 +140,9 @@ def inspect_with_thumbnail(data: bytes, edge: int = THUMB_EDGE) -> tuple[ImageIn
         return info, None  # Pillow cannot draw SVG; the app renders its thumbnail with Qt's SVG renderer
     try:
         with _open(data) as im:
-            return info, _thumbnail_of(im, edge)
+            thumbnail = _thumbnail_of(im, edge)
+            if also is not None:
+                also(im)  # more from the pixels already decoded (the perceptual hash)
+            return info, thumbnail
     except _DECODE_ERRORS:
         return inspect(data), None

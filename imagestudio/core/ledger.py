@@ -19,6 +19,7 @@ from typing import Any
 
 from imagestudio.core.capabilities import Capabilities
 from imagestudio.core.errors import ImageStudioError, InvalidRequest
+from imagestudio.core.i18n_marks import QT_TRANSLATE_NOOP, fill
 from imagestudio.core.types import Usage
 
 FILE_NAME = "ledger.jsonl"
@@ -140,8 +141,10 @@ class Ledger:
     def check_budget(self, budget_usd: float, *, override: bool = False) -> Totals:
         totals = self.totals(budget_usd)
         if totals.blocked and not override:
-            raise BudgetExceeded(
-                f"This month's spend (${totals.month_usd:.2f}) reached your budget of ${budget_usd:.2f}. "
-                "Raise the budget in Settings or allow this request anyway."
+            template = QT_TRANSLATE_NOOP(
+                "CoreMessages",
+                "This month's spend (%1) reached your budget of %2. "
+                "Raise the budget in Settings or allow this request anyway.",
             )
+            raise BudgetExceeded(fill(template, f"${totals.month_usd:.2f}", f"${budget_usd:.2f}"))
         return totals

@@ -9,6 +9,7 @@ Everything here does file I/O and decoding: call it off the GUI thread.
 from __future__ import annotations
 
 import io
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -115,13 +116,18 @@ def mask_from_coverage(coverage: Image.Image, size: tuple[int, int]) -> bytes:
 def convert_mask(data: bytes, size: tuple[int, int]) -> bytes:
     """Turn an outside mask (black/white or with alpha) into the API's form: white/transparent = edit here."""
     try:
-        with Image.open(io.BytesIO(data)) as im:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)  # Pillow only warns up to 2x the limit
+            im = Image.open(io.BytesIO(data))
+        with im:
             im.load()
             if im.mode in ("RGBA", "LA") or (im.mode == "P" and "transparency" in im.info):
                 coverage = im.convert("RGBA").getchannel("A").point(lambda v: 255 if v < 128 else 0)
             else:
                 coverage = im.convert("L")  # white marks the area to edit
-    except (OSError, ValueError, Image.DecompressionBombError) as e:
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise InvalidRequest("The mask has too many pixels (possible decompression bomb).") from None
+    except (OSError, ValueError, EOFError, SyntaxError) as e:
         raise InvalidRequest(f"The mask is not a usable image ({type(e).__name__}).") from None
     result = mask_from_coverage(coverage, size)
     if len(result) > MAX_MASK_BYTES:

@@ -102,6 +102,11 @@ class JobStore:
                     attempts[int(a[0])].append(Attempt(*a[1:]))
         return [job_from_row(r, images[int(r[0])], attempts[int(r[0])]) for r in rows]
 
+    def ids(self) -> set[int]:
+        """Every job id (to notice jobs another process removed, e.g. `queue clear`)."""
+        with self.db.transaction() as c:
+            return {int(r[0]) for r in c.execute("SELECT id FROM queue_jobs")}
+
     def data_version(self) -> int:
         """Changes when ANOTHER connection (another process) commits: cheap polling for CLI-queued jobs."""
         with self.db.transaction() as c:

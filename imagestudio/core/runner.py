@@ -83,6 +83,7 @@ class QueueRunner:
         policy: RetryPolicy | None = None,
         on_jobs: Callable[[list[Job]], None] = lambda jobs: None,
         on_partial: Callable[[int, int, bytes], None] | None = None,
+        on_ids: Callable[[set[int]], None] | None = None,
         batch: str | None = None,
         poll_interval: float = 1.0,
         alive: Callable[[Runner], bool] = runner_alive,
@@ -96,6 +97,7 @@ class QueueRunner:
         self.policy = policy or RetryPolicy()
         self._on_jobs = on_jobs
         self._on_partial = on_partial
+        self._on_ids = on_ids  # every job id after another process committed: notices removed jobs
         self._batch = batch
         self._poll = poll_interval
         self._alive = alive
@@ -240,6 +242,8 @@ class QueueRunner:
             changed = [j for j in changed if j.batch == self._batch]
         if changed:
             self._on_jobs(changed)
+        if self._on_ids is not None:
+            self._on_ids(await self._db(self.store.ids))
         for job_id in await self._db(self.store.cancel_requested_ids, self.token):
             task = self._tasks.get(job_id)
             if task is not None:

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import threading
 from dataclasses import dataclass
 from enum import StrEnum
 
 from imagestudio.core.errors import SecretStoreUnavailable
+from imagestudio.core.i18n_marks import QT_TRANSLATE_NOOP, fill
 
 SERVICE = "imagestudio"
 ENV_VAR = "OPENAI_API_KEY"
@@ -26,6 +28,9 @@ _SECURE_BACKEND_MODULES = (
     "keyring.backends.macOS",
     "keyring.backends.Windows",
 )
+# Keys nobody told the redactor about (another profile's, one pasted into a prompt) and Authorization headers.
+_KEY_SHAPED = re.compile(r"\b(sk-[A-Za-z0-9_\-]{3})[A-Za-z0-9_\-]{12,}([A-Za-z0-9_\-]{4})\b")
+_AUTH_HEADER = re.compile(r"(?i)\b(authorization|api-key|x-api-key)(['\"]?\s*[:=]\s*['\"]?)(bearer\s+)?[^\s'\",}]+")
 # Test doubles declare themselves secure with this attribute (see tests/memory_keyring.py).
 _TEST_SECURE_ATTR = "imagestudio_trusted_for_tests"
 
@@ -66,6 +71,12 @@ def _is_secure_backend(backend: object) -> bool:
     return module.startswith(_SECURE_BACKEND_MODULES)
 
 
+def _mask_header(m: re.Match[str]) -> str:
+    if "…" in m.group(0):  # a key the redactor knew, already masked to its first and last characters
+        return m.group(0)
+    return f"{m.group(1)}{m.group(2)}{m.group(3) or ''}***"
+
+
 class SecretRedactor(logging.Filter):
     """A logging filter that replaces every known key with its masked form, wherever it appears."""
 
@@ -84,7 +95,8 @@ class SecretRedactor(logging.Filter):
             secrets = list(self._secrets)
         for s in secrets:
             text = text.replace(s, mask(s))
-        return text
+        text = _AUTH_HEADER.sub(_mask_header, text)
+        return _KEY_SHAPED.sub(lambda m: f"{m.group(1)}…{m.group(2)}", text)
 
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()
@@ -162,9 +174,11 @@ class KeyStore:
         try:
             return keyring.get_password(SERVICE, self._username(profile))
         except KeyringLocked:
-            raise SecretStoreUnavailable("The system keyring is locked; unlock it and try again.") from None
+            locked = QT_TRANSLATE_NOOP("CoreMessages", "The system keyring is locked; unlock it and try again.")
+            raise SecretStoreUnavailable(locked) from None
         except Exception as e:  # D-Bus and backend errors are not always KeyringErrors
-            raise SecretStoreUnavailable(f"The system keyring could not be read ({type(e).__name__}).") from None
+            unreadable = QT_TRANSLATE_NOOP("CoreMessages", "The system keyring could not be read (%1).")
+            raise SecretStoreUnavailable(fill(unreadable, type(e).__name__)) from None
 
     def _seen(self, key: str) -> str:
         self.redactor.add(key)
@@ -179,15 +193,19 @@ class KeyStore:
         self._seen(key)
         if not self.keyring_available():
             raise SecretStoreUnavailable(
-                "No secure keyring is available on this system, so the key cannot be saved. "
-                "You can use it for this session only."
+                QT_TRANSLATE_NOOP(
+                    "CoreMessages",
+                    "No secure keyring is available on this system, so the key cannot be saved. "
+                    "You can use it for this session only.",
+                )
             )
         import keyring
 
         try:
             keyring.set_password(SERVICE, self._username(profile), key)
         except Exception as e:  # KeyringError, or D-Bus errors that are not
-            raise SecretStoreUnavailable(f"The keyring refused to store the key ({type(e).__name__}).") from None
+            refused = QT_TRANSLATE_NOOP("CoreMessages", "The keyring refused to store the key (%1).")
+            raise SecretStoreUnavailable(fill(refused, type(e).__name__)) from None
         with self._lock:
             self._session.pop(profile, None)
         return KeySource.KEYRING

@@ -41,6 +41,8 @@ class Settings:
     queue_concurrency: int = 3
     #: what to do with jobs a crash interrupted (they may have been charged): "ask" or "auto"
     resume_interrupted: str = "ask"
+    #: the jobs panel's Pause, kept across restarts (waiting jobs stay queued until Resume)
+    queue_paused: bool = False
     # -- image options beyond the basics ("" = let the server decide; omitted from the request)
     background: str = ""  # "", auto, opaque, transparent
     output_compression: int = 100  # jpeg/webp only
@@ -84,7 +86,7 @@ def _check(name: str, value: Any) -> bool:
         return isinstance(value, int | float) and not isinstance(value, bool) and 5 <= value <= 3600
     if name in _CHOICES:
         return value in _CHOICES[name]
-    if name == "onboarding_done":
+    if name in ("onboarding_done", "queue_paused"):
         return isinstance(value, bool)
     if name in ("output_compression", "partial_images"):
         high = 100 if name == "output_compression" else 3

@@ -53,6 +53,8 @@ class GenerationRequest:
     svg_effort: str | None = None
     #: The user's own prompt when ``prompt`` is the enhanced one (kept with the image, never sent).
     original_prompt: str | None = None
+    #: The person allowed this one request over the monthly budget (never sent; checked by the ledger wrapper).
+    allow_over_budget: bool | None = None
 
     def api_params(self) -> dict[str, Any]:
         """The body fields for ``POST /v1/images/generations`` (GPT image models return b64_json)."""
@@ -99,6 +101,7 @@ class EditRequest:
     svg_model: str | None = None
     svg_effort: str | None = None
     original_prompt: str | None = None
+    allow_over_budget: bool | None = None  # see GenerationRequest
     #: Library ids of the images being edited (the result links to them); empty for outside files.
     parent_ids: tuple[int, ...] = ()
 

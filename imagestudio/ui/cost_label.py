@@ -23,15 +23,22 @@ class CostLabel(QLabel):
         studio.refresh_totals()
 
     def show_totals(self, totals: Totals) -> None:
-        self.setText(self.summary(totals))
+        # the state is said in words as well as by colour (not everyone sees amber and red)
+        text = self.summary(totals)
         if totals.blocked:
+            text = "⛔ " + self.tr("Budget spent") + " · " + text
             self.setStyleSheet("color: #ffffff; background: #b3261e; padding: 0 4px;")
             self.setToolTip(self.tr("The monthly budget is spent: paid requests are blocked (see Settings)."))
         elif totals.warn:
+            text = "⚠ " + self.tr("Budget almost spent") + " · " + text
             self.setStyleSheet("color: #3d2e00; background: #ffd966; padding: 0 4px;")
             self.setToolTip(self.tr("80 % of the monthly budget is spent."))
         else:
             self.setStyleSheet("")
+            self.setToolTip(self.tr("API spend from the cost ledger (imagestudio ledger)"))
+        self.setText(text)
+        self.setAccessibleName(self.tr("API spend"))
+        self.setAccessibleDescription(text)
 
     def summary(self, totals: Totals) -> str:
         """Totals.summary() in the interface language, money through QLocale."""

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QDragEnterEvent, QDropEvent, QGuiApplication, QImage
+from PySide6.QtCore import QMimeData, Qt, Signal
+from PySide6.QtGui import QDragEnterEvent, QDropEvent, QGuiApplication
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
@@ -21,6 +21,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from imagestudio.app.clipboard import has_images, images_from_mime
+from imagestudio.app.dragdrop import image_ids_from
+
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".webp")
 
 
@@ -28,18 +31,22 @@ class EditInputs(QWidget):
     changed = Signal()
     #: The person asked to paint on the first image: (path, mode "mask"/"markup").
     paintRequested = Signal(str, str)
-    #: A clipboard image to be saved as an input (StudioService writes it, then add_paths is called).
-    pasteImage = Signal(object)  # QImage
+    #: Encoded image bytes from a drop or paste (bytes, extension): saved by StudioService, then add_paths.
+    pasteData = Signal(bytes, str)
+    #: Library image ids dropped or pasted from our own gallery/viewer: the editor looks up their files.
+    libraryIdsDropped = Signal(list)
 
     def __init__(self, max_images: int = 16, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.max_images = max_images
         self.mask_path: str | None = None
         self.markup_path: str | None = None
+        self._library_ids: dict[str, int] = {}  # path → library id: the edit's parents (lineage)
         self.list = QListWidget()
         self.list.setObjectName("editInputs")
         self.list.setAccessibleName(self.tr("Input images"))
         self.list.setMaximumHeight(90)
+        self.list.setSelectionMode(QListWidget.SelectionMode.ExtendedSelection)
         self.list.setToolTip(self.tr("Drop images here, paste with Ctrl+V, or use Add… — they will be edited"))
         self.add = QPushButton(self.tr("Add…"))
         self.paste = QPushButton(self.tr("Paste"))
@@ -92,6 +99,30 @@ class EditInputs(QWidget):
                 "%1", str(self.max_images)).replace("%2", ", ".join(Path(p).name for p in refused)))  # fmt: skip
         return refused
 
+    def add_library_images(self, images: list[tuple[int, str]]) -> list[str]:
+        """Library images (id, original path): added like files, and remembered as the edit's parents."""
+        for image_id, path in images:
+            self._library_ids.setdefault(path, image_id)
+        return self.add_paths([path for _id, path in images])
+
+    def entries(self) -> list[tuple[str, int | None]]:
+        """(path, library id or None) per input, in order: what a prompt draft keeps."""
+        return [(p, self._library_ids.get(p)) for p in self.paths()]
+
+    def set_entries(self, entries: list[tuple[str, int | None]], mask: str | None, markup: str | None) -> None:
+        self.list.clear()
+        self._library_ids.clear()
+        for path, image_id in entries:
+            if image_id is not None:
+                self._library_ids[path] = image_id
+        self.add_paths([path for path, _id in entries])
+        self.mask_path, self.markup_path = mask, (markup if mask is None else None)
+        self._refresh()
+
+    def parent_ids(self) -> tuple[int, ...]:
+        """Library ids of the listed inputs, in input order (outside files have none)."""
+        return tuple(self._library_ids[p] for p in self.paths() if p in self._library_ids)
+
     def set_overlay(self, mode: str, path: str) -> None:
         if mode == "mask":
             self.mask_path, self.markup_path = path, None
@@ -105,18 +136,30 @@ class EditInputs(QWidget):
 
     def clear(self) -> None:
         self.list.clear()
+        self._library_ids.clear()
         self.clear_overlays()
 
     def paste_clipboard(self) -> None:
-        mime = QGuiApplication.clipboard().mimeData()
-        if mime is not None and mime.hasUrls():
-            self.add_paths([u.toLocalFile() for u in mime.urls() if u.isLocalFile()])
-            return
-        image = QGuiApplication.clipboard().image()
-        if image.isNull():
+        if not self.take_mime(QGuiApplication.clipboard().mimeData()):
             self.status.setText(self.tr("The clipboard holds no image."))
-            return
-        self.pasteImage.emit(image)
+
+    def take_mime(self, mime: QMimeData | None) -> bool:
+        """A drop or paste: our own library images by id (so the edit links to them), else image files, else
+        encoded bytes (saved to a file first). Returns False when the data holds no image."""
+        if mime is None:
+            return False
+        ids = image_ids_from(mime)
+        if ids:
+            self.libraryIdsDropped.emit(ids)
+            return True
+        found = images_from_mime(mime)
+        files = [str(image.path) for image in found if image.path is not None]
+        if files:
+            self.add_paths(files)
+        for image in found:
+            if image.path is None and image.data is not None:
+                self.pasteData.emit(image.data, image.extension)
+        return bool(found)
 
     def _choose_files(self) -> None:
         files, _ = QFileDialog.getOpenFileNames(
@@ -128,6 +171,7 @@ class EditInputs(QWidget):
     def _remove_selected(self) -> None:
         first = self.paths()[:1]
         for item in self.list.selectedItems():
+            self._library_ids.pop(item.data(Qt.ItemDataRole.UserRole), None)
             self.list.takeItem(self.list.row(item))
         if self.paths()[:1] != first:
             self._first_changed()
@@ -159,15 +203,9 @@ class EditInputs(QWidget):
 
     # -- drag and drop -------------------------------------------------------------------------
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
-        if event.mimeData().hasUrls() or event.mimeData().hasImage():
+        if has_images(event.mimeData()) or image_ids_from(event.mimeData()):
             event.acceptProposedAction()
 
     def dropEvent(self, event: QDropEvent) -> None:
-        mime = event.mimeData()
-        if mime.hasUrls():
-            self.add_paths([u.toLocalFile() for u in mime.urls() if u.isLocalFile()])
-        elif mime.hasImage():
-            image = QImage(mime.imageData())
-            if not image.isNull():
-                self.pasteImage.emit(image)
-        event.acceptProposedAction()
+        if self.take_mime(event.mimeData()):
+            event.acceptProposedAction()

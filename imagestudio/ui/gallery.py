@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt, Signal
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QPoint, QRect, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QColor,
     QDragEnterEvent,
@@ -107,6 +107,27 @@ class GalleryView(QListView):
         self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         model.item_size = QSize(THUMB + 12, THUMB + CAPTION)
         self.setModel(model)
+        # once scrolling pauses, thumbnails still queued for rows that went by are cancelled
+        self._scrolled = QTimer(self)
+        self._scrolled.setSingleShot(True)
+        self._scrolled.setInterval(80)
+        self._scrolled.timeout.connect(self.report_visible_rows)
+        self.verticalScrollBar().valueChanged.connect(lambda _v: self._scrolled.start())
+
+    def report_visible_rows(self) -> None:
+        model = self.model()
+        if not isinstance(model, GalleryModel) or not model.rowCount():
+            return
+        area = self.viewport().rect()
+        first = self.indexAt(area.topLeft() + QPoint(self.spacing() + 2, self.spacing() + 2))
+        if not first.isValid():  # between two rows of cells: the next row is the first seen
+            first = self.indexAt(area.topLeft() + QPoint(self.spacing() + 2, self.spacing() + model.item_size.height()))
+        first_row = first.row() if first.isValid() else 0
+        cell_w = model.item_size.width() + 2 * self.spacing()
+        cell_h = model.item_size.height() + 2 * self.spacing()
+        per_row = max(1, area.width() // max(1, cell_w))
+        rows_seen = area.height() // max(1, cell_h) + 2  # partly visible rows at both edges
+        model.visible_rows(first_row, first_row + rows_seen * per_row - 1)
 
     # -- drop files from outside to import them (drags that start in this view are not imports) ------
     def _outside_files(self, event: QDropEvent | QDragEnterEvent | QDragMoveEvent) -> list[str]:
@@ -211,8 +232,10 @@ class GalleryPane(QWidget):
         typed = self.search.text.text().strip()
         text = " ".join(t for t in (base.text, typed) if t)
         sort = base.sort if base.in_trash else self.search.sort_key
-        return dataclasses.replace(
-            base, text=text, favourites=base.favourites or self.search.favourites.isChecked(), sort=sort
+        return self.search.narrow(
+            dataclasses.replace(
+                base, text=text, favourites=base.favourites or self.search.favourites.isChecked(), sort=sort
+            )
         )
 
     def apply_query(self) -> None:

@@ -44,6 +44,10 @@ class GalleryMenu(QObject):
         self.ask_text: AskText = ask_text_dialog
         self.confirm: Callable[[QWidget, str, str], bool] = confirm_dialog
         self.report_box: QMessageBox | None = None
+        #: the window's unobtrusive notification (text, "Details…" action); without one, the report box opens
+        self.notify: Callable[[str, Callable[[], None] | None], object] | None = None
+        #: actions other parts of the window add to the top of the right-click menu ("Edit selected")
+        self.extra_actions: list[QAction] = []
         view = pane.view
         scoped = Qt.ShortcutContext.WidgetWithChildrenShortcut
 
@@ -195,7 +199,10 @@ class GalleryMenu(QObject):
         box.setText(self.tr("Import finished: %1").replace("%1", report.summary()))
         box.setDetailedText("\n".join(f"{Path(i.path).name}: {i.reason or i.status}" for i in problems))
         self.report_box = box  # kept so it is not garbage-collected while open (and for tests)
-        box.open()
+        if self.notify is not None:
+            self.notify(box.text(), box.open)
+        else:
+            box.open()
 
     def preview(self) -> None:
         if ids := self._selection():
@@ -217,6 +224,9 @@ class GalleryMenu(QObject):
             menu.addAction(self.empty_trash_action)
             return menu
         self.trash_action.setText(self.tr("Move to trash"))
+        if self.extra_actions:
+            menu.addActions(self.extra_actions)
+            menu.addSeparator()
         menu.addAction(self.favourite_action)
         menu.addAction(self.tag_action)
         images = [im for im in (self.pane.model.details(i) for i in ids) if im is not None]

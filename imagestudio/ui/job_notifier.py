@@ -10,6 +10,7 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QMainWindow, QMessageBox, QSystemTrayIcon, QWidget
 
 from imagestudio.app.controller import GenerationController, Job
+from imagestudio.app.core_text import translate_message
 from imagestudio.core.types import JobState
 
 translate = QCoreApplication.translate  # a literal context: lupdate and runtime agree
@@ -54,7 +55,7 @@ class JobNotifier:
             text = translate("JobNotifier", "%n image(s) saved: ", "", job.received) + prompt
         elif job.state is JobState.FAILED:
             title = translate("JobNotifier", "Job failed")
-            text = f"{prompt}\n{job.error or ''}"
+            text = f"{prompt}\n{translate_message(job.error or '')}"
         else:
             return
         self.last_message = (title, text)

@@ -1,23 +1,21 @@
 """Jobs panel: every job of the persistent queue in queue order, with its state, progress, partial preview,
-elapsed time, attempts, cost and error, and the actions Cancel, Retry, Duplicate, Move up/down; above the list
-Pause/Resume, Clear finished, the concurrency limit and what to do with interrupted jobs."""
+elapsed time, attempts, cost and error, and the actions Cancel, Retry, Duplicate, Move up/down (or drag a waiting
+row); above the list Pause/Resume, Clear finished, the concurrency limit and what to do with interrupted jobs."""
 
 from __future__ import annotations
 
 import time
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, QTimer
-from PySide6.QtGui import QImage, QPixmap
+from PySide6.QtCore import QTimer
+from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent, QImage
 from PySide6.QtWidgets import (
     QCheckBox,
     QFrame,
     QHBoxLayout,
     QLabel,
-    QProgressBar,
     QPushButton,
     QScrollArea,
     QSpinBox,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -25,146 +23,9 @@ from PySide6.QtWidgets import (
 from imagestudio.app.controller import GenerationController, Job
 from imagestudio.app.settings_store import SettingsStore
 from imagestudio.core.types import JobState
+from imagestudio.ui.job_row import _WAITING, JobRow, dragged_job, format_cost
 
-# marked for lupdate; JobRow translates them when it shows them
-_STATE_TEXT: dict[JobState, object] = {
-    JobState.QUEUED: str(QT_TRANSLATE_NOOP("JobRow", "Queued")),
-    JobState.RUNNING: str(QT_TRANSLATE_NOOP("JobRow", "Generating…")),
-    JobState.SAVING: str(QT_TRANSLATE_NOOP("JobRow", "Saving…")),
-    JobState.DONE: str(QT_TRANSLATE_NOOP("JobRow", "Done")),
-    JobState.FAILED: str(QT_TRANSLATE_NOOP("JobRow", "Failed")),
-    JobState.CANCELLED: str(QT_TRANSLATE_NOOP("JobRow", "Cancelled")),
-    JobState.INTERRUPTED: str(QT_TRANSLATE_NOOP("JobRow", "Interrupted")),
-}
-_WAITING = (JobState.QUEUED, JobState.INTERRUPTED)
-PREVIEW_SIZE = 56
-
-
-def format_cost(cost: float | None) -> str:
-    """Dollars; "—" when a price is unknown (never a guess)."""
-    if cost is None:
-        return "—"
-    return f"${cost:.3f}" if 0 < cost < 0.01 else f"${cost:.2f}"
-
-
-class JobRow(QFrame):
-    def __init__(self, job: Job, controller: GenerationController, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.job_id = job.id
-        self.setFrameShape(QFrame.Shape.StyledPanel)
-        self.setObjectName(f"job-{job.id}")
-        self.preview = QLabel()
-        self.preview.setFixedSize(PREVIEW_SIZE, PREVIEW_SIZE)
-        self.preview.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.preview.hide()
-        self.title = QLabel()
-        self.title.setWordWrap(True)
-        self.state = QLabel()
-        self.state.setObjectName("jobState")
-        self.details = QLabel()  # attempts · cost
-        self.details.setObjectName("jobDetails")
-        self.elapsed = QLabel()
-        self.progress = QProgressBar()
-        self.progress.setMaximumHeight(6)
-        self.progress.setTextVisible(False)
-        self.message = QLabel()
-        self.message.setObjectName("jobMessage")
-        self.message.setWordWrap(True)
-        self.message.hide()
-
-        def button(text: str, name: str, slot: object, tip: str) -> QPushButton | QToolButton:
-            b: QPushButton | QToolButton = QPushButton(text) if len(text) > 2 else QToolButton()
-            if isinstance(b, QToolButton):
-                b.setText(text)
-            b.setObjectName(name)
-            b.setToolTip(tip)
-            b.setAccessibleName(f"{tip} {job.id}")
-            b.clicked.connect(slot)
-            return b
-
-        self.cancel_button = button(
-            self.tr("Cancel"), "cancelJob", lambda: controller.cancel(self.job_id), self.tr("Cancel job")
-        )
-        self.retry_button = button(
-            self.tr("Retry"), "retryJob", lambda: controller.retry(self.job_id), self.tr("Retry job")
-        )
-        self.duplicate_button = button(
-            self.tr("Duplicate"), "duplicateJob", lambda: controller.duplicate(self.job_id), self.tr("Duplicate job")
-        )
-        self.up_button = button("▲", "moveUp", lambda: controller.move(self.job_id, -1), self.tr("Move up"))
-        self.down_button = button("▼", "moveDown", lambda: controller.move(self.job_id, 1), self.tr("Move down"))
-
-        top = QHBoxLayout()
-        top.addWidget(self.state)
-        top.addStretch(1)
-        top.addWidget(self.elapsed)
-        actions = QHBoxLayout()
-        actions.addWidget(self.details)
-        actions.addStretch(1)
-        for b in (self.up_button, self.down_button, self.retry_button, self.duplicate_button, self.cancel_button):
-            actions.addWidget(b)
-        text = QVBoxLayout()
-        text.addWidget(self.title)
-        text.addLayout(top)
-        text.addWidget(self.progress)
-        text.addLayout(actions)
-        text.addWidget(self.message)
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(6, 4, 6, 4)
-        layout.addWidget(self.preview, 0, Qt.AlignmentFlag.AlignTop)
-        layout.addLayout(text, 1)
-        self.update_from(job)
-
-    def set_preview(self, image: QImage) -> None:
-        pixmap = QPixmap.fromImage(image).scaled(
-            PREVIEW_SIZE, PREVIEW_SIZE, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation
-        )
-        self.preview.setPixmap(pixmap)
-        self.preview.show()
-
-    def update_from(self, job: Job) -> None:
-        r = job.request
-        prompt = " ".join(r.prompt.split())
-        self.title.setText(f"{prompt[:60]}{'…' if len(prompt) > 60 else ''}")
-        self.title.setToolTip(r.prompt)
-        kind = self.tr("Edit") + " · " if job.kind == "edit" else ""
-        self.state.setText(
-            f"#{job.id} {self.tr(str(_STATE_TEXT[job.state]))} · {kind}{r.model} · {r.size} · ×{job.n} · {job.profile}"
-        )
-        self.elapsed.setText(f"{job.elapsed(time.time()):.0f} s" if job.started_at else "")
-        self.details.setText(
-            self.tr("%1/%2 images · attempts %3 · cost %4")
-            .replace("%1", str(job.received))
-            .replace("%2", str(job.n))
-            .replace("%3", str(job.attempts))
-            .replace("%4", format_cost(job.cost))
-        )
-        ids = ", ".join(job.request_ids[-3:])
-        self.details.setToolTip(self.tr("Request ids: %1").replace("%1", ids) if ids else "")
-        running = job.state in (JobState.RUNNING, JobState.SAVING)
-        self.progress.setVisible(not job.state.finished)
-        if running and job.received == 0:
-            self.progress.setRange(0, 0)  # busy indicator while the server works
-        else:
-            self.progress.setRange(0, max(1, job.n))
-            self.progress.setValue(job.received)
-        self.cancel_button.setVisible(not job.state.finished)
-        self.retry_button.setVisible(
-            job.state in (JobState.FAILED, JobState.CANCELLED, JobState.INTERRUPTED) and job.received < job.n
-        )
-        self.retry_button.setText(self.tr("Resume") if job.state is JobState.INTERRUPTED else self.tr("Retry"))
-        self.up_button.setVisible(job.state in _WAITING)
-        self.down_button.setVisible(job.state in _WAITING)
-        if job.error:
-            self.message.setText(job.error)
-            self.message.setStyleSheet("color: #b3261e;")
-            self.message.show()
-        elif job.state is JobState.DONE:
-            self.message.setText(self.tr("%n image(s) saved to the library", "", job.received))
-            self.message.setStyleSheet("")
-            self.message.show()
-        else:
-            self.message.hide()
+__all__ = ["JobRow", "JobsPanel", "format_cost"]
 
 
 class JobsPanel(QWidget):
@@ -199,6 +60,7 @@ class JobsPanel(QWidget):
             self.auto_resume.setChecked(settings.current.resume_interrupted == "auto")
             self.concurrency.valueChanged.connect(lambda v: settings.update(queue_concurrency=int(v)))
             self.auto_resume.toggled.connect(lambda on: settings.update(resume_interrupted="auto" if on else "ask"))
+            controller.pausedChanged.connect(lambda paused: settings.update(queue_paused=bool(paused)))
         else:
             self.concurrency.setEnabled(False)
             self.auto_resume.setEnabled(False)
@@ -220,7 +82,8 @@ class JobsPanel(QWidget):
         self._empty.setEnabled(False)
         self._list = QVBoxLayout()
         self._list.setSpacing(4)
-        holder = QWidget()
+        holder = _JobList(self)
+        self.list_widget = holder
         inner = QVBoxLayout(holder)
         inner.setContentsMargins(0, 0, 0, 0)
         inner.addWidget(self._empty)
@@ -295,6 +158,26 @@ class JobsPanel(QWidget):
         for index, job_id in enumerate(order):
             self._list.insertWidget(index, self._rows[job_id])
 
+    def drop(self, job_id: int, y: int) -> bool:
+        """Move ``job_id`` to where it was dropped (``y`` in the list's coordinates): before the row under the
+        pointer, after the last one below them. Only waiting jobs move, among the jobs not finished."""
+        jobs = {j.id: j for j in self._controller.jobs()}
+        movable = [i for i in self._order if i in jobs and not jobs[i].state.finished]
+        if job_id not in movable or jobs[job_id].state not in _WAITING:
+            return False
+        target = len(movable)  # dropped below every row: last
+        for index, other in enumerate(movable):
+            row = self._rows[other]
+            if y < row.y() + row.height() // 2:
+                target = index
+                break
+        source = movable.index(job_id)
+        offset = target - source - (1 if target > source else 0)
+        if offset == 0:
+            return False
+        self._controller.move(job_id, offset)
+        return True
+
     def _preview(self, job_id: int, image: QImage) -> None:
         row = self._rows.get(job_id)
         if row is not None:
@@ -336,3 +219,25 @@ class JobsPanel(QWidget):
         for job in self._controller.jobs():
             if job.state in (JobState.RUNNING, JobState.SAVING) and job.id in self._rows:
                 self._rows[job.id].elapsed.setText(f"{job.elapsed(time.time()):.0f} s")
+
+
+class _JobList(QWidget):
+    """The rows' parent: accepts a dragged job row and hands the drop to the panel."""
+
+    def __init__(self, panel: JobsPanel) -> None:
+        super().__init__()
+        self._panel = panel
+        self.setAcceptDrops(True)
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if dragged_job(event.mimeData()) is not None:
+            event.acceptProposedAction()
+
+    def dragMoveEvent(self, event: QDragMoveEvent) -> None:
+        if dragged_job(event.mimeData()) is not None:
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        job_id = dragged_job(event.mimeData())
+        if job_id is not None and self._panel.drop(job_id, event.position().toPoint().y()):
+            event.acceptProposedAction()

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 from imagestudio import __version__
 from imagestudio.app.account import AccountService
 from imagestudio.app.controller import GenerationController, Job
+from imagestudio.app.core_text import translate_message
 from imagestudio.app.gallery_model import GalleryModel
 from imagestudio.app.library_actions import LibraryActions
 from imagestudio.app.presets import PresetService
@@ -30,6 +31,7 @@ from imagestudio.core.secrets import KeySource, KeyStatus
 from imagestudio.core.settings import Settings
 from imagestudio.core.types import GenerationRequest, JobState
 from imagestudio.ui.app_menus import AppMenus
+from imagestudio.ui.budget_box import BudgetBox
 from imagestudio.ui.cost_label import CostLabel
 from imagestudio.ui.gallery import GalleryPane
 from imagestudio.ui.job_notifier import JobNotifier, ask_quit_mode
@@ -37,6 +39,7 @@ from imagestudio.ui.jobs_panel import JobsPanel
 from imagestudio.ui.media_actions import MediaActions
 from imagestudio.ui.prompt_editor import PromptEditor
 from imagestudio.ui.settings_pane import SettingsPane
+from imagestudio.ui.status_bar import StatusFeedback
 from imagestudio.ui.viewer import ViewerServices
 
 
@@ -87,9 +90,13 @@ class MainWindow(QMainWindow):
         self.prompt_editor = PromptEditor(capabilities, settings, studio)
         self.jobs_panel = JobsPanel(controller, settings)
         self.gallery = GalleryPane(gallery_model, library_actions, tasks)
+        self.gallery.search.filters.set_models([m.id for m in capabilities.models()])
         if library_actions is not None:
             library_actions.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
         self.settings_pane = SettingsPane(settings, account, tasks)
+        #: Settings → Budget (monthly budget, this month's spend)
+        self.budget_box = BudgetBox(settings, studio)
+        self.settings_pane.add_section(self.budget_box)
         self.banner = Banner()
         self.banner.action.clicked.connect(self._banner_action)
 
@@ -132,12 +139,16 @@ class MainWindow(QMainWindow):
         settings.changed.connect(self._settings_changed)
         account.keyStatusChanged.connect(self._key_status_changed)
         self.statusBar().showMessage(self.tr("Ready"))
+        #: jobs count, import/check progress with Cancel, notifications, File → Check library… (ui/status_bar.py)
+        self.feedback = StatusFeedback(self, controller, library_actions, tasks, self.file_menu)
+        if (gallery_menu := getattr(self.gallery, "menu", None)) is not None:
+            gallery_menu.notify = self.feedback.notifications.show_message
         if studio is not None:
             self.cost_label = CostLabel(studio, controller.jobChanged)
             self.statusBar().addPermanentWidget(self.cost_label)
 
     def _build_menus(self) -> None:
-        file_menu = self.menuBar().addMenu(self.tr("&File"))
+        file_menu = self.file_menu = self.menuBar().addMenu(self.tr("&File"))
         quit_action = QAction(self.tr("&Quit"), self)
         # the platform's Quit key, or Ctrl+Q where it has none (Windows, some Linux desktops)
         quit_action.setShortcuts(QKeySequence.keyBindings(QKeySequence.StandardKey.Quit) or [QKeySequence("Ctrl+Q")])
@@ -168,7 +179,7 @@ class MainWindow(QMainWindow):
 
     def _job_changed(self, job: Job) -> None:
         if job.state is JobState.FAILED and job.error:
-            self.statusBar().showMessage(job.error, 10000)
+            self.statusBar().showMessage(translate_message(job.error), 10000)
         elif job.state is JobState.DONE:
             self.statusBar().showMessage(self.tr("Job %1 finished").replace("%1", str(job.id)), 5000)
 
@@ -185,7 +196,7 @@ class MainWindow(QMainWindow):
         if status is None:
             return
         if status.problem:
-            self.banner.text.setText(status.problem)
+            self.banner.text.setText(translate_message(status.problem))
             self.banner.action.setText(self.tr("Settings"))
             self.banner.show()
         elif provider == "demo" and status.source is KeySource.NONE:

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QCoreApplication, QObject, Qt
+from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
-from PySide6.QtWidgets import QMainWindow, QMenu, QMenuBar, QMessageBox, QWidget
+from PySide6.QtWidgets import QMainWindow, QMenu, QMenuBar
 
 from imagestudio.app.clipboard import copy_images
 from imagestudio.app.dragdrop import drag_images
@@ -17,19 +17,6 @@ from imagestudio.ui.compare import CompareWindow
 from imagestudio.ui.export_dialog import ExportDialog
 from imagestudio.ui.gallery import GalleryPane
 from imagestudio.ui.viewer import ViewerServices, ViewerWindow, drag_options
-
-translate = QCoreApplication.translate  # a literal context: lupdate and runtime agree
-
-
-def ask_replace_prompt(parent: QWidget) -> bool:
-    answer = QMessageBox.question(
-        parent,
-        translate("MediaActions", "Reuse settings"),
-        translate("MediaActions", "Replace the prompt you are writing? (Ctrl+Z in the prompt brings it back.)"),
-        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
-        QMessageBox.StandardButton.Cancel,
-    )
-    return answer == QMessageBox.StandardButton.Yes
 
 
 class MediaActions(QObject):
@@ -44,8 +31,6 @@ class MediaActions(QObject):
         self.viewer: ViewerWindow | None = None
         self.compare: CompareWindow | None = None
         self.export_dialog: ExportDialog | None = None
-        #: asked before "Reuse settings" replaces a prompt being written (tests replace it)
-        self.ask_replace: Callable[[QWidget], bool] = ask_replace_prompt
 
         view = gallery.view
         view.setDragEnabled(True)
@@ -76,6 +61,11 @@ class MediaActions(QObject):
         self.paste_action = action(
             self.tr("&Paste image as edit input"), self.paste, QKeySequence(QKeySequence.StandardKey.Paste)
         )
+        #: the selected images (1–16) become the prompt editor's edit inputs and the edit's parents
+        self.edit_action = action(self.tr("E&dit selected"), self.edit_selected, "E")
+        extra = getattr(getattr(gallery, "menu", None), "extra_actions", None)
+        if isinstance(extra, list):  # the gallery's right-click menu lists it first
+            extra.append(self.edit_action)
 
     def install_menus(self, bar: QMenuBar) -> None:
         """Export… at the top of File; open/compare/copy/paste in Edit (created if the window has none)."""
@@ -95,7 +85,9 @@ class MediaActions(QObject):
         else:
             file_menu.addAction(self.export_action)
         edit_menu.addSeparator()
-        edit_menu.addActions([self.open_action, self.compare_action, self.copy_action, self.paste_action])
+        edit_menu.addActions(
+            [self.open_action, self.compare_action, self.edit_action, self.copy_action, self.paste_action]
+        )
 
     # -- viewer / compare ------------------------------------------------------------------------
     def _viewer(self) -> ViewerWindow:
@@ -182,31 +174,23 @@ class MediaActions(QObject):
         if inputs is not None and hasattr(inputs, "paste_clipboard"):
             inputs.paste_clipboard()
 
+    def edit_selected(self) -> None:
+        ids = self._gallery.view.selected_ids()
+        editor = getattr(self._window, "prompt_editor", None)
+        if not ids or editor is None:
+            self._window.statusBar().showMessage(self.tr("Select the images to edit."), 5000)
+            return
+        if len(ids) > 16:
+            message = self.tr("An edit takes at most 16 images; the first 16 are used.")
+            self._window.statusBar().showMessage(message, 6000)
+        editor.edit_images(ids[:16])
+
     # -- reuse settings --------------------------------------------------------------------------
     def reuse(self, request: GenerationRequest) -> None:
-        """The prompt editor has no drafts or tabs yet: an empty prompt is filled at once; a prompt being
-        written is replaced only after asking (and stays on the prompt's undo stack)."""
+        """A new prompt draft (tab) with the image's prompt and settings: what is being written stays as it is."""
         editor = getattr(self._window, "prompt_editor", None)
         if editor is None:
             return
-        text = request.original_prompt or request.prompt
-        if editor.prompt.toPlainText().strip() and not self.ask_replace(self._window):
-            return
-        from imagestudio.ui.prompt_options import select
-
-        select(editor.model, request.model)
-        for combo, value, editable in (
-            (getattr(editor, "size_box", None), request.size, True),
-            (getattr(editor, "quality", None), request.quality, False),
-            (getattr(editor, "output_format", None), request.output_format, False),
-        ):
-            if combo is not None:
-                select(combo, value, editable=editable)
-        if hasattr(editor, "count"):
-            editor.count.setValue(request.n)
-        cursor = editor.prompt.textCursor()
-        cursor.select(cursor.SelectionType.Document)
-        cursor.insertText(text)  # an edit, not setPlainText: Ctrl+Z brings the old prompt back
+        editor.open_in_new_draft(request)
         self._window.raise_()
         self._window.activateWindow()
-        editor.prompt.setFocus()

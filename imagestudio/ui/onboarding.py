@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from imagestudio.app.account import AccountService
+from imagestudio.app.core_text import translate_message
 from imagestudio.app.settings_store import SettingsStore
 from imagestudio.app.tasks import TaskOwner
 from imagestudio.core.errors import SecretStoreUnavailable
@@ -147,7 +148,7 @@ class KeyPage(QWizardPage):
                 await self._account.save_key(key, session_only=session_only)
             except SecretStoreUnavailable as e:
                 self.key.setText(key)  # give it back so "this session only" can use it
-                self.status.setText("✘ " + e.message)
+                self.status.setText("✘ " + translate_message(e.message))
                 self.session.show()
                 return
             where = self.tr("for this session only") if session_only else self.tr("in the system keyring")
@@ -163,7 +164,7 @@ class KeyPage(QWizardPage):
         async def run() -> None:
             try:
                 ok, message = await self._account.test_connection()
-                self.status.setText(("✔ " if ok else "✘ ") + message)
+                self.status.setText(("✔ " if ok else "✘ ") + translate_message(message))
             finally:
                 self.test.setEnabled(True)
 

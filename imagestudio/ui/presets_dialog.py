@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 from imagestudio.app.presets import PresetService
 from imagestudio.app.tasks import TaskOwner
 from imagestudio.core.presets import Preset, PresetError, Variable, localized, parse_preset
+from imagestudio.ui.option_labels import option_label
 
 _KEEP = ""  # "keep what the prompt editor has" in the option combos
 
@@ -128,7 +129,7 @@ class PresetsDialog(QDialog):
         combo.setAccessibleName(name)
         combo.addItem(self.tr("keep current"), _KEEP)
         for value in values:
-            combo.addItem(value, value)
+            combo.addItem(option_label(value), value)
         return combo
 
     def _button(self, text: str, slot: Callable[[], None]) -> QPushButton:

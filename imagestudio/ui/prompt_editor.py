@@ -5,10 +5,11 @@ Generate (Ctrl+Enter) emits a validated GenerationRequest — or an EditRequest 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QImage, QKeySequence, QShortcut
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QDragEnterEvent, QDropEvent, QImage, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -23,15 +24,22 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from imagestudio.app.clipboard import has_images
+from imagestudio.app.core_text import translate_message
+from imagestudio.app.dragdrop import image_ids_from
 from imagestudio.app.settings_store import SettingsStore
 from imagestudio.app.studio import StudioService
 from imagestudio.core.capabilities import RETIRING_SOON_DAYS, Capabilities
+from imagestudio.core.drafts import Draft, DraftSet
 from imagestudio.core.enhance import Enhancement
 from imagestudio.core.errors import InvalidRequest
-from imagestudio.core.types import EditRequest, GenerationRequest
+from imagestudio.core.ledger import Totals
+from imagestudio.core.types import EditRequest, GenerationRequest, LibraryImage
+from imagestudio.ui.budget_box import ask_over_budget
 from imagestudio.ui.edit_inputs import EditInputs
 from imagestudio.ui.enhance_dialog import EnhanceDialog
 from imagestudio.ui.mask_painter import MaskPainterDialog
+from imagestudio.ui.prompt_drafts import DraftTabs
 from imagestudio.ui.prompt_options import OptionsForm, select
 
 
@@ -54,6 +62,8 @@ class PromptEditor(QWidget):
         self._pending: GenerationRequest | EditRequest | None = None
         self.review_dialog: EnhanceDialog | None = None
         self.painter: MaskPainterDialog | None = None
+        #: asked before a request goes over the monthly budget (tests replace it)
+        self.ask_over_budget: Callable[[QWidget, Totals], bool] = ask_over_budget
         s = settings.current
 
         self.prompt = QPlainTextEdit()
@@ -118,10 +128,13 @@ class PromptEditor(QWidget):
         model_label = form.labelForField(model_row)
         if isinstance(model_label, QLabel):
             model_label.setBuddy(self.model)  # a row holding a layout gets no buddy: Alt+M and "&" need one
+        self.drafts = DraftTabs(studio.drafts if studio is not None else DraftSet([Draft()]), self._capture,
+                                self._show_draft)  # fmt: skip
         layout = QVBoxLayout(self)
         title = QLabel(self.tr("<b>Prompt</b>"))
         title.setBuddy(self.prompt)
         layout.addWidget(title)
+        layout.addWidget(self.drafts)
         layout.addWidget(self.prompt, 1)
         layout.addLayout(enhance_row)
         layout.addLayout(form)
@@ -146,7 +159,82 @@ class PromptEditor(QWidget):
             studio.imageSaved.connect(self._image_saved)
             studio.imageSaveFailed.connect(self.show_error)
             studio.imageLoaded.connect(self._image_loaded)
-            self.inputs.pasteImage.connect(lambda image: studio.save_image(image, "input"))
+            self.inputs.pasteData.connect(lambda data, ext: studio.save_bytes(data, ext, "input"))
+            self.inputs.libraryIdsDropped.connect(self.edit_images)
+            studio.libraryImagesLoaded.connect(self._library_images_loaded)
+            self.drafts.saveRequested.connect(studio.save_drafts)
+        # an image dropped on the prompt text becomes an edit input too (not its file name as text)
+        self.prompt.viewport().installEventFilter(self)
+        self.setAcceptDrops(True)
+        self.drafts.start()
+        self.prompt.textChanged.connect(self.drafts.changed)
+        self.model.currentIndexChanged.connect(self.drafts.changed)
+        self.options.optionChanged.connect(self.drafts.changed)
+        self.inputs.changed.connect(self.drafts.changed)
+
+    # -- drafts ----------------------------------------------------------------------------------
+    def _capture(self) -> Draft:
+        return Draft(
+            prompt=self.prompt.toPlainText(),
+            model=str(self.model.currentData() or ""),
+            options=self.options.values(),
+            inputs=self.inputs.entries(),
+            mask=self.inputs.mask_path,
+            markup=self.inputs.markup_path,
+        )
+
+    def _show_draft(self, draft: Draft) -> None:
+        self.prompt.setPlainText(draft.prompt)
+        if draft.model and self.model.findData(draft.model) >= 0:
+            select(self.model, draft.model)
+        self.options.set_values(draft.options)
+        self.inputs.set_entries(draft.inputs, draft.mask, draft.markup)
+
+    def open_in_new_draft(self, request: GenerationRequest | EditRequest) -> None:
+        """ "Reuse settings": a new draft tab with the request's prompt and options; the current draft is kept."""
+        options = {k: v for k, v in request.to_json().items() if k in self.options.values()}
+        self.drafts.open_draft(Draft(prompt=request.original_prompt or request.prompt, model=request.model,
+                                     options=options))  # fmt: skip
+        self.prompt.setFocus()
+
+    async def flush_drafts(self) -> None:
+        """At quit: the drafts as they are now, written before the app exits."""
+        self.drafts.save_now()
+        if self._studio is not None:
+            await self._studio.flush_drafts()
+
+    # -- edit inputs from the library --------------------------------------------------------------
+    def edit_images(self, ids: list[int]) -> None:
+        """ "Edit selected" and drops from our own gallery: the images become inputs and the edit's parents."""
+        if self._studio is not None and ids:
+            self._studio.load_library_images(ids)
+
+    def _library_images_loaded(self, images: list[LibraryImage]) -> None:
+        if not images:
+            self.show_error(self.tr("The selected images are no longer in the library."))
+            return
+        self.inputs.add_library_images([(im.id, im.path) for im in images])
+        self.prompt.setFocus()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        drag = event.type() in (QEvent.Type.DragEnter, QEvent.Type.DragMove, QEvent.Type.Drop)
+        if drag and isinstance(event, QDropEvent) and self._is_image_drop(event):
+            if event.type() == QEvent.Type.Drop:
+                self.inputs.take_mime(event.mimeData())
+            event.acceptProposedAction()
+            return True
+        return super().eventFilter(watched, event)
+
+    def _is_image_drop(self, event: QDropEvent) -> bool:
+        return bool(image_ids_from(event.mimeData())) or has_images(event.mimeData())
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if self._is_image_drop(event):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        if self.inputs.take_mime(event.mimeData()):
+            event.acceptProposedAction()
 
     # -- models and options ----------------------------------------------------------------------
     def _fill_models(self, wanted: str) -> None:
@@ -203,15 +291,16 @@ class PromptEditor(QWidget):
         request: GenerationRequest | EditRequest
         if self.inputs.paths():
             request = EditRequest(
-                images=self.inputs.paths(), mask=self.inputs.mask_path, markup=self.inputs.markup_path, **common
-            )
+                images=self.inputs.paths(), mask=self.inputs.mask_path, markup=self.inputs.markup_path,
+                parent_ids=self.inputs.parent_ids(), **common,
+            )  # fmt: skip
         else:
             request = GenerationRequest(**common)
         self._caps.validate(request)
         return request
 
     def show_error(self, message: str) -> None:
-        self.error.setText(message)
+        self.error.setText(translate_message(message))  # core validation messages in the interface language
         self.error.setVisible(bool(message))
 
     def submit(self) -> None:
@@ -221,6 +310,12 @@ class PromptEditor(QWidget):
             self.show_error(e.message)
             return
         self.show_error("")
+        totals = self._studio.last_totals if self._studio is not None else None
+        if totals is not None and totals.blocked and self._studio is not None and self._studio.paid_provider():
+            if not self.ask_over_budget(self, totals):
+                self.show_error(self.tr("Not sent: this month's budget is spent (see Settings → Budget)."))
+                return
+            request = replace(request, allow_over_budget=True)  # this one request only
         if self.enhance.isChecked() and self._studio is not None:
             self._pending = request
             self.generate_button.setEnabled(False)

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QSpinBox, QWidget
 
 from imagestudio.core.capabilities import PREVIEW_FORMATS, ModelInfo
 from imagestudio.core.settings import Settings
+from imagestudio.ui.option_labels import option_label
 
 
 def select(combo: QComboBox, value: object, *, editable: bool = False) -> None:
@@ -123,7 +124,7 @@ class OptionsForm(QWidget):
         for preset in info.size_rule.presets:
             self.size_box.addItem(preset.replace("x", " × "), preset)
         for q in info.qualities:
-            self.quality.addItem(q, q)
+            self.quality.addItem(option_label(q), q)
         for f in info.all_formats():
             label = f.upper() + (self.tr(" (preview access)") if f in PREVIEW_FORMATS else "")
             self.output_format.addItem(label, f)
@@ -134,7 +135,7 @@ class OptionsForm(QWidget):
         ):
             combo.addItem(self.tr("default"), "")
             for v in values:
-                combo.addItem(v, v)
+                combo.addItem(option_label(v), v)
         select(self.size_box, keep["size"] or "1024x1024", editable=True)
         select(self.quality, keep["quality"] or "auto")
         select(self.output_format, keep["format"] or "png")
@@ -218,3 +219,29 @@ class OptionsForm(QWidget):
             "frame_count": self.frame_count.value() if fmt == "gif" else None,
             "frame_duration_ms": self.frame_duration.value() if fmt == "gif" else None,
         }
+
+    def set_values(self, values: dict[str, Any]) -> None:
+        """Show a request's (or a draft's) options; values the current model does not offer are left as they are."""
+        if values.get("size"):
+            select(self.size_box, values["size"], editable=True)
+        for combo, key in (
+            (self.quality, "quality"),
+            (self.output_format, "output_format"),
+            (self.background, "background"),
+            (self.moderation, "moderation"),
+            (self.complexity, "complexity"),
+        ):
+            if key in values:
+                select(combo, values[key] or "")
+        for spin, key in (
+            (self.count, "n"),
+            (self.compression, "output_compression"),
+            (self.partial_images, "partial_images"),
+            (self.frame_count, "frame_count"),
+            (self.frame_duration, "frame_duration_ms"),
+        ):
+            value = values.get(key)
+            if isinstance(value, int) and not isinstance(value, bool):
+                spin.setValue(value)
+            elif key == "partial_images" and key in values:
+                spin.setValue(0)

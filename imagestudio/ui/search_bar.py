@@ -1,9 +1,13 @@
-"""The bar above the gallery: search box (Ctrl+F), sort, favourites-only, save this search."""
+"""The bar above the gallery: search box (Ctrl+F), favourites-only, filters (date, model, size, cost), sort, save
+this search."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLineEdit, QPushButton, QToolButton, QWidget
+
+from imagestudio.core.library.query import LibraryQuery
+from imagestudio.ui.filter_popup import FilterPopup
 
 #: How long typing must pause before the query runs (each run is off the GUI thread anyway).
 DEBOUNCE_MS = 150
@@ -34,12 +38,14 @@ class SearchBar(QWidget):
         self.favourites.setCheckable(True)
         self.favourites.setToolTip(self.tr("Only favourites"))
         self.favourites.setAccessibleName(self.tr("Only favourites"))
+        self.filters = FilterPopup()
         self.save = QPushButton(self.tr("Save search…"))
         self.save.setToolTip(self.tr("Keep this search in the sidebar; it updates itself as images arrive"))
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.text, 1)
         layout.addWidget(self.favourites)
+        layout.addWidget(self.filters)
         layout.addWidget(self.sort)
         layout.addWidget(self.save)
         self._timer = QTimer(self)
@@ -50,6 +56,7 @@ class SearchBar(QWidget):
         self.text.returnPressed.connect(self.apply_now)
         self.sort.currentIndexChanged.connect(lambda _i: self.changed.emit())
         self.favourites.toggled.connect(lambda _on: self.changed.emit())
+        self.filters.changed.connect(self.changed)
         self.save.clicked.connect(self.saveRequested)
 
     def apply_now(self) -> None:
@@ -59,3 +66,7 @@ class SearchBar(QWidget):
     @property
     def sort_key(self) -> str:
         return str(self.sort.currentData() or "newest")
+
+    def narrow(self, query: LibraryQuery) -> LibraryQuery:
+        """``query`` (a sidebar entry) narrowed by the filters chosen here."""
+        return self.filters.apply(query)

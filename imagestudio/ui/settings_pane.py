@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
 )
 
 from imagestudio.app.account import AccountService
+from imagestudio.app.core_text import translate_message
 from imagestudio.app.settings_store import SettingsStore
 from imagestudio.app.tasks import TaskOwner
 from imagestudio.core.errors import SecretStoreUnavailable
@@ -98,6 +99,12 @@ class SettingsPane(QWidget):
         settings.changed.connect(self._settings_changed)
         self._update_enabled()
 
+    def add_section(self, widget: QWidget) -> None:
+        """Another settings section (budget, profiles…) above the stretch at the bottom."""
+        layout = self.layout()
+        if isinstance(layout, QVBoxLayout):
+            layout.insertWidget(layout.count() - 1, widget)
+
     def _update_enabled(self) -> None:
         provider = self.provider.currentData()
         self.base_url.setEnabled(provider == "custom")
@@ -167,7 +174,7 @@ class SettingsPane(QWidget):
         async def run() -> None:
             try:
                 ok, message = await self._account.test_connection()
-                self.test_result.setText(("✔ " if ok else "✘ ") + message)
+                self.test_result.setText(("✔ " if ok else "✘ ") + translate_message(message))
             finally:
                 self.test.setEnabled(True)
 

@@ -179,6 +179,8 @@ class ViewerWindow(QWidget):
         self.setWindowTitle(f"#{image_id} — {' '.join(loaded.image.prompt.split())[:80]}")
         problem = self.tr("The original file could not be shown: %1").replace("%1", loaded.problem or "?")
         self.canvas.set_image(loaded.pixels, "" if not loaded.pixels.isNull() else problem)
+        if not loaded.pixels.isNull() and loaded.image.format.lower() in ("gif", "svg"):
+            self.canvas.play_original(loaded.image.path, loaded.image.format.lower())  # animation / vectors
         self.metadata.set_image(loaded.image, loaded.facts)
         self._show_zoom()
 

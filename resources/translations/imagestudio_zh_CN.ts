@@ -112,6 +112,49 @@
     </message>
 </context>
 <context>
+    <name>BudgetBox</name>
+    <message>
+        <source>This month&apos;s spend (%1) reached your budget of %2. Send this request anyway?</source>
+        <translation>本月支出（%1）已达到预算 %2。仍要发送这个请求吗？</translation>
+    </message>
+    <message>
+        <source>Budget reached</source>
+        <translation>已达到预算</translation>
+    </message>
+    <message>
+        <source>Budget</source>
+        <translation>预算</translation>
+    </message>
+    <message>
+        <source>Monthly budget in US dollars</source>
+        <translation>每月预算（美元）</translation>
+    </message>
+    <message>
+        <source>no budget</source>
+        <translation>不设预算</translation>
+    </message>
+    <message>
+        <source>Warns at 80 %, blocks paid requests at 100 % (you can allow one anyway)</source>
+        <translation>达到 80 % 时提醒，达到 100 % 时阻止付费请求（可以单次仍然发送）</translation>
+    </message>
+    <message>
+        <source>&amp;Monthly budget</source>
+        <translation>每月预算(&amp;M)</translation>
+    </message>
+    <message>
+        <source>Spent this month: %1</source>
+        <translation>本月已花费：%1</translation>
+    </message>
+    <message>
+        <source>budget reached: paid requests ask first</source>
+        <translation>已达到预算：付费请求会先询问</translation>
+    </message>
+    <message>
+        <source>over 80 % of the budget</source>
+        <translation>已超过预算的 80 %</translation>
+    </message>
+</context>
+<context>
     <name>CompareWindow</name>
     <message>
         <source>Compare</source>
@@ -127,18 +170,264 @@
     </message>
 </context>
 <context>
+    <name>CoreMessages</name>
+    <message>
+        <source>Size must be &apos;auto&apos; or WIDTHxHEIGHT, not %1.</source>
+        <extracomment>Formats that exist only as account previews (the server answers 403 without access).</extracomment>
+        <translation>尺寸必须是“auto”或 宽x高，而不是 %1。</translation>
+    </message>
+    <message>
+        <source>Both sides must be multiples of %1 (%2 is not).</source>
+        <translation>两边都必须是 %1 的倍数（%2 不是）。</translation>
+    </message>
+    <message>
+        <source>The aspect ratio of %1 is wider than %2:1.</source>
+        <translation>%1 的宽高比超过了 %2:1。</translation>
+    </message>
+    <message>
+        <source>%1 is larger than %2 allows (longest edge %3, at most %4 pixels).</source>
+        <translation>%1 超出了 %2 的上限（最长边 %3，最多 %4 像素）。</translation>
+    </message>
+    <message>
+        <source>%1 has fewer than %2 pixels.</source>
+        <translation>%1 少于 %2 像素。</translation>
+    </message>
+    <message>
+        <source>The model %1 was shut down on %2; choose one of: %3.</source>
+        <extracomment>&quot;gif&quot;/&quot;svg&quot; -&gt; their rules; only models listed here may have preview access at all. Models the table knows but the server did not list at the last &quot;Refresh models&quot;.</extracomment>
+        <translation>模型 %1 已于 %2 停用；请从以下模型中选择：%3。</translation>
+    </message>
+    <message>
+        <source>The server does not offer %1; choose one of: %2.</source>
+        <translation>服务器不提供 %1；请从以下模型中选择：%2。</translation>
+    </message>
+    <message>
+        <source>Unknown model %1; choose one of: %2.</source>
+        <translation>未知模型 %1；请从以下模型中选择：%2。</translation>
+    </message>
+    <message>
+        <source>Write a prompt first.</source>
+        <translation>请先输入提示词。</translation>
+    </message>
+    <message>
+        <source>The prompt is longer than %1 characters.</source>
+        <translation>提示词超过了 %1 个字符。</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1：%2</translation>
+    </message>
+    <message>
+        <source>%1 does not offer quality %2 (choose %3).</source>
+        <translation>%1 不提供质量 %2（可选：%3）。</translation>
+    </message>
+    <message>
+        <source>%1 cannot produce %2 (choose %3).</source>
+        <translation>%1 无法生成 %2（可选：%3）。</translation>
+    </message>
+    <message>
+        <source>%1 makes %2–%3 images per request, not %4.</source>
+        <translation>%1 每次请求生成 %2–%3 张图片，不能是 %4 张。</translation>
+    </message>
+    <message>
+        <source>%1 does not offer %2 %3 (choose %4).</source>
+        <translation>%1 不提供 %2 %3（可选：%4）。</translation>
+    </message>
+    <message>
+        <source>A transparent background needs %1 output.</source>
+        <translation>透明背景需要 %1 输出格式。</translation>
+    </message>
+    <message>
+        <source>Compression must be between 0 and 100 %.</source>
+        <translation>压缩率必须在 0 到 100 % 之间。</translation>
+    </message>
+    <message>
+        <source>Compression applies to %1 output only.</source>
+        <translation>压缩率仅适用于 %1 输出。</translation>
+    </message>
+    <message>
+        <source>%1 streams 0–%2 partial images.</source>
+        <translation>%1 可流式返回 0–%2 张中间图。</translation>
+    </message>
+    <message>
+        <source>%1 output cannot be streamed; set partial images to 0.</source>
+        <translation>%1 输出无法流式返回；请把中间图数量设为 0。</translation>
+    </message>
+    <message>
+        <source>The safety identifier must be 1–%1 characters.</source>
+        <translation>安全标识必须为 1–%1 个字符。</translation>
+    </message>
+    <message>
+        <source>Frame count and frame duration apply to GIF output only.</source>
+        <translation>帧数和帧时长仅适用于 GIF 输出。</translation>
+    </message>
+    <message>
+        <source>A GIF has %1–%2 frames, not %3.</source>
+        <translation>GIF 的帧数为 %1–%2，不能是 %3。</translation>
+    </message>
+    <message>
+        <source>A GIF frame lasts 10–655,350 ms.</source>
+        <translation>GIF 每帧时长为 10–655,350 毫秒。</translation>
+    </message>
+    <message>
+        <source>GIF output takes no compression setting.</source>
+        <translation>GIF 输出不支持压缩率设置。</translation>
+    </message>
+    <message>
+        <source>The SVG author model applies to SVG output only.</source>
+        <translation>SVG 生成模型仅适用于 SVG 输出。</translation>
+    </message>
+    <message>
+        <source>Choose the SVG author model to set its reasoning effort.</source>
+        <translation>请先选择 SVG 生成模型，再设置其推理强度。</translation>
+    </message>
+    <message>
+        <source>%1 cannot edit images.</source>
+        <translation>%1 不能编辑图片。</translation>
+    </message>
+    <message>
+        <source>An edit takes 1–%1 input images, not %2.</source>
+        <translation>编辑需要 1–%1 张输入图片，不能是 %2 张。</translation>
+    </message>
+    <message>
+        <source>Use either a mask or a markup drawing, not both.</source>
+        <translation>蒙版和标注只能二选一，不能同时使用。</translation>
+    </message>
+    <message>
+        <source>%1 does not take a mask.</source>
+        <translation>%1 不支持蒙版。</translation>
+    </message>
+    <message>
+        <source>%1 does not take a markup drawing; choose a 2.5 or newer model.</source>
+        <translation>%1 不支持标注；请选择 2.5 或更新的模型。</translation>
+    </message>
+    <message>
+        <source>GIF output cannot be combined with a mask.</source>
+        <translation>GIF 输出不能与蒙版同时使用。</translation>
+    </message>
+    <message>
+        <source>This month&apos;s spend (%1) reached your budget of %2. Raise the budget in Settings or allow this request anyway.</source>
+        <translation>本月支出（%1）已达到预算 %2。请在设置中提高预算，或仍然允许本次请求。</translation>
+    </message>
+    <message>
+        <source>No API key is set. Paste your OpenAI key in Settings (it is stored in the system keyring), or switch to the demo provider.</source>
+        <translation>尚未设置 API 密钥。请在设置中粘贴 OpenAI 密钥（保存在系统钥匙串中），或切换到演示服务。</translation>
+    </message>
+    <message>
+        <source>Enter the base URL of your OpenAI-compatible server in Settings.</source>
+        <translation>请在设置中填写兼容 OpenAI 的服务器的基础 URL。</translation>
+    </message>
+    <message>
+        <source>The API key was rejected (401). Check or replace it in Settings.</source>
+        <translation>API 密钥被拒绝（401）。请在设置中检查或更换密钥。</translation>
+    </message>
+    <message>
+        <source>Your account has no access to %1 output yet (a limited preview). Choose PNG, JPEG or WebP instead.</source>
+        <translation>你的账户尚无 %1 输出的使用权限（限量预览）。请改选 PNG、JPEG 或 WebP。</translation>
+    </message>
+    <message>
+        <source>This key or account may not do that (403): %1</source>
+        <translation>此密钥或账户无权执行该操作（403）：%1</translation>
+    </message>
+    <message>
+        <source>The server does not know this model or endpoint (404): %1</source>
+        <translation>服务器不认识此模型或接口（404）：%1</translation>
+    </message>
+    <message>
+        <source>Your OpenAI account has no credit left (insufficient_quota). Add credit in the billing settings.</source>
+        <translation>你的 OpenAI 账户余额不足（insufficient_quota）。请在账单设置中充值。</translation>
+    </message>
+    <message>
+        <source>Too many requests (429). Try again in %1 s.</source>
+        <translation>请求过于频繁（429）。请在 %1 秒后重试。</translation>
+    </message>
+    <message>
+        <source>Too many requests (429). Try again shortly.</source>
+        <translation>请求过于频繁（429）。请稍后重试。</translation>
+    </message>
+    <message>
+        <source>The safety system refused this request. Rephrase the prompt and try again.</source>
+        <translation>安全系统拒绝了此请求。请改写提示词后重试。</translation>
+    </message>
+    <message>
+        <source>The server does not offer this model: %1</source>
+        <translation>服务器不提供此模型：%1</translation>
+    </message>
+    <message>
+        <source>The server refused the request: %1</source>
+        <translation>服务器拒绝了请求：%1</translation>
+    </message>
+    <message>
+        <source>The image service had an internal error (%1). Try again later.</source>
+        <translation>图像服务出现内部错误（%1）。请稍后重试。</translation>
+    </message>
+    <message>
+        <source>The request timed out. Check your connection and try again.</source>
+        <translation>请求超时。请检查网络连接后重试。</translation>
+    </message>
+    <message>
+        <source>Could not reach the image service. Check your network connection.</source>
+        <translation>无法连接图像服务。请检查网络连接。</translation>
+    </message>
+    <message>
+        <source>The server answered with an error (%1): %2</source>
+        <translation>服务器返回错误（%1）：%2</translation>
+    </message>
+    <message>
+        <source>The server&apos;s answer was cut off or is not valid JSON. Try again.</source>
+        <translation>服务器的响应被截断或不是有效的 JSON。请重试。</translation>
+    </message>
+    <message>
+        <source>The connection was lost while the image was being sent. Try again.</source>
+        <translation>接收图片时连接中断。请重试。</translation>
+    </message>
+    <message>
+        <source>Unexpected error talking to the image service (%1).</source>
+        <translation>与图像服务通信时发生意外错误（%1）。</translation>
+    </message>
+    <message>
+        <source>The system keyring is locked; unlock it and try again.</source>
+        <extracomment>Why the keyring could not be read (e.g. locked), when it could not.</extracomment>
+        <translation>系统钥匙串已锁定；请解锁后重试。</translation>
+    </message>
+    <message>
+        <source>The system keyring could not be read (%1).</source>
+        <translation>无法读取系统钥匙串（%1）。</translation>
+    </message>
+    <message>
+        <source>No secure keyring is available on this system, so the key cannot be saved. You can use it for this session only.</source>
+        <translation>此系统没有可用的安全钥匙串，无法保存密钥。你可以仅在本次会话中使用它。</translation>
+    </message>
+    <message>
+        <source>The keyring refused to store the key (%1).</source>
+        <translation>钥匙串拒绝保存密钥（%1）。</translation>
+    </message>
+</context>
+<context>
     <name>CostLabel</name>
     <message>
         <source>API spend from the cost ledger (imagestudio ledger)</source>
         <translation>来自费用账本的 API 花费（imagestudio ledger）</translation>
     </message>
     <message>
+        <source>Budget spent</source>
+        <translation>预算已用完</translation>
+    </message>
+    <message>
         <source>The monthly budget is spent: paid requests are blocked (see Settings).</source>
         <translation>本月预算已用完：付费请求已被阻止（见设置）。</translation>
     </message>
     <message>
+        <source>Budget almost spent</source>
+        <translation>预算即将用完</translation>
+    </message>
+    <message>
         <source>80 % of the monthly budget is spent.</source>
         <translation>本月预算已用掉 80%。</translation>
+    </message>
+    <message>
+        <source>API spend</source>
+        <translation>API 支出</translation>
     </message>
     <message>
         <source>Today %1 · month %2</source>
@@ -167,10 +456,26 @@
     </message>
 </context>
 <context>
+    <name>DraftTabs</name>
+    <message>
+        <source>Prompt drafts</source>
+        <extracomment>the drafts changed and should be saved: (drafts, current index)</extracomment>
+        <translation>提示词草稿</translation>
+    </message>
+    <message>
+        <source>New prompt draft</source>
+        <translation>新建提示词草稿</translation>
+    </message>
+    <message>
+        <source>Draft %1</source>
+        <translation>草稿 %1</translation>
+    </message>
+</context>
+<context>
     <name>EditInputs</name>
     <message>
         <source>Input images</source>
-        <extracomment>The person asked to paint on the first image: (path, mode &quot;mask&quot;/&quot;markup&quot;). A clipboard image to be saved as an input (StudioService writes it, then add_paths is called).</extracomment>
+        <extracomment>The person asked to paint on the first image: (path, mode &quot;mask&quot;/&quot;markup&quot;). Encoded image bytes from a drop or paste (bytes, extension): saved by StudioService, then add_paths. Library image ids dropped or pasted from our own gallery/viewer: the editor looks up their files.</extracomment>
         <translation>输入图片</translation>
     </message>
     <message>
@@ -381,10 +686,73 @@
     </message>
 </context>
 <context>
+    <name>FilterPopup</name>
+    <message>
+        <source>Filter by date, model, size and cost</source>
+        <translation>按日期、模型、尺寸和费用筛选</translation>
+    </message>
+    <message>
+        <source>Filters</source>
+        <translation>筛选</translation>
+    </message>
+    <message>
+        <source>Any model</source>
+        <translation>任意模型</translation>
+    </message>
+    <message>
+        <source>Model</source>
+        <translation>模型</translation>
+    </message>
+    <message>
+        <source>From</source>
+        <translation>起始</translation>
+    </message>
+    <message>
+        <source>Until</source>
+        <translation>截止</translation>
+    </message>
+    <message>
+        <source>Any size</source>
+        <translation>任意尺寸</translation>
+    </message>
+    <message>
+        <source>At least %1×%2</source>
+        <translation>至少 %1×%2</translation>
+    </message>
+    <message>
+        <source>Minimum size</source>
+        <translation>最小尺寸</translation>
+    </message>
+    <message>
+        <source>Size</source>
+        <translation>尺寸</translation>
+    </message>
+    <message>
+        <source>Any cost</source>
+        <translation>任意费用</translation>
+    </message>
+    <message>
+        <source>Minimum cost in dollars</source>
+        <translation>最低费用（美元）</translation>
+    </message>
+    <message>
+        <source>Cost</source>
+        <translation>费用</translation>
+    </message>
+    <message>
+        <source>Clear filters</source>
+        <translation>清除筛选</translation>
+    </message>
+    <message>
+        <source>Filters (%1)</source>
+        <translation>筛选（%1）</translation>
+    </message>
+</context>
+<context>
     <name>GalleryMenu</name>
     <message>
         <source>Favourite</source>
-        <extracomment>(title, label, initial text) → the text entered, or None when cancelled. Tests replace it.</extracomment>
+        <extracomment>(title, label, initial text) → the text entered, or None when cancelled. Tests replace it. the window&apos;s unobtrusive notification (text, &quot;Details…&quot; action); without one, the report box opens actions other parts of the window add to the top of the right-click menu (&quot;Edit selected&quot;)</extracomment>
         <translation>收藏</translation>
     </message>
     <message>
@@ -532,6 +900,7 @@
     <name>GalleryModel</name>
     <message>
         <source>demo</source>
+        <extracomment>details kept for this many rows (the most recently loaded pages): scrolling through 100k images keeps memory flat; a row whose details were dropped loads its page again when it is painted</extracomment>
         <translation>演示</translation>
     </message>
 </context>
@@ -566,6 +935,13 @@
         <source>Gallery</source>
         <extracomment>Local files or folders dropped onto the gallery (imported by the pane). Enter / Space on the current image: open it in the viewer (double-click goes through the pane&apos;s menu) Set by the main window&apos;s MediaActions: builds real files + QMimeData (app/dragdrop.py) and runs the drag</extracomment>
         <translation>图库</translation>
+    </message>
+</context>
+<context>
+    <name>InstanceLock</name>
+    <message>
+        <source>imagestudio is already open with this library (process %1). Switch to its window; a second window would write to the same library without seeing the first one&apos;s changes.</source>
+        <translation>imagestudio 已经在使用此图库（进程 %1）。请切换到那个窗口；第二个窗口会写入同一个图库，却看不到第一个窗口的更改。</translation>
     </message>
 </context>
 <context>
@@ -749,6 +1125,25 @@
     </message>
 </context>
 <context>
+    <name>JobsStatus</name>
+    <message>
+        <source>Jobs</source>
+        <translation>任务</translation>
+    </message>
+    <message>
+        <source>Generation jobs running now and waiting in the queue</source>
+        <translation>正在运行和在队列中等待的生成任务</translation>
+    </message>
+    <message>
+        <source>No jobs running</source>
+        <translation>没有正在运行的任务</translation>
+    </message>
+    <message>
+        <source>Jobs: %1 running · %2 waiting</source>
+        <translation>任务：%1 个运行中 · %2 个等待中</translation>
+    </message>
+</context>
+<context>
     <name>KeyPage</name>
     <message>
         <source>Your OpenAI API key</source>
@@ -815,7 +1210,7 @@
     <name>LibraryActions</name>
     <message>
         <source>The library could not be changed: %1</source>
-        <extracomment>A short human sentence for the status bar (a result or what went wrong). Whether Ctrl+Z has something to restore.</extracomment>
+        <extracomment>A short human sentence for the status bar (a result or what went wrong). Whether Ctrl+Z has something to restore. A long operation (&quot;import&quot;, &quot;check&quot;) moved on: (name, done, total); total 0 while still counting. Emitted from worker threads too (Qt queues it to the GUI thread). ``progressEnded(name)`` when it stops.</extracomment>
         <translation>无法修改图库：%1</translation>
     </message>
     <message numerus="yes">
@@ -849,12 +1244,107 @@
         <translation>有 %1 个文件无法删除</translation>
     </message>
     <message>
+        <source>Import cancelled: %1</source>
+        <translation>导入已取消：%1</translation>
+    </message>
+    <message>
         <source>Importing… %1</source>
         <translation>正在导入… %1</translation>
     </message>
     <message>
         <source>Import finished: %1</source>
         <translation>导入完成：%1</translation>
+    </message>
+</context>
+<context>
+    <name>LibraryCheckDialog</name>
+    <message>
+        <source>Check library</source>
+        <translation>检查图库</translation>
+    </message>
+    <message>
+        <source>Looks for missing or damaged originals, files the library does not know, missing thumbnails and a search index out of step.</source>
+        <translation>查找缺失或损坏的原图、图库不认识的文件、缺失的缩略图，以及与图库不一致的搜索索引。</translation>
+    </message>
+    <message>
+        <source>Verify file contents (slower)</source>
+        <translation>校验文件内容（较慢）</translation>
+    </message>
+    <message>
+        <source>Reads every original and compares it with its checksum</source>
+        <translation>读取每张原图并与其校验和比对</translation>
+    </message>
+    <message>
+        <source>Repair what can be repaired</source>
+        <translation>修复可以修复的问题</translation>
+    </message>
+    <message>
+        <source>Rebuilds thumbnails and the search index and marks missing files; never deletes originals</source>
+        <translation>重建缩略图和搜索索引，并标记缺失的文件；绝不删除原图</translation>
+    </message>
+    <message>
+        <source>Check progress</source>
+        <translation>检查进度</translation>
+    </message>
+    <message>
+        <source>Check result</source>
+        <translation>检查结果</translation>
+    </message>
+    <message>
+        <source>Start check</source>
+        <translation>开始检查</translation>
+    </message>
+    <message>
+        <source>Cancel check</source>
+        <translation>取消检查</translation>
+    </message>
+    <message>
+        <source>The check was cancelled; nothing was repaired.</source>
+        <translation>检查已取消；未做任何修复。</translation>
+    </message>
+    <message numerus="yes">
+        <source>Checked %n image(s).</source>
+        <translation>
+            <numerusform>已检查 %n 张图片。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>The library database is damaged: %1</source>
+        <translation>图库数据库已损坏：%1</translation>
+    </message>
+    <message>
+        <source>Missing originals: %1</source>
+        <translation>缺失的原图：%1</translation>
+    </message>
+    <message>
+        <source>Damaged originals (content does not match): %1</source>
+        <translation>损坏的原图（内容不匹配）：%1</translation>
+    </message>
+    <message>
+        <source>Files the library does not know: %1</source>
+        <translation>图库不认识的文件：%1</translation>
+    </message>
+    <message>
+        <source>Missing thumbnails: %1</source>
+        <translation>缺失的缩略图：%1</translation>
+    </message>
+    <message>
+        <source>The search index is out of step.</source>
+        <translation>搜索索引与图库不一致。</translation>
+    </message>
+    <message>
+        <source>No problems found.</source>
+        <translation>未发现问题。</translation>
+    </message>
+    <message numerus="yes">
+        <source>Repaired: %n problem(s).</source>
+        <translation>
+            <numerusform>已修复：%n 个问题。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Could not repair: %1</source>
+        <translation>无法修复：%1</translation>
     </message>
 </context>
 <context>
@@ -911,11 +1401,12 @@
     <name>MainWindow</name>
     <message>
         <source>Ready</source>
-        <extracomment>Emitted once when the person closes the window; main.py then drains tasks and quits. View (panes, theme), Presets (toolbar + menu), Help → Keyboard shortcuts / Getting started viewer, compare, export, copy/paste, drag-out of the gallery (ui/media_actions.py) asks what to do with unfinished jobs on quit (tests replace it)</extracomment>
+        <extracomment>Emitted once when the person closes the window; main.py then drains tasks and quits. Settings → Budget (monthly budget, this month&apos;s spend) View (panes, theme), Presets (toolbar + menu), Help → Keyboard shortcuts / Getting started viewer, compare, export, copy/paste, drag-out of the gallery (ui/media_actions.py) asks what to do with unfinished jobs on quit (tests replace it)</extracomment>
         <translation>就绪</translation>
     </message>
     <message>
         <source>&amp;File</source>
+        <extracomment>jobs count, import/check progress with Cancel, notifications, File → Check library… (ui/status_bar.py)</extracomment>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
@@ -1058,16 +1549,7 @@ Make and keep images with the OpenAI Images API.</source>
 <context>
     <name>MediaActions</name>
     <message>
-        <source>Reuse settings</source>
-        <translation>复用设置</translation>
-    </message>
-    <message>
-        <source>Replace the prompt you are writing? (Ctrl+Z in the prompt brings it back.)</source>
-        <translation>替换你正在编写的提示词吗？（在提示词中按 Ctrl+Z 可恢复。）</translation>
-    </message>
-    <message>
         <source>&amp;Open in viewer</source>
-        <extracomment>asked before &quot;Reuse settings&quot; replaces a prompt being written (tests replace it)</extracomment>
         <translation>在查看器中打开(&amp;O)</translation>
     </message>
     <message>
@@ -1085,6 +1567,11 @@ Make and keep images with the OpenAI Images API.</source>
     <message>
         <source>&amp;Paste image as edit input</source>
         <translation>粘贴图片作为编辑输入(&amp;P)</translation>
+    </message>
+    <message>
+        <source>E&amp;dit selected</source>
+        <extracomment>the selected images (1–16) become the prompt editor&apos;s edit inputs and the edit&apos;s parents</extracomment>
+        <translation>编辑所选图片(&amp;D)</translation>
     </message>
     <message>
         <source>&amp;File</source>
@@ -1113,6 +1600,14 @@ Make and keep images with the OpenAI Images API.</source>
         <translation>
             <numerusform>有 %n 张图片仍在加载，未包含在拖放中。</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>Select the images to edit.</source>
+        <translation>请选择要编辑的图片。</translation>
+    </message>
+    <message>
+        <source>An edit takes at most 16 images; the first 16 are used.</source>
+        <translation>一次编辑最多使用 16 张图片；将使用前 16 张。</translation>
     </message>
 </context>
 <context>
@@ -1204,10 +1699,100 @@ Make and keep images with the OpenAI Images API.</source>
     </message>
 </context>
 <context>
+    <name>Notification</name>
+    <message>
+        <source>Notification</source>
+        <extracomment>how long a card stays (a card with Details stays longer: the person may want to open it)</extracomment>
+        <translation>通知</translation>
+    </message>
+    <message>
+        <source>Close notification</source>
+        <translation>关闭通知</translation>
+    </message>
+    <message>
+        <source>Details…</source>
+        <translation>详情…</translation>
+    </message>
+    <message>
+        <source>Opens the full report</source>
+        <translation>打开完整报告</translation>
+    </message>
+</context>
+<context>
     <name>OnboardingWizard</name>
     <message>
         <source>Getting started</source>
         <translation>入门向导</translation>
+    </message>
+</context>
+<context>
+    <name>OperationProgress</name>
+    <message>
+        <source>Progress</source>
+        <translation>进度</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Stops the running import or library check</source>
+        <translation>停止正在进行的导入或图库检查</translation>
+    </message>
+    <message>
+        <source>Importing…</source>
+        <translation>正在导入…</translation>
+    </message>
+    <message>
+        <source>Checking the library…</source>
+        <translation>正在检查图库…</translation>
+    </message>
+    <message>
+        <source>Cancelling…</source>
+        <translation>正在取消…</translation>
+    </message>
+</context>
+<context>
+    <name>OptionLabels</name>
+    <message>
+        <source>Automatic</source>
+        <translation>自动</translation>
+    </message>
+    <message>
+        <source>None</source>
+        <translation>无</translation>
+    </message>
+    <message>
+        <source>Minimal</source>
+        <translation>最低</translation>
+    </message>
+    <message>
+        <source>Low</source>
+        <translation>低</translation>
+    </message>
+    <message>
+        <source>Medium</source>
+        <translation>中</translation>
+    </message>
+    <message>
+        <source>High</source>
+        <translation>高</translation>
+    </message>
+    <message>
+        <source>Extra high</source>
+        <translation>超高</translation>
+    </message>
+    <message>
+        <source>Maximum</source>
+        <translation>最高</translation>
+    </message>
+    <message>
+        <source>Opaque</source>
+        <translation>不透明</translation>
+    </message>
+    <message>
+        <source>Transparent</source>
+        <translation>透明</translation>
     </message>
 </context>
 <context>
@@ -1586,6 +2171,7 @@ Make and keep images with the OpenAI Images API.</source>
     </message>
     <message>
         <source>Describe the image… 例如：雪中奔跑的红狐狸，电影感光线</source>
+        <extracomment>asked before a request goes over the monthly budget (tests replace it)</extracomment>
         <translation>描述你想要的图片… 例如：雪中奔跑的红狐狸，电影感光线</translation>
     </message>
     <message>
@@ -1617,6 +2203,10 @@ Make and keep images with the OpenAI Images API.</source>
         <translation>优化模式</translation>
     </message>
     <message>
+        <source>The selected images are no longer in the library.</source>
+        <translation>所选图片已不在图库中。</translation>
+    </message>
+    <message>
         <source> (retiring %1)</source>
         <translation>（将于 %1 下线）</translation>
     </message>
@@ -1627,6 +2217,10 @@ Make and keep images with the OpenAI Images API.</source>
     <message>
         <source>Edit</source>
         <translation>编辑</translation>
+    </message>
+    <message>
+        <source>Not sent: this month&apos;s budget is spent (see Settings → Budget).</source>
+        <translation>未发送：本月预算已用完（见 设置 → 预算）。</translation>
     </message>
     <message>
         <source>Enhancing…</source>
@@ -1856,6 +2450,17 @@ Make and keep images with the OpenAI Images API.</source>
     <message>
         <source>Where</source>
         <translation>位置</translation>
+    </message>
+</context>
+<context>
+    <name>StatusFeedback</name>
+    <message>
+        <source>Check &amp;library…</source>
+        <translation>检查图库(&amp;L)…</translation>
+    </message>
+    <message>
+        <source>Look for missing or damaged files and repair the library</source>
+        <translation>查找缺失或损坏的文件并修复图库</translation>
     </message>
 </context>
 <context>

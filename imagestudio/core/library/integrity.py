@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import os
 import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -34,6 +35,7 @@ class IntegrityReport:
     fixed: list[str] = field(default_factory=list)
     not_fixed: list[str] = field(default_factory=list)
     checked: int = 0
+    cancelled: bool = False  # stopped by the person before the end (nothing was repaired)
 
     @property
     def problems(self) -> int:
@@ -106,7 +108,15 @@ def _sha256_file(path: Path) -> str:
     return digest.hexdigest()
 
 
-def check(library: Library, *, repair: bool = False, verify_hashes: bool = True) -> IntegrityReport:
+def check(
+    library: Library,
+    *,
+    repair: bool = False,
+    verify_hashes: bool = True,
+    progress: Callable[[int, int], None] | None = None,
+    cancelled: Callable[[], bool] | None = None,
+) -> IntegrityReport:
+    """``progress(done, total)`` after each image; ``cancelled()`` true stops before any repair."""
     report = IntegrityReport()
     db = library.db
     report.database = [str(r[0]) for r in db.read("PRAGMA integrity_check") if str(r[0]) != "ok"]
@@ -117,7 +127,12 @@ def check(library: Library, *, repair: bool = False, verify_hashes: bool = True)
     report.checked = len(rows)
     referenced: set[str] = set()
     now_missing, found_again, thumbs_done, hashes = [], [], [], []
-    for image_id, sha, rel, thumb_rel, was_missing, phash in rows:
+    for done, (image_id, sha, rel, thumb_rel, was_missing, phash) in enumerate(rows):
+        if cancelled is not None and cancelled():
+            report.cancelled = True
+            return report
+        if progress is not None:
+            progress(done, len(rows))
         referenced.add(os.path.normpath(rel))
         original = library.root / rel
         if not original.is_file():

@@ -24,7 +24,7 @@ from imagestudio.core.library import organise, trash
 from imagestudio.core.library.costs import image_cost
 from imagestudio.core.library.db import InTransaction, LibraryDB
 from imagestudio.core.library.organise import NamedList
-from imagestudio.core.library.phash import phash_of, similar
+from imagestudio.core.library.phash import phash_of, phash_of_image, similar
 from imagestudio.core.library.query import LibraryQuery, find_ids
 from imagestudio.core.paths import AppPaths
 from imagestudio.core.types import GeneratedImage, GenerationRequest, GenerationResult, LibraryImage
@@ -65,7 +65,10 @@ class Library:
     # -- CPU + file work (any worker thread) -----------------------------------------------------
     def store_file(self, image: GeneratedImage) -> StoredFile:
         """Verify, hash and write one original byte-exact, then its thumbnail. Idempotent."""
-        info, thumbnail = imageio.inspect_with_thumbnail(image.data)  # one decode for both
+        hashes: list[int | None] = []
+        info, thumbnail = imageio.inspect_with_thumbnail(  # one decode for the check, thumbnail and pHash
+            image.data, also=lambda im: hashes.append(phash_of_image(im))
+        )
         digest = hashlib.sha256(image.data).hexdigest()
         rel = Path("originals") / digest[:2] / f"{digest}.{_EXTENSIONS[info.format]}"
         target = self.root / rel
@@ -79,7 +82,8 @@ class Library:
         elif not thumb_path.exists():
             self._write_thumbnail(thumb_path, thumbnail)
         crash_point("ingest.after_thumbnail")
-        return StoredFile(digest, rel.as_posix(), thumb_rel, info, len(image.data), phash_of(image.data))
+        phash = hashes[0] if hashes else phash_of(image.data)
+        return StoredFile(digest, rel.as_posix(), thumb_rel, info, len(image.data), phash)
 
     def _write_thumbnail(self, thumb_path: Path, thumbnail: bytes) -> None:
         """A cache file: no fsync needed (a torn thumbnail is rebuilt by the integrity check). The temp file has a

@@ -27,6 +27,19 @@ def phash_of(data: bytes) -> int | None:
                 grey = im.convert("L").resize((_N, _N), Image.Resampling.LANCZOS)
     except (OSError, ValueError, EOFError, SyntaxError, Image.DecompressionBombError, Image.DecompressionBombWarning):
         return None
+    return _hash_grey(grey)
+
+
+def phash_of_image(im: Image.Image) -> int | None:
+    """The same hash from an image already decoded (store_file's thumbnail decode): no second decode."""
+    try:
+        grey = im.convert("L").resize((_N, _N), Image.Resampling.LANCZOS)
+    except (OSError, ValueError):
+        return None
+    return _hash_grey(grey)
+
+
+def _hash_grey(grey: Image.Image) -> int:
     px = list(grey.tobytes())  # mode L: one byte per pixel, row by row
     rows = [px[y * _N : (y + 1) * _N] for y in range(_N)]
     # separable DCT-II, only the 8 lowest frequencies in each direction

@@ -9,6 +9,7 @@ from pathlib import Path
 from imagestudio.core.capabilities import Capabilities
 from imagestudio.core.enhance import TextAnswer, text_cost_usd
 from imagestudio.core.errors import ConfigError, NoApiKey
+from imagestudio.core.i18n_marks import QT_TRANSLATE_NOOP
 from imagestudio.core.ledger import Ledger, LedgerEntry, cost_usd
 from imagestudio.core.profiles import Profile
 from imagestudio.core.profiles import find as find_profile
@@ -27,8 +28,11 @@ def key_profile(provider: str) -> str:
 
 def _no_key() -> NoApiKey:
     return NoApiKey(
-        "No API key is set. Paste your OpenAI key in Settings (it is stored in the system keyring), "
-        "or switch to the demo provider."
+        QT_TRANSLATE_NOOP(
+            "CoreMessages",
+            "No API key is set. Paste your OpenAI key in Settings (it is stored in the system keyring), "
+            "or switch to the demo provider.",
+        )
     )
 
 
@@ -85,7 +89,9 @@ def _make_inner(settings: Settings, keys: KeyStore, *, demo_latency: float, conf
     if settings.provider == "demo":
         return DemoProvider(latency=demo_latency)
     if settings.provider == "custom" and not settings.base_url:
-        raise ConfigError("Enter the base URL of your OpenAI-compatible server in Settings.")
+        raise ConfigError(
+            QT_TRANSLATE_NOOP("CoreMessages", "Enter the base URL of your OpenAI-compatible server in Settings.")
+        )
     key, _source = keys.get(key_profile(settings.provider))
     if not key:
         raise _no_key()
@@ -97,6 +103,16 @@ def _make_inner(settings: Settings, keys: KeyStore, *, demo_latency: float, conf
         name=settings.provider,
         timeout=settings.request_timeout_s,
     )
+
+
+def prepared(provider: ImageProvider) -> ImageProvider:
+    """Import the SDK and set up the HTTP client now, on the calling thread. The app calls this on the worker
+    thread that makes a job's provider; left to the first request, it would run on the GUI thread's loop."""
+    inner = provider.inner if isinstance(provider, MeteredProvider) else provider
+    prepare = getattr(inner, "prepare", None)
+    if callable(prepare):
+        prepare()
+    return provider
 
 
 class MeteredProvider:
@@ -118,10 +134,12 @@ class MeteredProvider:
         self._budget = budget_usd
         self._override = budget_override
 
-    async def _check_budget(self) -> None:
-        """Block a paid request once this month's budget is spent (BudgetExceeded), unless overridden."""
+    async def _check_budget(self, request: GenerationRequest | EditRequest | None = None) -> None:
+        """Block a paid request once this month's budget is spent (BudgetExceeded), unless overridden (for the
+        whole provider, or for this one request the person allowed)."""
+        override = self._override or bool(request is not None and request.allow_over_budget)
         if self._budget > 0 and self.name != "demo":
-            await asyncio.to_thread(self._ledger.check_budget, self._budget, override=self._override)
+            await asyncio.to_thread(self._ledger.check_budget, self._budget, override=override)
 
     async def _record(self, kind: str, result: GenerationResult) -> None:
         if result.provider == "demo":
@@ -139,13 +157,13 @@ class MeteredProvider:
         await asyncio.to_thread(self._ledger.append, entry)
 
     async def generate(self, request: GenerationRequest, *, on_partial: OnPartial | None = None) -> GenerationResult:
-        await self._check_budget()
+        await self._check_budget(request)
         result = await self.inner.generate(request, on_partial=on_partial)
         await asyncio.shield(self._record("generate", result))
         return result
 
     async def edit(self, request: EditRequest, *, on_partial: OnPartial | None = None) -> GenerationResult:
-        await self._check_budget()
+        await self._check_budget(request)
         result = await self.inner.edit(request, on_partial=on_partial)
         await asyncio.shield(self._record("edit", result))
         return result

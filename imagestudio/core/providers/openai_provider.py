@@ -10,6 +10,8 @@ from __future__ import annotations
 import asyncio
 import base64
 import binascii
+import gc
+import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -54,6 +56,22 @@ class OpenAIProvider:
 
     def __repr__(self) -> str:  # never show the key
         return f"OpenAIProvider(name={self.name!r}, base_url={self._base_url!r})"
+
+    def prepare(self) -> OpenAIProvider:
+        """Import the SDK and build the HTTP client (TLS set-up included) now. The factory runs on a worker
+        thread; left to the first request, this half second would run on the GUI thread's event loop."""
+        first_import = "openai" not in sys.modules
+        try:
+            self._get_client()
+            # the HTTP stack imports its asyncio backend at the first request (on the event loop): do it here
+            import anyio._backends._asyncio  # noqa: F401
+        except Exception:  # the same problem comes back, as a clear message, at the first request
+            self._client = None
+        if first_import:
+            # The SDK brings ~60k long-lived objects (types, validators). Left in the collector's generations,
+            # every full collection walks them: a ~65 ms pause of every thread, the GUI's included.
+            gc.freeze()
+        return self
 
     def _get_client(self) -> AsyncOpenAI:
         if self._client is None:
@@ -139,6 +157,13 @@ class OpenAIProvider:
         )
 
     async def _result(self, response: Any, request: GenerationRequest | EditRequest) -> GenerationResult:
+        """The SDK does not validate answers strictly: ``null``, a list or wrong types arrive as they are."""
+        try:
+            return await self._parse_result(response, request)
+        except (AttributeError, TypeError, ValueError, KeyError):
+            raise errors.BadResponse("The server's answer is not a valid image response. Try again.") from None
+
+    async def _parse_result(self, response: Any, request: GenerationRequest | EditRequest) -> GenerationResult:
         items = response.data or []
         images: list[GeneratedImage] = []
         fmt = response.output_format or request.output_format

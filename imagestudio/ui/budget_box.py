@@ -1,0 +1,78 @@
+"""Settings → Budget: the monthly budget (warn at 80 %, block at 100 %) and this month's spend so far.
+
+When the budget is spent, Generate asks whether to send this one request anyway (``ask_over_budget``).
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QCoreApplication
+from PySide6.QtWidgets import QDoubleSpinBox, QFormLayout, QGroupBox, QLabel, QMessageBox, QWidget
+
+from imagestudio.app.i18n import format_usd
+from imagestudio.app.settings_store import SettingsStore
+from imagestudio.app.studio import StudioService
+from imagestudio.core.ledger import Totals
+from imagestudio.core.settings import Settings
+
+
+def ask_over_budget(parent: QWidget, totals: Totals) -> bool:
+    """Blocked by the budget: send this one request anyway? (The default is No.)"""
+    text = QCoreApplication.translate(
+        "BudgetBox", "This month's spend (%1) reached your budget of %2. Send this request anyway?"
+    )
+    answer = QMessageBox.question(
+        parent,
+        QCoreApplication.translate("BudgetBox", "Budget reached"),
+        text.replace("%1", format_usd(totals.month_usd)).replace("%2", format_usd(totals.budget_usd)),
+        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+        QMessageBox.StandardButton.No,
+    )
+    return answer == QMessageBox.StandardButton.Yes
+
+
+class BudgetBox(QGroupBox):
+    def __init__(self, settings: SettingsStore, studio: StudioService | None, parent: QWidget | None = None) -> None:
+        super().__init__(self.tr("Budget"), parent)
+        self._settings = settings
+        self.budget = QDoubleSpinBox()
+        self.budget.setObjectName("monthlyBudget")
+        self.budget.setAccessibleName(self.tr("Monthly budget in US dollars"))
+        self.budget.setRange(0, 1_000_000)
+        self.budget.setDecimals(2)
+        self.budget.setPrefix("$ ")
+        self.budget.setSpecialValueText(self.tr("no budget"))
+        self.budget.setToolTip(self.tr("Warns at 80 %, blocks paid requests at 100 % (you can allow one anyway)"))
+        self.budget.setValue(settings.current.monthly_budget_usd)
+        self.spent = QLabel()
+        self.spent.setObjectName("budgetSpent")
+        self.spent.setWordWrap(True)
+        form = QFormLayout(self)
+        form.addRow(self.tr("&Monthly budget"), self.budget)
+        form.addRow(self.spent)
+        self.budget.editingFinished.connect(self._budget_changed)
+        self.budget.valueChanged.connect(self._budget_changed)
+        settings.changed.connect(self._settings_changed)
+        self._studio = studio
+        if studio is not None:
+            studio.totalsChanged.connect(self.show_totals)
+
+    def _budget_changed(self) -> None:
+        value = round(self.budget.value(), 2)
+        if value != self._settings.current.monthly_budget_usd:
+            self._settings.update(monthly_budget_usd=value)
+            if self._studio is not None:
+                self._studio.refresh_totals()  # the status bar and the block follow the new budget
+
+    def _settings_changed(self, settings: Settings) -> None:
+        if abs(self.budget.value() - settings.monthly_budget_usd) >= 0.005:
+            self.budget.blockSignals(True)
+            self.budget.setValue(settings.monthly_budget_usd)
+            self.budget.blockSignals(False)
+
+    def show_totals(self, totals: Totals) -> None:
+        text = self.tr("Spent this month: %1").replace("%1", format_usd(totals.month_usd))
+        if totals.blocked:
+            text += " — " + self.tr("budget reached: paid requests ask first")
+        elif totals.warn:
+            text += " — " + self.tr("over 80 % of the budget")
+        self.spent.setText(text)
