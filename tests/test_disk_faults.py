@@ -139,12 +139,6 @@ def test_cli_import_under_a_real_file_size_limit(tmp_path: Path) -> None:
     assert json.loads(check.stdout)["problems"] == 0
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="core/runner.py (queue helper's file): an OSError while saving (disk full) reaches QueueRunner._run's "
-    "catch-all, so the paid job ends 'failed' with 'Unexpected error (OSError); see the log.' instead of staying "
-    "queued with the OS's message (No space left on device) until there is room",
-)
 def test_a_job_on_a_full_disk_stays_queued_with_a_clear_message(
     paths: AppPaths, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -211,18 +211,13 @@ def test_truncated_or_invalid_answers_are_retried(
     assert message in out.messages[0]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="core/runner.py (queue helper's file): an answer whose base64 decodes to bytes that are not an image "
-    "fails in Library.store_file with ImageDecodeError inside QueueRunner._save, which only catches it as an "
-    "unexpected Exception: the job fails at once with 'Unexpected error (ImageDecodeError); see the log.' "
-    "instead of a human message and a retry",
-)
 def test_an_answer_that_is_not_an_image_is_a_bad_response(paths: AppPaths, sim: OpenAISimulator) -> None:
     sim.fail_next(200, raw_body=b'{"created": 1, "data": [{"b64_json": "aGVsbG8gd29ybGQ="}]}')
     out = run_job(paths, sim)
     assert "Unexpected error" not in " ".join(out.messages)
-    _done(out, requests=2)
+    assert "cannot be used" in out.messages[0]
+    assert out.job.state is JobState.DONE and out.job.received == 1
+    assert out.requests == 2 and out.images == 1  # retried once, the good answer stored, the bad one not
 
 
 def test_stream_cut_after_a_partial_saves_nothing_from_it(paths: AppPaths, sim: OpenAISimulator) -> None:

@@ -127,13 +127,8 @@ def test_embedded_text_chunks_never_fail(text: str, ours: Any) -> None:
     assert isinstance(prompt, str) and isinstance(params, dict)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="core/presets.py (presets helper's file): parse_preset iterates raw 'variables'/'sizes' without checking "
-    'they are lists: a preset file with "variables": 1 or "sizes": 5 raises TypeError instead of PresetError',
-)
 @FUZZ
-@example(raw={"id": "x", "name": "n", "template": "{a}", "variables": 1})  # always tried first: the known bug
+@example(raw={"id": "x", "name": "n", "template": "{a}", "variables": 1})  # always tried first: a fixed bug
 @given(raw=json_values | st.fixed_dictionaries({"id": st.just("x"), "name": st.just("n"), "template": st.just("{a}")},
                                                optional={"variables": json_values, "sizes": json_values,
                                                          "settings": json_values}))  # fmt: skip

@@ -163,6 +163,14 @@ def _setting(name: str, value: Any) -> Any:
     return value
 
 
+def _list(value: Any, what: str) -> list[Any]:
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise PresetError(f"{what} must be a JSON list.")
+    return value
+
+
 def parse_preset(raw: Any, *, builtin: bool = False) -> Preset:
     """One preset from JSON, or PresetError saying what is wrong with it."""
     if not isinstance(raw, dict):
@@ -178,7 +186,7 @@ def parse_preset(raw: Any, *, builtin: bool = False) -> Preset:
         for text in [template] if isinstance(template, str) else template.values():
             used.update(_fields(text))
         variables = []
-        for item in raw.get("variables") or []:
+        for item in _list(raw.get("variables"), "The variables"):
             if not isinstance(item, dict) or not isinstance(item.get("name"), str):
                 raise PresetError("Each variable needs a name.")
             if item["name"] not in used:
@@ -191,7 +199,7 @@ def parse_preset(raw: Any, *, builtin: bool = False) -> Preset:
             raise PresetError("The settings must be a JSON object.")
         settings = {k: _setting(k, v) for k, v in settings_raw.items()}
         sizes = []
-        for item in raw.get("sizes") or []:
+        for item in _list(raw.get("sizes"), "The size choices"):
             size = item.get("size") if isinstance(item, dict) else None
             if not isinstance(size, str) or not _SIZE_RE.match(size):
                 raise PresetError("Each size choice needs a size like 1536x1024.")

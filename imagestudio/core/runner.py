@@ -24,7 +24,7 @@ from collections.abc import Callable, Coroutine
 from typing import Any, Protocol, TypeVar
 
 from imagestudio.core.capabilities import Capabilities
-from imagestudio.core.errors import ImageStudioError
+from imagestudio.core.errors import BadResponse, ImageDecodeError, ImageStudioError
 from imagestudio.core.ledger import cost_usd
 from imagestudio.core.library.db import InTransaction
 from imagestudio.core.providers.base import ImageProvider
@@ -316,12 +316,26 @@ class QueueRunner:
         try:
             await asyncio.shield(saving)
         except asyncio.CancelledError:
-            await saving
+            with contextlib.suppress(ImageDecodeError, OSError):  # reported by the next run of the job
+                await saving
             if not done:
                 await self._end(job, attempt, JobState.CANCELLED, None, "cancelled", closed=True)
             else:
                 await self._report([job.id])
             raise
+        except ImageDecodeError as e:
+            # the server's bytes are not a usable image: a bad answer, retried like one (nothing was stored)
+            bad = BadResponse(f"The server sent an image that cannot be used: {e.message}")
+            await self._failed(job, attempt, (job.profile, job.base_url), bad, closed=True)
+            return
+        except OSError as e:
+            # Disk full, read-only or no permission: the images were paid for but cannot be kept. Retrying on
+            # its own would pay again into the same full disk, so the job waits for the person (Resume).
+            reason = e.strerror or type(e).__name__
+            message = f"Could not save the images: {reason}. Free space or fix the folder, then resume the job."
+            log.warning("job %d: saving failed: %s", job.id, reason)
+            await self._end(job, attempt, JobState.INTERRUPTED, message, "save_failed", closed=True)
+            return
         if not done:
             # fewer images than asked: ask again for the rest, within the usual attempt budget
             fewer = ImageStudioError("The server sent fewer images than asked for.")

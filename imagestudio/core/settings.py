@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
@@ -120,20 +121,41 @@ def parse(raw: object) -> LoadedSettings:
     return LoadedSettings(Settings(**values), warnings)
 
 
+def _backup_name(path: Path, tag: str) -> Path:
+    """A name beside ``path`` that no earlier backup uses: backups are never overwritten."""
+    candidate = path.with_name(f"{path.name}.{tag}")
+    counter = 2
+    while candidate.exists():
+        candidate = path.with_name(f"{path.name}.{tag}{counter}")
+        counter += 1
+    return candidate
+
+
 def load(path: Path) -> LoadedSettings:
+    """Settings from ``path``. Whatever cannot be used is reported, and the file as it was is kept aside
+    (``.bad`` when unreadable, ``.bak`` when some values or a newer schema cannot be kept): never silently reset."""
     if not path.exists():
         return LoadedSettings(Settings())
     try:
         raw = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, ValueError) as e:
-        bad = path.with_name(path.name + ".bad")
+        bad = _backup_name(path, "bad")
         try:
             os.replace(path, bad)
             kept = f" It was kept as {bad.name}."
         except OSError:
             kept = ""
         return LoadedSettings(Settings(), [f"The settings file could not be read ({type(e).__name__}).{kept}"])
-    return parse(raw)
+    loaded = parse(raw)
+    if loaded.warnings:  # the next save would drop what could not be used: keep the original first
+        backup = _backup_name(path, "bak")
+        try:
+            shutil.copy2(path, backup)
+            note = f" The settings file as it was is kept as {backup.name}."
+        except OSError as e:
+            note = f" No copy of the settings file could be kept ({e.strerror or type(e).__name__})."
+        loaded.warnings[-1] += note
+    return loaded
 
 
 def save(path: Path, settings: Settings) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 from pathlib import Path
 
@@ -115,6 +116,8 @@ def prepared(provider: ImageProvider) -> ImageProvider:
     return provider
 
 
+log = logging.getLogger(__name__)
+
 class MeteredProvider:
     """Writes one ledger line per paid call, right after the server answered (before anything is saved)."""
 
@@ -154,7 +157,10 @@ class MeteredProvider:
             output_tokens=result.usage.output_tokens,
             request_id=result.request_id,
         )
-        await asyncio.to_thread(self._ledger.append, entry)
+        try:
+            await asyncio.to_thread(self._ledger.append, entry)
+        except OSError as e:  # a full disk must not cost the images just paid for; the cost is still logged
+            log.warning("could not write the cost ledger (%s): %s %s", e.strerror, entry.model, entry.cost_usd)
 
     async def generate(self, request: GenerationRequest, *, on_partial: OnPartial | None = None) -> GenerationResult:
         await self._check_budget(request)
