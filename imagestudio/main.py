@@ -107,6 +107,7 @@ def compose(
     from imagestudio.app.library_actions import LibraryActions
     from imagestudio.app.library_service import LibraryService
     from imagestudio.app.presets import PresetService
+    from imagestudio.app.profile_service import ProfileService
     from imagestudio.app.settings_store import SettingsStore
     from imagestudio.app.studio import StudioService
     from imagestudio.app.tasks import TaskOwner
@@ -124,7 +125,7 @@ def compose(
     ledger = Ledger(paths.data)
 
     def provider_factory() -> ImageProvider:
-        return make_provider(settings.current, keys, demo_latency=demo_latency)
+        return make_provider(settings.current, keys, demo_latency=demo_latency, config_dir=paths.config)
 
     def job_provider(profile: str, base_url: str) -> ImageProvider:
         job_settings = settings_for_profile(settings.current, profile, base_url)
@@ -144,8 +145,12 @@ def compose(
         start_paused=lambda: settings.current.queue_paused,
     )
     account = AccountService(keys, settings, provider_factory)
+    profiles = ProfileService(paths.config, keys, settings, demo_latency=demo_latency)
     thumbs = ThumbnailCache(library, tasks)
     gallery_model = GalleryModel(library, thumbs, tasks)
+    # a streaming job's latest partial is its placeholder on top of the gallery until its images land
+    controller.jobPreview.connect(gallery_model.show_partial)
+    controller.jobFinished.connect(lambda job: gallery_model.job_finished(job.id))
     library_actions = LibraryActions(library, tasks)
 
     def metered_provider() -> ImageProvider:  # enhancement and "Refresh models"; costs go to the ledger
@@ -176,6 +181,7 @@ def compose(
         studio=studio,
         presets=presets,
         viewer=viewer,
+        profiles=profiles,
     )
     parts = Composition(
         paths, keys, tasks, settings, library, controller, account, gallery_model, window, loaded.warnings

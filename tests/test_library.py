@@ -18,7 +18,6 @@ from PIL import Image
 from imagestudio.core import fsutil, imageio
 from imagestudio.core.errors import ImageDecodeError
 from imagestudio.core.fsutil import atomic_write
-from imagestudio.core.library import library as library_module
 from imagestudio.core.library.db import SCHEMA_VERSION, LibraryDB
 from imagestudio.core.library.library import Library
 from imagestudio.core.paths import AppPaths
@@ -258,7 +257,7 @@ def test_failed_thumbnail_still_keeps_the_image(lib: Library, paths: AppPaths, m
     def no_thumb(im: Any, edge: int = 256) -> bytes:
         raise OSError("unusual mode")
 
-    monkeypatch.setattr(library_module.imageio, "_thumbnail_of", no_thumb)
+    monkeypatch.setattr(imageio, "_thumbnail_of", no_thumb)  # library imports imageio on first use
     request, result = make_result()
     [image] = lib.ingest(request, result)
     assert image.thumb_path is None

@@ -1,7 +1,12 @@
 """GalleryModel: the library as an id-only list model for one ``LibraryQuery`` (newest first by default).
 Row details are fetched in pages on the DB thread when the view first asks for them; thumbnails come from
 the ThumbnailCache. Changes arrive as ``LibraryChange`` and become row inserts/removals, not resets, so
-the view keeps its scroll position and selection."""
+the view keeps its scroll position and selection.
+
+While a job streams, a *placeholder* row per job sits at the top showing its latest partial image (decoded off
+the GUI thread by the controller). Placeholder rows are not library images: ``image_id(row)`` is ``None`` for
+them, they cannot be selected or dragged, and they go away when the job finishes (its images arrive as a
+``LibraryChange``)."""
 
 from __future__ import annotations
 
@@ -11,6 +16,7 @@ from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, QSize, Qt
+from PySide6.QtGui import QImage, QPixmap
 
 from imagestudio.app.i18n import format_datetime
 from imagestudio.app.library_service import LibraryService
@@ -21,6 +27,8 @@ from imagestudio.core.types import LibraryChange, LibraryImage
 
 ImageIdRole = Qt.ItemDataRole.UserRole + 1
 ImageRole = Qt.ItemDataRole.UserRole + 2
+# the job id on a placeholder row (a job still generating), None on a library row
+PlaceholderRole = Qt.ItemDataRole.UserRole + 3
 PAGE = 200
 #: details kept for this many rows (the most recently loaded pages): scrolling through 100k images keeps
 #: memory flat; a row whose details were dropped loads its page again when it is painted
@@ -42,6 +50,8 @@ class GalleryModel(QAbstractListModel):
         self._absent: set[int] = set()
         self._query = LibraryQuery()
         self._generation = 0  # bumps on every query change: a slow, stale result is dropped
+        self._placeholders: list[tuple[int, QPixmap]] = []  # (job id, latest partial), newest job first
+        self._finished_jobs: set[int] = set()  # a preview decoded after the job ended must not come back
         self.item_size = QSize(216, 236)
         service.changed.connect(self._on_library_changed)
         thumbs.thumbnailReady.connect(self._on_thumbnail)
@@ -96,14 +106,16 @@ class GalleryModel(QAbstractListModel):
             return
         for row, image_id in enumerate(new_ids):
             if image_id not in kept:
-                self.beginInsertRows(QModelIndex(), row, row)
+                top = len(self._placeholders)
+                self.beginInsertRows(QModelIndex(), top + row, top + row)
                 self._ids.insert(row, image_id)
                 self.endInsertRows()
         self._reindex()
         self._pages_loading.clear()
 
     def _remove_rows(self, first: int, last: int) -> None:
-        self.beginRemoveRows(QModelIndex(), first, last)
+        top = len(self._placeholders)
+        self.beginRemoveRows(QModelIndex(), top + first, top + last)
         for image_id in self._ids[first : last + 1]:
             self._details.pop(image_id, None)
         del self._ids[first : last + 1]
@@ -130,7 +142,7 @@ class GalleryModel(QAbstractListModel):
             self._pages_loading.clear()
             rows = [self._row_of[i] for i in change.updated if i in self._row_of]
             if rows:
-                self.dataChanged.emit(self.index(min(rows)), self.index(max(rows)))
+                self._rows_changed(min(rows), max(rows))
 
     def _apply_default(self, change: LibraryChange) -> None:
         """Newest first, unfiltered: no query needed — new results go on top, deleted ones go away."""
@@ -141,7 +153,8 @@ class GalleryModel(QAbstractListModel):
         if new:
             # results arrive newest-last in a batch; show the batch at the top, newest first
             new.sort(reverse=True)
-            self.beginInsertRows(QModelIndex(), 0, len(new) - 1)
+            top = len(self._placeholders)
+            self.beginInsertRows(QModelIndex(), top, top + len(new) - 1)
             self._ids[0:0] = new
             self._reindex()
             self._pages_loading.clear()
@@ -168,28 +181,70 @@ class GalleryModel(QAbstractListModel):
         self._absent.update(set(ids) - {im.id for im in images})  # deleted meanwhile: do not ask again
         rows = [self._row_of[i.id] for i in images if i.id in self._row_of]
         if rows:
-            self.dataChanged.emit(self.index(min(rows)), self.index(max(rows)))
+            self._rows_changed(min(rows), max(rows))
+
+    def _rows_changed(self, first: int, last: int, roles: list[int] | None = None) -> None:
+        """dataChanged for library positions ``first..last`` (placeholder rows come before them)."""
+        top = len(self._placeholders)
+        self.dataChanged.emit(self.index(top + first), self.index(top + last), roles or [])
 
     def visible_rows(self, first: int, last: int) -> None:
         """The view shows rows ``first..last``: thumbnail loads for other rows are cancelled."""
+        top = len(self._placeholders)
+        first, last = first - top, last - top
         first, last = max(0, first), min(len(self._ids) - 1, last)
         self._thumbs.keep_only(set(self._ids[first : last + 1]) if first <= last else set())
 
     def _on_thumbnail(self, image_id: int) -> None:
         row = self._row_of.get(image_id)
         if row is not None:
-            index = self.index(row)
-            self.dataChanged.emit(index, index, [Qt.ItemDataRole.DecorationRole])
+            self._rows_changed(row, row, [Qt.ItemDataRole.DecorationRole])
+
+    # -- placeholders of jobs that are still generating ------------------------------------------
+    def show_partial(self, job_id: int, image: QImage) -> None:
+        """The job's latest streamed partial (already decoded and shrunk off the GUI thread)."""
+        if job_id in self._finished_jobs or image.isNull():
+            return
+        pixmap = QPixmap.fromImage(image)
+        for row, (known, _old) in enumerate(self._placeholders):
+            if known == job_id:
+                self._placeholders[row] = (job_id, pixmap)
+                self.dataChanged.emit(self.index(row), self.index(row))
+                return
+        self.beginInsertRows(QModelIndex(), 0, 0)
+        self._placeholders.insert(0, (job_id, pixmap))
+        self.endInsertRows()
+
+    def job_finished(self, job_id: int) -> None:
+        """Done, failed or cancelled: the placeholder goes (a done job's images arrive as library rows)."""
+        self._finished_jobs.add(job_id)
+        for row, (known, _pixmap) in enumerate(self._placeholders):
+            if known == job_id:
+                self.beginRemoveRows(QModelIndex(), row, row)
+                del self._placeholders[row]
+                self.endRemoveRows()
+                return
+
+    def placeholder_jobs(self) -> list[int]:
+        return [job_id for job_id, _pixmap in self._placeholders]
 
     # -- Qt model API ----------------------------------------------------------------------------
     def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._ids)
+        return 0 if parent.isValid() else len(self._placeholders) + len(self._ids)
 
-    def image_id(self, row: int) -> int:
-        return self._ids[row]
+    def image_id(self, row: int) -> int | None:
+        """The library id on ``row``; None on a placeholder row (a job still generating)."""
+        top = len(self._placeholders)
+        return self._ids[row - top] if row >= top else None
 
     def row_of(self, image_id: int) -> int | None:
-        return self._row_of.get(image_id)
+        row = self._row_of.get(image_id)
+        return None if row is None else row + len(self._placeholders)
+
+    def flags(self, index: _Index) -> Qt.ItemFlag:
+        if index.isValid() and index.row() < len(self._placeholders):
+            return Qt.ItemFlag.ItemIsEnabled  # not selectable, not draggable: there is no image yet
+        return super().flags(index)
 
     def ids(self) -> list[int]:
         return list(self._ids)
@@ -198,9 +253,13 @@ class GalleryModel(QAbstractListModel):
         return self._details.get(image_id)
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._ids):
+        if not index.isValid() or not 0 <= index.row() < self.rowCount():
             return None
-        image_id = self._ids[index.row()]
+        top = len(self._placeholders)
+        if index.row() < top:
+            return self._placeholder_data(index.row(), role)
+        library_row = index.row() - top
+        image_id = self._ids[library_row]
         if role == ImageIdRole:
             return image_id
         if role == Qt.ItemDataRole.SizeHintRole:
@@ -209,7 +268,7 @@ class GalleryModel(QAbstractListModel):
         image = self._details.get(image_id)
         if image is None:
             if image_id not in self._absent:
-                self._request_page(index.row())
+                self._request_page(library_row)
             return None
         if role == ImageRole:
             return image
@@ -222,4 +281,16 @@ class GalleryModel(QAbstractListModel):
             when = format_datetime(datetime.fromtimestamp(image.created_at))  # the locale's own date format
             demo = " · " + self.tr("demo") if image.is_demo else ""
             return f"{image.prompt}\n{image.model} · {image.width}×{image.height} · {when}{demo}"
+        return None
+
+    def _placeholder_data(self, row: int, role: int) -> Any:
+        job_id, pixmap = self._placeholders[row]
+        if role == PlaceholderRole:
+            return job_id
+        if role == Qt.ItemDataRole.SizeHintRole:
+            return self.item_size
+        if role == Qt.ItemDataRole.DecorationRole:
+            return pixmap
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.AccessibleTextRole):
+            return self.tr("Generating…")
         return None

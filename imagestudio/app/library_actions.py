@@ -10,17 +10,19 @@ import logging
 import threading
 from collections.abc import Callable, Coroutine, Sequence
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from PySide6.QtCore import QObject, Signal
 
 from imagestudio.app.library_service import LibraryService
 from imagestudio.app.tasks import TaskOwner
 from imagestudio.core.errors import ImageStudioError
-from imagestudio.core.library import importer, integrity
 from imagestudio.core.library.organise import NamedList
 from imagestudio.core.library.query import LibraryQuery
 from imagestudio.core.types import LibraryChange
+
+if TYPE_CHECKING:  # both pull in Pillow: loaded on first use, not at app start-up (bench P1)
+    from imagestudio.core.library import importer, integrity
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -191,6 +193,8 @@ class LibraryActions(QObject):
             self.progressEnded.emit("import")
 
     async def _import(self, library: Any, paths: Sequence[str], cancel: threading.Event) -> importer.ImportReport:
+        from imagestudio.core.library import importer
+
         self.progress.emit("import", 0, 0)
         entries = await self.service.run_cpu(lambda: list(importer.expand(paths)))
         report = importer.ImportReport()
@@ -226,6 +230,8 @@ class LibraryActions(QObject):
     async def check_library(self, *, repair: bool, verify_hashes: bool) -> integrity.IntegrityReport:
         """``library check [--repair]`` on the CPU pool (hashing every original takes a while), with
         ``progress("check", …)`` and ``cancel("check")``; repairs broadcast one change."""
+        from imagestudio.core.library import integrity
+
         cancel = self._cancel.setdefault("check", threading.Event())
         self.progress.emit("check", 0, 0)
         try:

@@ -14,16 +14,16 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
-from xml.sax.saxutils import escape
-
-from PIL import Image, ImageCms, ImageOps, PngImagePlugin
+from typing import TYPE_CHECKING, Any
 
 from imagestudio import APP_NAME, __version__
 from imagestudio.core import filenames
 from imagestudio.core.errors import ImageStudioError
 from imagestudio.core.fsutil import atomic_write
 from imagestudio.core.types import LibraryImage
+
+if TYPE_CHECKING:  # Pillow is imported on first conversion, not at app start-up (see bench P1)
+    from PIL import Image
 
 FORMATS = ("original", "png", "jpeg", "webp", "avif")
 EXTENSIONS = {"png": "png", "jpeg": "jpg", "webp": "webp", "avif": "avif", "gif": "gif"}
@@ -78,6 +78,8 @@ class ExportOptions:
 
 def xmp_packet(image: LibraryImage) -> bytes:
     """The XMP we write into converted files: the prompt, the model and the AI-generated label."""
+    from xml.sax.saxutils import escape
+
     created = time.strftime("%Y-%m-%dT%H:%M:%S", time.localtime(image.created_at))
     prompt = escape(image.prompt)
     return (
@@ -102,6 +104,8 @@ def _has_alpha(im: Image.Image) -> bool:
 
 def _pixels(data: bytes, options: ExportOptions) -> tuple[Image.Image, bytes | None]:
     """Decoded, upright, optionally sRGB, optionally resized pixels in RGB or RGBA, and the ICC to embed."""
+    from PIL import Image, ImageCms, ImageOps
+
     with Image.open(io.BytesIO(data)) as source:
         source.seek(0)  # animations export their first frame
         icc = source.info.get("icc_profile")
@@ -129,6 +133,10 @@ def convert(data: bytes, image: LibraryImage, options: ExportOptions) -> tuple[b
     options.check()
     if options.byte_exact:
         return data, EXTENSIONS.get(image.format, image.format)
+    from PIL import Image
+
+    from imagestudio.core import imageio  # noqa: F401  # sets Pillow's pixel limit before any decode
+
     fmt = image.format if options.format == "original" else options.format
     if fmt not in _PIL_FORMAT:
         fmt = "png"  # e.g. a GIF original resized or stripped: PNG keeps its pixels losslessly
@@ -158,6 +166,8 @@ def convert(data: bytes, image: LibraryImage, options: ExportOptions) -> tuple[b
 
 
 def _metadata(image: LibraryImage, fmt: str) -> dict[str, Any]:
+    from PIL import Image, PngImagePlugin
+
     xmp = xmp_packet(image)
     if fmt == "png":
         info = PngImagePlugin.PngInfo()

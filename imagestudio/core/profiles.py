@@ -15,6 +15,7 @@ from typing import Any
 
 from imagestudio.core.errors import ConfigError
 from imagestudio.core.fsutil import atomic_write
+from imagestudio.core.i18n_marks import QT_TRANSLATE_NOOP, fill
 
 FILE_NAME = "profiles.json"
 KINDS = ("openai", "azure", "compatible", "demo")
@@ -38,18 +39,27 @@ class Profile:
     def problem(self) -> str | None:
         """What is missing or wrong, in words, or None."""
         if not _NAME_RE.match(self.name):
-            return "A profile name has 1–40 letters, digits, spaces, dots, dashes or underscores."
+            return QT_TRANSLATE_NOOP(
+                "CoreMessages", "A profile name has 1–40 letters, digits, spaces, dots, dashes or underscores."
+            )
         if self.kind not in KINDS:
-            return f"Unknown profile kind {self.kind!r} (choose {', '.join(KINDS)})."
+            unknown = QT_TRANSLATE_NOOP("CoreMessages", "Unknown profile kind %1 (choose %2).")
+            return fill(unknown, repr(self.kind), ", ".join(KINDS))
         if self.kind == "compatible" and not self.base_url.startswith(("http://", "https://")):
-            return "An OpenAI-compatible profile needs a base URL starting with http:// or https://."
+            return QT_TRANSLATE_NOOP(
+                "CoreMessages", "An OpenAI-compatible profile needs a base URL starting with http:// or https://."
+            )
         if self.kind == "azure":
             if not self.azure_endpoint.startswith("https://"):
-                return "An Azure profile needs the resource endpoint (https://…openai.azure.com)."
+                return QT_TRANSLATE_NOOP(
+                    "CoreMessages", "An Azure profile needs the resource endpoint (https://…openai.azure.com)."
+                )
             if not self.azure_api_version:
-                return "An Azure profile needs an api-version, e.g. 2025-04-01-preview."
+                return QT_TRANSLATE_NOOP(
+                    "CoreMessages", "An Azure profile needs an api-version, e.g. 2025-04-01-preview."
+                )
         if not isinstance(self.capability_overrides, dict):
-            return "Capability overrides must be a JSON object."
+            return QT_TRANSLATE_NOOP("CoreMessages", "Capability overrides must be a JSON object.")
         return None
 
     def to_json(self) -> dict[str, Any]:
@@ -101,3 +111,34 @@ def find(profiles: list[Profile], name: str) -> Profile:
             return p
     names = ", ".join(p.name for p in profiles) or "none defined"
     raise ConfigError(f"There is no provider profile named {name!r} (profiles: {names}).")
+
+
+def parse_overrides(text: str) -> dict[str, Any]:
+    """The capability overrides typed in the profiles dialog (a JSON object, or nothing). Raises ConfigError."""
+    if not text.strip():
+        return {}
+    try:
+        value = json.loads(text)
+    except ValueError:
+        raise ConfigError(QT_TRANSLATE_NOOP("CoreMessages", "Capability overrides are not valid JSON.")) from None
+    if not isinstance(value, dict):
+        raise ConfigError(QT_TRANSLATE_NOOP("CoreMessages", "Capability overrides must be a JSON object."))
+    return value
+
+
+def upsert(profiles: list[Profile], profile: Profile, original_name: str | None = None) -> list[Profile]:
+    """``profiles`` with ``profile`` added, or replacing the one called ``original_name`` (an edit, maybe a
+    rename), in the same place. Raises ConfigError when the profile is invalid or its name is taken."""
+    problem = profile.problem()
+    if problem:
+        raise ConfigError(problem)
+    if any(p.name == profile.name and p.name != original_name for p in profiles):
+        taken = QT_TRANSLATE_NOOP("CoreMessages", "There is already a profile named %1.")
+        raise ConfigError(fill(taken, repr(profile.name)))
+    if original_name is not None and any(p.name == original_name for p in profiles):
+        return [profile if p.name == original_name else p for p in profiles]
+    return [*profiles, profile]
+
+
+def remove(profiles: list[Profile], name: str) -> list[Profile]:
+    return [p for p in profiles if p.name != name]

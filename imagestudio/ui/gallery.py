@@ -14,6 +14,7 @@ from PySide6.QtGui import (
     QKeyEvent,
     QPainter,
     QPalette,
+    QPen,
     QPixmap,
 )
 from PySide6.QtWidgets import (
@@ -29,7 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from imagestudio.app.gallery_model import GalleryModel, ImageRole
+from imagestudio.app.gallery_model import GalleryModel, ImageRole, PlaceholderRole
 from imagestudio.app.library_actions import LibraryActions
 from imagestudio.app.tasks import TaskOwner
 from imagestudio.core.library.query import LibraryQuery
@@ -67,6 +68,10 @@ class GalleryDelegate(QStyledItemDelegate):
             painter.drawPixmap(x, y, scaled)
         else:
             painter.fillRect(cell, palette.color(QPalette.ColorRole.AlternateBase))
+        if index.data(PlaceholderRole) is not None:  # a job still generating: its latest partial, marked so
+            pen = QPen(palette.color(QPalette.ColorRole.Highlight), 2, Qt.PenStyle.DashLine)
+            painter.setPen(pen)
+            painter.drawRect(cell.adjusted(1, 1, -1, -1))
         image = index.data(ImageRole)
         if image is not None and image.favourite:
             painter.setPen(QColor(240, 180, 0))
@@ -168,7 +173,9 @@ class GalleryView(QListView):
         if opening and self.currentIndex().isValid() and not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier:
             model = self.model()
             assert isinstance(model, GalleryModel)
-            self.openRequested.emit(model.image_id(self.currentIndex().row()))
+            image_id = model.image_id(self.currentIndex().row())
+            if image_id is not None:  # a generating placeholder has nothing to open yet
+                self.openRequested.emit(image_id)
             event.accept()
             return
         super().keyPressEvent(event)
@@ -177,7 +184,8 @@ class GalleryView(QListView):
         rows = sorted(index.row() for index in self.selectionModel().selectedIndexes())
         model = self.model()
         assert isinstance(model, GalleryModel)
-        return [model.image_id(r) for r in rows if r < model.rowCount()]
+        ids = (model.image_id(r) for r in rows if r < model.rowCount())
+        return [i for i in ids if i is not None]  # placeholders of generating jobs are no images
 
 
 class GalleryPane(QWidget):

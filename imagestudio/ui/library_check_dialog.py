@@ -6,6 +6,8 @@ while it runs (the status bar keeps showing the progress and its own Cancel).
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -20,7 +22,9 @@ from PySide6.QtWidgets import (
 
 from imagestudio.app.library_actions import LibraryActions
 from imagestudio.app.tasks import TaskOwner
-from imagestudio.core.library.integrity import IntegrityReport
+
+if TYPE_CHECKING:  # integrity pulls in Pillow; this dialog is built before the main window shows
+    from imagestudio.core.library.integrity import IntegrityReport
 
 
 class LibraryCheckDialog(QDialog):

@@ -22,6 +22,7 @@ from imagestudio.app.core_text import translate_message
 from imagestudio.app.gallery_model import GalleryModel
 from imagestudio.app.library_actions import LibraryActions
 from imagestudio.app.presets import PresetService
+from imagestudio.app.profile_service import ProfileService
 from imagestudio.app.settings_store import SettingsStore
 from imagestudio.app.studio import StudioService
 from imagestudio.app.tasks import TaskOwner
@@ -37,6 +38,7 @@ from imagestudio.ui.gallery import GalleryPane
 from imagestudio.ui.job_notifier import JobNotifier, ask_quit_mode
 from imagestudio.ui.jobs_panel import JobsPanel
 from imagestudio.ui.media_actions import MediaActions
+from imagestudio.ui.profiles_box import ProfilesBox
 from imagestudio.ui.prompt_editor import PromptEditor
 from imagestudio.ui.settings_pane import SettingsPane
 from imagestudio.ui.status_bar import StatusFeedback
@@ -79,6 +81,7 @@ class MainWindow(QMainWindow):
         presets: PresetService | None = None,
         studio: StudioService | None = None,
         viewer: ViewerServices | None = None,
+        profiles: ProfileService | None = None,
     ) -> None:
         super().__init__()
         self.setWindowTitle("imagestudio")
@@ -97,6 +100,10 @@ class MainWindow(QMainWindow):
         #: Settings → Budget (monthly budget, this month's spend)
         self.budget_box = BudgetBox(settings, studio)
         self.settings_pane.add_section(self.budget_box)
+        #: Settings → Provider profile (active profile, Profiles… dialog)
+        self.profiles_box = ProfilesBox(profiles, tasks) if profiles is not None else None
+        if self.profiles_box is not None:
+            self.settings_pane.add_section(self.profiles_box)
         self.banner = Banner()
         self.banner.action.clicked.connect(self._banner_action)
 
@@ -119,6 +126,10 @@ class MainWindow(QMainWindow):
         column.addWidget(panes, 1)
         self.setCentralWidget(central)
         self._build_menus()
+        if self.profiles_box is not None:
+            profiles_action = QAction(self.tr("Provider &profiles…"), self)
+            profiles_action.triggered.connect(self.profiles_box.show_dialog)
+            self.file_menu.insertAction(self.file_menu.actions()[0], profiles_action)
         #: View (panes, theme), Presets (toolbar + menu), Help → Keyboard shortcuts / Getting started
         self.menus = AppMenus(
             self, self.help_menu, settings=settings, account=account, tasks=tasks, capabilities=capabilities,

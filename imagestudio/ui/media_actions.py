@@ -40,7 +40,7 @@ class MediaActions(QObject):
         if menu is not None and hasattr(menu, "previewRequested"):
             menu.previewRequested.connect(self.open_viewer)  # double-click goes through the pane's menu
         else:
-            view.doubleClicked.connect(lambda index: self.open_viewer(model.image_id(index.row())))
+            view.doubleClicked.connect(lambda index: self._open_row(model, index.row()))
 
         def action(text: str, slot: Callable[[], None], keys: QKeySequence | str | None = None) -> QAction:
             act = QAction(text, window)
@@ -97,6 +97,11 @@ class MediaActions(QObject):
             self.viewer.exportRequested.connect(self.export_ids)
             self.viewer.compareRequested.connect(self.compare_ids)
         return self.viewer
+
+    def _open_row(self, model: GalleryModel, row: int) -> None:
+        image_id = model.image_id(row)
+        if image_id is not None:  # a generating placeholder has no image yet
+            self.open_viewer(image_id)
 
     def open_viewer(self, image_id: int) -> None:
         ids = self._model.ids()

@@ -314,6 +314,10 @@
         <translation>尚未设置 API 密钥。请在设置中粘贴 OpenAI 密钥（保存在系统钥匙串中），或切换到演示服务。</translation>
     </message>
     <message>
+        <source>No API key is set for the profile %1. Add it in Settings → Profiles…, or run: imagestudio key set --profile NAME</source>
+        <translation>配置 %1 尚未设置 API 密钥。请在“设置 → 配置…”中添加，或运行：imagestudio key set --profile NAME</translation>
+    </message>
+    <message>
         <source>Enter the base URL of your OpenAI-compatible server in Settings.</source>
         <translation>请在设置中填写兼容 OpenAI 的服务器的基础 URL。</translation>
     </message>
@@ -401,6 +405,38 @@
     <message>
         <source>The keyring refused to store the key (%1).</source>
         <translation>钥匙串拒绝保存密钥（%1）。</translation>
+    </message>
+    <message>
+        <source>A profile name has 1–40 letters, digits, spaces, dots, dashes or underscores.</source>
+        <translation>配置名称须为 1–40 个字母、数字、空格、点、短横线或下划线。</translation>
+    </message>
+    <message>
+        <source>Unknown profile kind %1 (choose %2).</source>
+        <translation>未知的配置类型 %1（请选择 %2）。</translation>
+    </message>
+    <message>
+        <source>An OpenAI-compatible profile needs a base URL starting with http:// or https://.</source>
+        <translation>OpenAI 兼容配置需要以 http:// 或 https:// 开头的基础 URL。</translation>
+    </message>
+    <message>
+        <source>An Azure profile needs the resource endpoint (https://…openai.azure.com).</source>
+        <translation>Azure 配置需要资源终结点（https://…openai.azure.com）。</translation>
+    </message>
+    <message>
+        <source>An Azure profile needs an api-version, e.g. 2025-04-01-preview.</source>
+        <translation>Azure 配置需要 api-version，例如 2025-04-01-preview。</translation>
+    </message>
+    <message>
+        <source>Capability overrides must be a JSON object.</source>
+        <translation>能力覆盖必须是一个 JSON 对象。</translation>
+    </message>
+    <message>
+        <source>Capability overrides are not valid JSON.</source>
+        <translation>能力覆盖不是有效的 JSON。</translation>
+    </message>
+    <message>
+        <source>There is already a profile named %1.</source>
+        <translation>已存在名为 %1 的配置。</translation>
     </message>
 </context>
 <context>
@@ -903,6 +939,10 @@
         <extracomment>details kept for this many rows (the most recently loaded pages): scrolling through 100k images keeps memory flat; a row whose details were dropped loads its page again when it is painted</extracomment>
         <translation>演示</translation>
     </message>
+    <message>
+        <source>Generating…</source>
+        <translation>正在生成…</translation>
+    </message>
 </context>
 <context>
     <name>GalleryPane</name>
@@ -1400,8 +1440,13 @@
 <context>
     <name>MainWindow</name>
     <message>
+        <source>Provider &amp;profiles…</source>
+        <extracomment>Emitted once when the person closes the window; main.py then drains tasks and quits. Settings → Budget (monthly budget, this month&apos;s spend) Settings → Provider profile (active profile, Profiles… dialog)</extracomment>
+        <translation>服务商配置(&amp;P)…</translation>
+    </message>
+    <message>
         <source>Ready</source>
-        <extracomment>Emitted once when the person closes the window; main.py then drains tasks and quits. Settings → Budget (monthly budget, this month&apos;s spend) View (panes, theme), Presets (toolbar + menu), Help → Keyboard shortcuts / Getting started viewer, compare, export, copy/paste, drag-out of the gallery (ui/media_actions.py) asks what to do with unfinished jobs on quit (tests replace it)</extracomment>
+        <extracomment>View (panes, theme), Presets (toolbar + menu), Help → Keyboard shortcuts / Getting started viewer, compare, export, copy/paste, drag-out of the gallery (ui/media_actions.py) asks what to do with unfinished jobs on quit (tests replace it)</extracomment>
         <translation>就绪</translation>
     </message>
     <message>
@@ -2160,6 +2205,200 @@ Make and keep images with the OpenAI Images API.</source>
         <translation>
             <numerusform>✔ 已导出 %n 个预设到 %1。</numerusform>
         </translation>
+    </message>
+</context>
+<context>
+    <name>ProfilesBox</name>
+    <message>
+        <source>Provider profile</source>
+        <translation>服务商配置</translation>
+    </message>
+    <message>
+        <source>Active provider profile</source>
+        <translation>当前使用的服务商配置</translation>
+    </message>
+    <message>
+        <source>Profiles…</source>
+        <translation>配置…</translation>
+    </message>
+    <message>
+        <source>None (use the provider above)</source>
+        <translation>无（使用上方的服务商）</translation>
+    </message>
+    <message>
+        <source>%1 (missing)</source>
+        <translation>%1（缺失）</translation>
+    </message>
+</context>
+<context>
+    <name>ProfilesDialog</name>
+    <message>
+        <source>Azure OpenAI</source>
+        <translation>Azure OpenAI</translation>
+    </message>
+    <message>
+        <source>OpenAI-compatible server</source>
+        <translation>OpenAI 兼容服务器</translation>
+    </message>
+    <message>
+        <source>Demo (offline, free)</source>
+        <translation>演示（离线，免费）</translation>
+    </message>
+    <message>
+        <source>Provider profiles</source>
+        <translation>服务商配置</translation>
+    </message>
+    <message>
+        <source>Profiles</source>
+        <translation>配置</translation>
+    </message>
+    <message>
+        <source>&amp;New profile</source>
+        <translation>新建配置(&amp;N)</translation>
+    </message>
+    <message>
+        <source>&amp;Delete profile</source>
+        <translation>删除配置(&amp;D)</translation>
+    </message>
+    <message>
+        <source>Profile name</source>
+        <translation>配置名称</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <source>Base URL</source>
+        <translation>基础 URL</translation>
+    </message>
+    <message>
+        <source>Azure endpoint</source>
+        <translation>Azure 终结点</translation>
+    </message>
+    <message>
+        <source>Deployment</source>
+        <translation>部署</translation>
+    </message>
+    <message>
+        <source>API version</source>
+        <translation>API 版本</translation>
+    </message>
+    <message>
+        <source>Capability overrides (JSON)</source>
+        <translation>能力覆盖（JSON）</translation>
+    </message>
+    <message>
+        <source>&amp;Save profile</source>
+        <translation>保存配置(&amp;S)</translation>
+    </message>
+    <message>
+        <source>API key for this profile</source>
+        <translation>此配置的 API 密钥</translation>
+    </message>
+    <message>
+        <source>Paste the API key</source>
+        <translation>粘贴 API 密钥</translation>
+    </message>
+    <message>
+        <source>Save &amp;key</source>
+        <translation>保存密钥(&amp;K)</translation>
+    </message>
+    <message>
+        <source>Use for this session only</source>
+        <translation>仅在本次会话中使用</translation>
+    </message>
+    <message>
+        <source>Delete key</source>
+        <translation>删除密钥</translation>
+    </message>
+    <message>
+        <source>&amp;Test connection</source>
+        <translation>测试连接(&amp;T)</translation>
+    </message>
+    <message>
+        <source>&amp;Use this profile</source>
+        <translation>使用此配置(&amp;U)</translation>
+    </message>
+    <message>
+        <source>Use &amp;no profile</source>
+        <translation>不使用配置(&amp;N)</translation>
+    </message>
+    <message>
+        <source>&amp;Name</source>
+        <translation>名称(&amp;N)</translation>
+    </message>
+    <message>
+        <source>&amp;Kind</source>
+        <translation>类型(&amp;K)</translation>
+    </message>
+    <message>
+        <source>&amp;Base URL</source>
+        <translation>基础 URL(&amp;B)</translation>
+    </message>
+    <message>
+        <source>&amp;Endpoint</source>
+        <translation>终结点(&amp;E)</translation>
+    </message>
+    <message>
+        <source>De&amp;ployment</source>
+        <translation>部署(&amp;P)</translation>
+    </message>
+    <message>
+        <source>API &amp;version</source>
+        <translation>API 版本(&amp;V)</translation>
+    </message>
+    <message>
+        <source>&amp;Overrides</source>
+        <translation>覆盖(&amp;O)</translation>
+    </message>
+    <message>
+        <source>API &amp;key</source>
+        <translation>API 密钥(&amp;K)</translation>
+    </message>
+    <message>
+        <source>New jobs use the profile %1.</source>
+        <translation>新任务使用配置 %1。</translation>
+    </message>
+    <message>
+        <source>New jobs use the provider chosen in Settings (no profile).</source>
+        <translation>新任务使用“设置”中选择的服务商（不使用配置）。</translation>
+    </message>
+    <message>
+        <source>Save the profile first, then its key.</source>
+        <translation>请先保存配置，再保存其密钥。</translation>
+    </message>
+    <message>
+        <source>The profiles file could not be written: %1</source>
+        <translation>无法写入配置文件：%1</translation>
+    </message>
+    <message>
+        <source>Saved.</source>
+        <translation>已保存。</translation>
+    </message>
+    <message>
+        <source>Using %1 for this session only (not saved).</source>
+        <translation>仅在本次会话中使用 %1（未保存）。</translation>
+    </message>
+    <message>
+        <source>Key %1 is stored in the system keyring.</source>
+        <translation>密钥 %1 已保存在系统密钥环中。</translation>
+    </message>
+    <message>
+        <source>No key set for this profile.</source>
+        <translation>此配置尚未设置密钥。</translation>
+    </message>
+    <message>
+        <source>No secure system keyring was found; the key can be used for this session only.</source>
+        <translation>未找到安全的系统密钥环；密钥只能在本次会话中使用。</translation>
+    </message>
+    <message>
+        <source>Paste a key first.</source>
+        <translation>请先粘贴密钥。</translation>
+    </message>
+    <message>
+        <source>Testing…</source>
+        <translation>正在测试…</translation>
     </message>
 </context>
 <context>

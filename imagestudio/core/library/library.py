@@ -15,19 +15,20 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from imagestudio.core import imageio
 from imagestudio.core.crashpoints import crash_point
 from imagestudio.core.fsutil import atomic_write, private_tmp, remove_if_empty
 from imagestudio.core.library import organise, trash
 from imagestudio.core.library.costs import image_cost
 from imagestudio.core.library.db import InTransaction, LibraryDB
 from imagestudio.core.library.organise import NamedList
-from imagestudio.core.library.phash import phash_of, phash_of_image, similar
 from imagestudio.core.library.query import LibraryQuery, find_ids
 from imagestudio.core.paths import AppPaths
 from imagestudio.core.types import GeneratedImage, GenerationRequest, GenerationResult, LibraryImage
+
+if TYPE_CHECKING:  # Pillow (imageio, phash) loads on the first stored image, not at app start-up (bench P1)
+    from imagestudio.core import imageio
 
 _EXTENSIONS = {"png": "png", "jpeg": "jpg", "webp": "webp", "gif": "gif", "svg": "svg"}
 
@@ -65,6 +66,9 @@ class Library:
     # -- CPU + file work (any worker thread) -----------------------------------------------------
     def store_file(self, image: GeneratedImage) -> StoredFile:
         """Verify, hash and write one original byte-exact, then its thumbnail. Idempotent."""
+        from imagestudio.core import imageio
+        from imagestudio.core.library.phash import phash_of, phash_of_image
+
         hashes: list[int | None] = []
         info, thumbnail = imageio.inspect_with_thumbnail(  # one decode for the check, thumbnail and pHash
             image.data, also=lambda im: hashes.append(phash_of_image(im))
@@ -150,6 +154,8 @@ class Library:
     def find(self, query: LibraryQuery, *, limit: int | None = None) -> list[int]:
         with self.db.transaction() as c:
             if query.similar_to is not None:
+                from imagestudio.core.library.phash import similar
+
                 return similar(c, query.similar_to)
             return find_ids(c, query, limit=limit, id_is_time_order=self.db.id_is_time_order())
 

@@ -10,13 +10,12 @@ from pathlib import Path
 from imagestudio.core.capabilities import Capabilities
 from imagestudio.core.enhance import TextAnswer, text_cost_usd
 from imagestudio.core.errors import ConfigError, NoApiKey
-from imagestudio.core.i18n_marks import QT_TRANSLATE_NOOP
+from imagestudio.core.i18n_marks import QT_TRANSLATE_NOOP, fill
 from imagestudio.core.ledger import Ledger, LedgerEntry, cost_usd
 from imagestudio.core.profiles import Profile
 from imagestudio.core.profiles import find as find_profile
 from imagestudio.core.profiles import load as load_profiles
 from imagestudio.core.providers.base import ImageProvider, OnPartial
-from imagestudio.core.providers.demo import DemoProvider
 from imagestudio.core.secrets import KeyStore
 from imagestudio.core.settings import Settings
 from imagestudio.core.types import EditRequest, GenerationRequest, GenerationResult
@@ -39,13 +38,20 @@ def _no_key() -> NoApiKey:
 
 def make_profile_provider(profile: Profile, keys: KeyStore, *, timeout: float, demo_latency: float) -> ImageProvider:
     if profile.kind == "demo":
+        from imagestudio.core.providers.demo import DemoProvider  # Pillow: not before the window shows
+
         return DemoProvider(latency=demo_latency)
     problem = profile.problem()
     if problem:
         raise ConfigError(problem)
     key, _source = keys.get(profile.key_entry)
     if not key:
-        raise NoApiKey(f"No API key is set for the profile {profile.name!r}. Run: imagestudio key set --profile NAME")
+        missing = QT_TRANSLATE_NOOP(
+            "CoreMessages",
+            "No API key is set for the profile %1. Add it in Settings → Profiles…, or run: "
+            "imagestudio key set --profile NAME",
+        )
+        raise NoApiKey(fill(missing, repr(profile.name)))
     from imagestudio.core.providers.openai_provider import OpenAIProvider
 
     azure = None
@@ -88,6 +94,8 @@ def _make_inner(settings: Settings, keys: KeyStore, *, demo_latency: float, conf
         profile = find_profile(profiles, settings.profile)
         return make_profile_provider(profile, keys, timeout=settings.request_timeout_s, demo_latency=demo_latency)
     if settings.provider == "demo":
+        from imagestudio.core.providers.demo import DemoProvider  # Pillow: not before the window shows
+
         return DemoProvider(latency=demo_latency)
     if settings.provider == "custom" and not settings.base_url:
         raise ConfigError(

@@ -1,0 +1,28 @@
+"""What the window may not pay for before it shows (bench P1: cold start ≤ 1.3× a bare QMainWindow)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+
+def test_window_shows_without_importing_pillow(tmp_path: Path) -> None:
+    """Pillow (~20 ms plus its plugins) loads on the first decode, export or demo image, not at start-up."""
+    code = (
+        "import sys, asyncio, qasync\n"
+        "from PySide6.QtWidgets import QApplication\n"
+        "from imagestudio.core.paths import AppPaths\n"
+        "from imagestudio.core.secrets import KeyStore\n"
+        "from imagestudio.main import compose\n"
+        "app = QApplication([])\n"
+        "loop = qasync.QEventLoop(app); asyncio.set_event_loop(loop)\n"
+        "parts = compose(AppPaths.from_environment(), KeyStore(environ={}))\n"
+        "parts.window.show()\n"
+        "print(sorted(m for m in ('PIL', 'openai') if m in sys.modules))\n"
+        "with loop: loop.run_until_complete(parts.shutdown())\n"
+    )
+    env = {"QT_QPA_PLATFORM": "offscreen", "IMAGESTUDIO_HOME": str(tmp_path), "PATH": "/usr/bin:/bin"}
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip().splitlines()[0] == "[]"
