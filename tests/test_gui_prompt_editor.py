@@ -212,3 +212,28 @@ def test_status_bar_shows_the_cost_totals(qtbot: Any, make_app: Any) -> None:
     qtbot.waitUntil(lambda: parts.controller.active_count() == 0, timeout=15000)
     assert JobState.DONE  # demo jobs are free: the totals stay at zero
     assert label.text().startswith("Today $0.00")
+
+
+def test_refresh_models_applies_the_active_profiles_capability_overrides(
+    qtbot: Any, make_app: Any, simulator: OpenAISimulator, memory_keyring: Any
+) -> None:
+    from imagestudio.core import profiles
+
+    parts = make_app()
+    profile = profiles.Profile(
+        "strict server",
+        kind="compatible",
+        base_url=simulator.base_url,
+        capability_overrides={"qualities": ["auto", "low"], "n_max": 2},
+    )
+    profiles.save(parts.paths.config, [profile])
+    memory_keyring.store[("imagestudio", f"api-key:{profile.key_entry}")] = simulator.api_key
+    parts.settings.update(profile=profile.name)
+    editor = parts.window.prompt_editor
+    editor.model.setCurrentIndex(editor.model.findData("gpt-image-2"))
+    assert editor.quality.findData("high") >= 0
+    qtbot.mouseClick(editor.refresh_models, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: editor.quality.findData("high") < 0, timeout=10000)
+    assert [editor.quality.itemData(i) for i in range(editor.quality.count())] == ["auto", "low"]
+    assert editor.count.maximum() == 2
+    assert any(r.path == "/v1/models" for r in simulator.requests)  # the server was asked, with the profile's key

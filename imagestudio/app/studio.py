@@ -12,6 +12,7 @@ import logging
 import time
 from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QImage
@@ -119,10 +120,26 @@ class StudioService(QObject):
             if provider is not None:
                 await provider.aclose()
         if ids:
-            self.capabilities = self.full_capabilities.restricted_to(set(ids))
+            overrides = await asyncio.to_thread(self._active_overrides)
+            try:
+                self.capabilities = self.full_capabilities.restricted_to(set(ids), capability_overrides=overrides)
+            except (TypeError, ValueError):  # a hand-written override of the wrong type: say so, keep the table
+                self.capabilities = self.full_capabilities.restricted_to(set(ids))
+                self.refreshFailed.emit("The profile's capability overrides could not be used; check their values.")
         else:
             self.capabilities = self.full_capabilities  # the demo provider lists nothing: keep the table
         self.modelsRefreshed.emit(self.capabilities)
+
+    def _active_overrides(self) -> dict[str, Any]:
+        """The active provider profile's capability overrides (an OpenAI-compatible server with other rules)."""
+        name = self._settings.current.profile
+        if not name or self._config_dir is None:
+            return {}
+        from imagestudio.core import profiles
+
+        found, _problems = profiles.load(self._config_dir)
+        match = [p for p in found if p.name == name]
+        return dict(match[0].capability_overrides) if match else {}
 
     # -- files ---------------------------------------------------------------------------------------
     def save_image(self, image: QImage, purpose: str) -> None:
