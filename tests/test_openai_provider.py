@@ -4,25 +4,16 @@ from __future__ import annotations
 
 import base64
 import hashlib
-from typing import Any
 
 import pytest
 
 from imagestudio.core import errors
 from imagestudio.core.providers.openai_provider import OpenAIProvider
 from imagestudio.core.types import GenerationRequest
-from tests.aio import run
+from tests.aio import run, run_closing
 from tests.simulator import OpenAISimulator
 
-
-def _run(provider: OpenAIProvider, coro: Any) -> Any:
-    async def go() -> Any:
-        try:
-            return await coro
-        finally:
-            await provider.aclose()
-
-    return run(go())
+_run = run_closing
 
 
 def _provider(sim: OpenAISimulator, key: str | None = None) -> OpenAIProvider:

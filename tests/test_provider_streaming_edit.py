@@ -14,18 +14,10 @@ from imagestudio.core.masks import mask_from_coverage
 from imagestudio.core.providers.demo import DemoProvider
 from imagestudio.core.providers.openai_provider import OpenAIProvider
 from imagestudio.core.types import EditRequest, GenerationRequest
-from tests.aio import run
+from tests.aio import run, run_closing
 from tests.simulator import OpenAISimulator
 
-
-def _run(provider: Any, coro: Any) -> Any:
-    async def go() -> Any:
-        try:
-            return await coro
-        finally:
-            await provider.aclose()
-
-    return run(go())
+_run = run_closing
 
 
 def _provider(sim: OpenAISimulator) -> OpenAIProvider:

@@ -24,24 +24,10 @@ KEY3 = "sk-proj-third-key-2222222222222223333"
 ENTRY = (SERVICE, "api-key:openai")
 
 
-class PlaintextishKeyring(KeyringBackend):
+class PlaintextishKeyring(MemoryKeyring):
     """Stands for keyrings.alt's file backends: works, but is not an OS secure store (no test marker)."""
 
-    priority = 1  # type: ignore[assignment]
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.store: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.store.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.store[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        if self.store.pop((service, username), None) is None:
-            raise PasswordDeleteError("not found")
+    imagestudio_trusted_for_tests = False
 
 
 class FakeChainer(KeyringBackend):

@@ -32,7 +32,7 @@ from PIL import Image
 from imagestudio.core import errors
 from imagestudio.core.providers.openai_provider import OpenAIProvider
 from imagestudio.core.types import EditRequest, GenerationRequest
-from tests.aio import run
+from tests.aio import run, run_closing
 from tests.simulator import OpenAISimulator
 
 PROMPT = "a lighthouse at dusk"
@@ -286,14 +286,7 @@ def _strict_provider(sim: OpenAISimulator) -> OpenAIProvider:
     return provider
 
 
-def _drive(provider: OpenAIProvider, coro: Any) -> Any:
-    async def go() -> Any:
-        try:
-            return await coro
-        finally:
-            await provider.aclose()
-
-    return run(go())
+_drive = run_closing
 
 
 @pytest.mark.parametrize("output_format", ["png", "jpeg", "webp"])

@@ -17,7 +17,6 @@ import inspect
 import logging
 import os
 import socket
-import sys
 import time
 import uuid
 from collections.abc import Callable, Coroutine
@@ -25,6 +24,7 @@ from typing import Any, Protocol, TypeVar
 
 from imagestudio.core.capabilities import Capabilities
 from imagestudio.core.errors import BadResponse, ImageDecodeError, ImageStudioError
+from imagestudio.core.fsutil import process_alive
 from imagestudio.core.ledger import cost_usd
 from imagestudio.core.library.db import InTransaction
 from imagestudio.core.providers.base import ImageProvider
@@ -52,16 +52,7 @@ class RunnerHost(Protocol):
     async def make_provider(self, profile: str, base_url: str) -> ImageProvider: ...
 
 
-def pid_alive(pid: int) -> bool:
-    if sys.platform == "win32":  # os.kill(pid, 0) would terminate the process there
-        return True
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
+pid_alive = process_alive  # kept as a name for callers of this module
 
 
 def runner_alive(runner: Runner) -> bool:
