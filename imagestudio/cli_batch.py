@@ -154,6 +154,7 @@ class _Session:
         finally:
             await self.runner.stop()
             loop.cancel()
+            await self.host.close_providers()
 
     def close(self) -> None:
         self.host.close()

@@ -22,7 +22,7 @@ from imagestudio.core.ledger import Ledger
 from imagestudio.core.library.library import Library
 from imagestudio.core.paths import AppPaths, resources_dir
 from imagestudio.core.providers.base import ImageProvider
-from imagestudio.core.providers.factory import make_provider, prepared
+from imagestudio.core.providers.factory import make_provider
 from imagestudio.core.secrets import KeySource, KeyStore
 
 if TYPE_CHECKING:
@@ -114,7 +114,7 @@ def compose(
     from imagestudio.app.theme import ThemeManager
     from imagestudio.app.thumbcache import ThumbnailCache
     from imagestudio.ui.main_window import MainWindow
-    from imagestudio.ui.viewer import ViewerServices
+    from imagestudio.ui.viewer_services import ViewerServices
 
     paths.ensure()
     loaded = loaded or settings_io.load(paths.settings_file)
@@ -129,10 +129,10 @@ def compose(
 
     def job_provider(profile: str, base_url: str) -> ImageProvider:
         job_settings = settings_for_profile(settings.current, profile, base_url)
-        return prepared(make_provider(
+        return make_provider(  # not prepared here: the controller shares one prepared client per configuration
             job_settings, keys, demo_latency=demo_latency, ledger=ledger, capabilities=capabilities,
             config_dir=paths.config,
-        ))  # fmt: skip
+        )  # fmt: skip
 
     controller = GenerationController(
         capabilities,

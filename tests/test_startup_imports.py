@@ -6,10 +6,19 @@ import subprocess
 import sys
 from pathlib import Path
 
+LAZY_DIALOGS = tuple(
+    f"imagestudio.ui.{name}"
+    for name in (
+        "viewer", "compare", "export_dialog", "onboarding", "presets_dialog", "shortcuts_dialog",
+        "profiles_dialog", "library_check_dialog",
+    )
+)  # fmt: skip
+
 
 def test_window_shows_without_importing_pillow(tmp_path: Path) -> None:
     """Pillow (~20 ms plus its plugins) loads on the first decode, export or demo image, not at start-up."""
     code = (
+        f"LAZY = {LAZY_DIALOGS!r}\n"
         "import sys, asyncio, qasync\n"
         "from PySide6.QtWidgets import QApplication\n"
         "from imagestudio.core.paths import AppPaths\n"
@@ -20,9 +29,11 @@ def test_window_shows_without_importing_pillow(tmp_path: Path) -> None:
         "parts = compose(AppPaths.from_environment(), KeyStore(environ={}))\n"
         "parts.window.show()\n"
         "print(sorted(m for m in ('PIL', 'openai') if m in sys.modules))\n"
+        "print(sorted(m for m in LAZY if m in sys.modules))\n"
         "with loop: loop.run_until_complete(parts.shutdown())\n"
     )
     env = {"QT_QPA_PLATFORM": "offscreen", "IMAGESTUDIO_HOME": str(tmp_path), "PATH": "/usr/bin:/bin"}
     out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip().splitlines()[0] == "[]"
+    assert out.stdout.strip().splitlines()[1] == "[]"  # dialogs are imported when first opened

@@ -20,6 +20,7 @@ from imagestudio.app.tasks import TaskOwner
 from imagestudio.core.capabilities import Capabilities
 from imagestudio.core.library.db import InTransaction
 from imagestudio.core.providers.base import ImageProvider
+from imagestudio.core.providers.shared import SharedProviders
 from imagestudio.core.queue import AnyRequest, Job, JobStore
 from imagestudio.core.retry import RetryPolicy
 from imagestudio.core.runner import QueueRunner
@@ -57,6 +58,7 @@ class _Host:
     def __init__(self, library: LibraryService, factory: ProviderFactory) -> None:
         self._library = library
         self._factory = factory
+        self._providers = SharedProviders()  # one client per configuration, not one per job (bench P2, P6)
 
     async def db(self, fn: Callable[..., Any], *args: Any) -> Any:
         return await self._library.run_db(fn, *args)
@@ -65,7 +67,15 @@ class _Host:
         return await self._library.ingest(request, result, also=also)  # type: ignore[arg-type]
 
     async def make_provider(self, profile: str, base_url: str) -> ImageProvider:
-        return await asyncio.to_thread(self._factory, profile, base_url)
+        """Settings, key and profile are read for every job; a changed one gets a new client."""
+        loop = asyncio.get_running_loop()
+        return await asyncio.to_thread(lambda: self._providers.share(self._factory(profile, base_url), loop))
+
+    async def release_provider(self, provider: ImageProvider) -> None:
+        await self._providers.release(provider)
+
+    async def close_providers(self) -> None:
+        await self._providers.aclose()
 
 
 class GenerationController(QObject):
@@ -265,6 +275,7 @@ class GenerationController(QObject):
                 if job.state in (JobState.QUEUED, JobState.INTERRUPTED) and job.owner in (None, self.runner.token):
                     await self.runner.cancel(job.id)
         await self.runner.stop(running_become=JobState.CANCELLED if mode == "cancel" else JobState.INTERRUPTED)
+        await self._host.close_providers()
 
     # -- reports from the runner ---------------------------------------------------------------------
     def _on_jobs(self, snapshots: list[Job]) -> None:

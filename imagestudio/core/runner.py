@@ -49,7 +49,13 @@ class RunnerHost(Protocol):
         """Write the files, then ONE transaction with the image rows and ``also`` (the job's progress)."""
         ...
 
-    async def make_provider(self, profile: str, base_url: str) -> ImageProvider: ...
+    async def make_provider(self, profile: str, base_url: str) -> ImageProvider:
+        """The provider for one job (built off the event loop; may be shared with other jobs)."""
+        ...
+
+    async def release_provider(self, provider: ImageProvider) -> None:
+        """The job is done with ``provider``: the host closes it unless it is shared."""
+        ...
 
 
 pid_alive = process_alive  # kept as a name for callers of this module
@@ -279,7 +285,7 @@ class QueueRunner:
                 self._running[key] = max(0, self._running.get(key, 1) - 1)
             if provider is not None:
                 with contextlib.suppress(Exception):
-                    await provider.aclose()
+                    await self._host.release_provider(provider)
             self.wake()
 
     async def _call(self, provider: ImageProvider, job: Job) -> GenerationResult:

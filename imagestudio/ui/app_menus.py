@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
@@ -14,10 +14,12 @@ from imagestudio.app.settings_store import SettingsStore
 from imagestudio.app.tasks import TaskOwner
 from imagestudio.core.capabilities import Capabilities
 from imagestudio.core.settings import Settings
-from imagestudio.ui.onboarding import OnboardingWizard
 from imagestudio.ui.preset_picker import PresetPicker
-from imagestudio.ui.presets_dialog import PresetsDialog
-from imagestudio.ui.shortcuts_dialog import ShortcutsDialog
+
+if TYPE_CHECKING:  # the dialogs are imported when first opened: start-up (bench P1) does not pay for them
+    from imagestudio.ui.onboarding import OnboardingWizard
+    from imagestudio.ui.presets_dialog import PresetsDialog
+    from imagestudio.ui.shortcuts_dialog import ShortcutsDialog
 
 
 class AppMenus(QObject):
@@ -121,6 +123,8 @@ class AppMenus(QObject):
     # -- dialogs -----------------------------------------------------------------------------------------------
     def show_onboarding(self) -> OnboardingWizard:
         if self.onboarding is None:
+            from imagestudio.ui.onboarding import OnboardingWizard
+
             self.onboarding = OnboardingWizard(self._settings, self._account, self._tasks, self._window)
         self.onboarding.restart()
         self.onboarding.show()
@@ -129,6 +133,8 @@ class AppMenus(QObject):
         return self.onboarding
 
     def show_shortcuts(self) -> ShortcutsDialog:
+        from imagestudio.ui.shortcuts_dialog import ShortcutsDialog
+
         if self.shortcuts_dialog is not None:
             self.shortcuts_dialog.deleteLater()
         self.shortcuts_dialog = ShortcutsDialog(self._window)  # rebuilt: actions may have changed
@@ -153,6 +159,8 @@ class AppMenus(QObject):
         if self._presets is None:
             return None
         if self.presets_dialog is None:
+            from imagestudio.ui.presets_dialog import PresetsDialog
+
             self.presets_dialog = PresetsDialog(self._presets, self._tasks, self._current_prompt, self._window)
         self.presets_dialog.show()
         self.presets_dialog.raise_()

@@ -7,7 +7,7 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QGridLayout, QLabel, QVBoxLayout, QWidget
 
 from imagestudio.ui.image_canvas import ImageCanvas
-from imagestudio.ui.viewer import ViewerServices
+from imagestudio.ui.viewer_services import ViewerServices
 
 MAX_COMPARE = 6
 

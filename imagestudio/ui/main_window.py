@@ -42,7 +42,7 @@ from imagestudio.ui.profiles_box import ProfilesBox
 from imagestudio.ui.prompt_editor import PromptEditor
 from imagestudio.ui.settings_pane import SettingsPane
 from imagestudio.ui.status_bar import StatusFeedback
-from imagestudio.ui.viewer import ViewerServices
+from imagestudio.ui.viewer_services import ViewerServices
 
 
 class Banner(QWidget):

@@ -4,6 +4,7 @@ paste as an edit input, drag out of the gallery, and "Reuse settings" into the p
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
@@ -13,10 +14,13 @@ from imagestudio.app.clipboard import copy_images
 from imagestudio.app.dragdrop import drag_images
 from imagestudio.app.gallery_model import GalleryModel
 from imagestudio.core.types import GenerationRequest, LibraryImage
-from imagestudio.ui.compare import CompareWindow
-from imagestudio.ui.export_dialog import ExportDialog
 from imagestudio.ui.gallery import GalleryPane
-from imagestudio.ui.viewer import ViewerServices, ViewerWindow, drag_options
+from imagestudio.ui.viewer_services import ViewerServices, drag_options
+
+if TYPE_CHECKING:  # the windows are imported when first opened: start-up (bench P1) does not pay for them
+    from imagestudio.ui.compare import CompareWindow
+    from imagestudio.ui.export_dialog import ExportDialog
+    from imagestudio.ui.viewer import ViewerWindow
 
 
 class MediaActions(QObject):
@@ -92,6 +96,8 @@ class MediaActions(QObject):
     # -- viewer / compare ------------------------------------------------------------------------
     def _viewer(self) -> ViewerWindow:
         if self.viewer is None:
+            from imagestudio.ui.viewer import ViewerWindow
+
             self.viewer = ViewerWindow(self._services, self._window)
             self.viewer.reuseRequested.connect(self.reuse)
             self.viewer.exportRequested.connect(self.export_ids)
@@ -114,6 +120,8 @@ class MediaActions(QObject):
 
     def compare_ids(self, ids: list[int]) -> None:
         if self.compare is None:
+            from imagestudio.ui.compare import CompareWindow
+
             self.compare = CompareWindow(self._services, self._window)
         self.compare.open(ids)
 
@@ -139,6 +147,8 @@ class MediaActions(QObject):
         images = await self._services.loader.images(ids)
         if not images:
             return
+        from imagestudio.ui.export_dialog import ExportDialog
+
         parent = self.viewer if self.viewer is not None and self.viewer.isVisible() else self._window
         self.export_dialog = ExportDialog(self._services, images, parent)
         self.export_dialog.open()

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtWidgets import QComboBox, QGroupBox, QHBoxLayout, QPushButton, QWidget
 
 from imagestudio.app.profile_service import ProfileService
 from imagestudio.app.tasks import TaskOwner
 from imagestudio.core.profiles import Profile
-from imagestudio.ui.profiles_dialog import ProfilesDialog
+
+if TYPE_CHECKING:  # imported when first opened (start-up time, bench P1)
+    from imagestudio.ui.profiles_dialog import ProfilesDialog
 
 
 class ProfilesBox(QGroupBox):
@@ -50,6 +54,8 @@ class ProfilesBox(QGroupBox):
 
     def show_dialog(self) -> ProfilesDialog:
         if self.dialog is None:
+            from imagestudio.ui.profiles_dialog import ProfilesDialog
+
             self.dialog = ProfilesDialog(self._service, self._tasks, self.window())
         self.dialog.show()
         self.dialog.raise_()

@@ -5,6 +5,8 @@ Today's cost is ``ui/cost_label.py``. Every state is said in words, never by col
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QMainWindow, QMenu, QProgressBar, QPushButton, QWidget
@@ -12,8 +14,10 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QMainWindow, QMenu, QProgress
 from imagestudio.app.controller import GenerationController
 from imagestudio.app.library_actions import LibraryActions
 from imagestudio.app.tasks import TaskOwner
-from imagestudio.ui.library_check_dialog import LibraryCheckDialog
 from imagestudio.ui.notifications import NotificationArea
+
+if TYPE_CHECKING:  # imported when first opened (start-up time, bench P1)
+    from imagestudio.ui.library_check_dialog import LibraryCheckDialog
 
 
 class JobsStatus(QLabel):
@@ -120,6 +124,8 @@ class StatusFeedback(QObject):
     def show_check(self) -> LibraryCheckDialog:
         assert self._actions is not None
         if self.check_dialog is None:
+            from imagestudio.ui.library_check_dialog import LibraryCheckDialog
+
             self.check_dialog = LibraryCheckDialog(self._actions, self._tasks, self._window)
         self.check_dialog.show()
         self.check_dialog.raise_()

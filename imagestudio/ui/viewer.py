@@ -4,8 +4,6 @@ pixmap. Dragging the image (when it fits) drags out a real file; Ctrl+C copies i
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QCloseEvent, QGuiApplication, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
@@ -19,34 +17,15 @@ from PySide6.QtWidgets import (
 )
 
 from imagestudio.app.clipboard import copy_images
-from imagestudio.app.dragdrop import ExportSession, drag_images
-from imagestudio.app.export_prefs import ExportPrefs
-from imagestudio.app.image_loader import ImageLoader, LoadedImage
-from imagestudio.app.tasks import TaskOwner
-from imagestudio.core.capabilities import Capabilities
-from imagestudio.core.export import ExportOptions
+from imagestudio.app.dragdrop import drag_images
+from imagestudio.app.image_loader import LoadedImage
 from imagestudio.core.types import LibraryImage
 from imagestudio.ui.image_canvas import ImageCanvas
 from imagestudio.ui.lineage_view import LineageView
 from imagestudio.ui.metadata_panel import MetadataPanel
+from imagestudio.ui.viewer_services import ViewerServices, drag_options
 
-
-@dataclass
-class ViewerServices:
-    """What the viewer, compare and export windows need; built once in main.compose."""
-
-    loader: ImageLoader
-    tasks: TaskOwner
-    session: ExportSession
-    capabilities: Capabilities
-    prefs: ExportPrefs
-
-
-def drag_options(prefs: ExportPrefs) -> ExportOptions:
-    """Original bytes by default; with Alt held, converted with the export defaults."""
-    if QGuiApplication.keyboardModifiers() & Qt.KeyboardModifier.AltModifier:
-        return prefs.converted()
-    return ExportOptions(template=prefs.options.template)
+__all__ = ["ViewerServices", "ViewerWindow", "drag_options"]  # the services moved; old imports keep working
 
 
 class ViewerWindow(QWidget):

@@ -11,6 +11,7 @@ import asyncio
 import base64
 import binascii
 import gc
+import hashlib
 import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
@@ -56,6 +57,13 @@ class OpenAIProvider:
 
     def __repr__(self) -> str:  # never show the key
         return f"OpenAIProvider(name={self.name!r}, base_url={self._base_url!r})"
+
+    def config_key(self) -> tuple[object, ...]:
+        """What makes two providers interchangeable (core/providers/shared.py keeps one per key). The API key
+        enters as a digest, so the tuple can never show it."""
+        digest = hashlib.sha256(self._api_key.encode()).hexdigest()
+        azure = tuple(sorted(self._azure.items())) if self._azure else None
+        return (type(self).__name__, self.name, digest, self._base_url, self._timeout, azure)
 
     def prepare(self) -> OpenAIProvider:
         """Import the SDK and build the HTTP client (TLS set-up included) now. The factory runs on a worker
