@@ -217,7 +217,7 @@ class GalleryPane(QWidget):
             split.addWidget(self.sidebar)
             split.addWidget(self.view)
             split.setStretchFactor(1, 1)
-            split.setSizes([170, 600])
+            split.setSizes([130, 640])
             layout.addWidget(split, 1)
             self.menu = GalleryMenu(self, actions, tasks)
             self.sidebar.querySelected.connect(lambda _q: self.apply_query())

@@ -116,7 +116,9 @@ class MainWindow(QMainWindow):
         panes.addWidget(left)
         panes.addWidget(self.gallery)
         panes.addWidget(self.settings_pane)
+        panes.setStretchFactor(0, 0)  # a wider window widens the gallery, not the forms
         panes.setStretchFactor(1, 1)
+        panes.setStretchFactor(2, 0)
         panes.setSizes([360, 740, 300])
 
         central = QWidget()
