@@ -3,26 +3,8 @@ record)? Read-only; the original is never changed."""
 
 from __future__ import annotations
 
-import struct
 from dataclasses import dataclass
 from pathlib import Path
-
-_PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
-
-
-def has_c2pa(data: bytes) -> bool:
-    """PNG: a ``caBX`` chunk; JPEG (APP11), WebP (``C2PA`` chunk) and others: a JUMBF box labelled c2pa."""
-    if data.startswith(_PNG_SIGNATURE):
-        pos = len(_PNG_SIGNATURE)
-        while pos + 8 <= len(data):
-            length, kind = struct.unpack(">I4s", data[pos : pos + 8])
-            if kind == b"caBX":
-                return True
-            if kind == b"IEND":
-                return False
-            pos += 12 + length
-        return False
-    return b"jumb" in data and b"c2pa" in data
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,6 +15,10 @@ class FileFacts:
 
 def file_facts(path: str) -> FileFacts:
     """For the metadata panel; reads the file, so call it on a worker thread."""
+    # the one C2PA detector (the importer's); imported here because its module brings Pillow, which the
+    # window does not load before it shows
+    from imagestudio.core.library.metadata import has_c2pa
+
     try:
         data = Path(path).read_bytes()
     except OSError:
