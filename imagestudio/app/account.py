@@ -58,13 +58,19 @@ class AccountService(QObject):
 
     async def test_connection(self) -> tuple[bool, str]:
         """(ok, human message) — never raises for provider problems."""
-        try:
-            provider = await asyncio.to_thread(self._provider_factory)
-        except ImageStudioError as e:
-            return False, e.message
-        try:
-            return True, await provider.check()
-        except ImageStudioError as e:
-            return False, e.message
-        finally:
-            await provider.aclose()
+        return await check_connection(self._provider_factory)
+
+
+async def check_connection(build: Callable[[], ImageProvider]) -> tuple[bool, str]:
+    """Build a provider off the GUI thread (reading its key may block on the keyring), ask it to check the
+    connection, close it: (ok, human message). Provider problems become the message, never an exception."""
+    try:
+        provider = await asyncio.to_thread(build)
+    except ImageStudioError as e:
+        return False, e.message
+    try:
+        return True, await provider.check()
+    except ImageStudioError as e:
+        return False, e.message
+    finally:
+        await provider.aclose()

@@ -11,9 +11,9 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
 
+from imagestudio.app.account import check_connection
 from imagestudio.app.settings_store import SettingsStore
 from imagestudio.core import profiles as core_profiles
-from imagestudio.core.errors import ImageStudioError
 from imagestudio.core.profiles import Profile
 from imagestudio.core.providers.base import ImageProvider
 from imagestudio.core.providers.factory import make_profile_provider
@@ -112,13 +112,4 @@ class ProfileService(QObject):
         def build() -> ImageProvider:
             return make_profile_provider(profile, self._keys, timeout=timeout, demo_latency=self._demo_latency)
 
-        try:
-            provider = await asyncio.to_thread(build)
-        except ImageStudioError as e:
-            return False, e.message
-        try:
-            return True, await provider.check()
-        except ImageStudioError as e:
-            return False, e.message
-        finally:
-            await provider.aclose()
+        return await check_connection(build)
