@@ -15,8 +15,9 @@ LAZY_DIALOGS = tuple(
 )  # fmt: skip
 
 
-def test_window_shows_without_importing_pillow(tmp_path: Path) -> None:
-    """Pillow (~20 ms plus its plugins) loads on the first decode, export or demo image, not at start-up."""
+def test_window_shows_without_importing_pillow_or_openai(tmp_path: Path) -> None:
+    """Pillow (~20 ms plus its plugins) loads on the first decode, export or demo image, and the SDK on the first
+    request, not at start-up."""
     code = (
         f"LAZY = {LAZY_DIALOGS!r}\n"
         "import sys, asyncio, qasync\n"
@@ -30,10 +31,13 @@ def test_window_shows_without_importing_pillow(tmp_path: Path) -> None:
         "parts.window.show()\n"
         "print(sorted(m for m in ('PIL', 'openai') if m in sys.modules))\n"
         "print(sorted(m for m in LAZY if m in sys.modules))\n"
-        "with loop: loop.run_until_complete(parts.shutdown())\n"
+        "with loop: loop.run_until_complete(parts.start()); loop.run_until_complete(parts.shutdown())\n"
+        "print('openai' in sys.modules)\n"
     )
     env = {"QT_QPA_PLATFORM": "offscreen", "IMAGESTUDIO_HOME": str(tmp_path), "PATH": "/usr/bin:/bin"}
     out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip().splitlines()[0] == "[]"
     assert out.stdout.strip().splitlines()[1] == "[]"  # dialogs are imported when first opened
+    # `import openai` costs ~0.5 s: starting up (key status, first gallery page) must not pay it either
+    assert out.stdout.strip().splitlines()[2] == "False"
