@@ -7,6 +7,7 @@ import logging
 import os
 import uuid
 from collections.abc import Iterator
+from pathlib import Path
 
 import keyring
 import pytest
@@ -358,3 +359,27 @@ def test_redactor_as_a_root_style_logger_filter() -> None:
         logger.removeHandler(handler)
     assert out.getvalue() == "a short word and sk-…wxyz\n"
     assert redactor.redact(f"x{KEY}y{KEY}") == "xsk-…wxyzysk-…wxyz"
+
+
+_STATUS_WITHOUT_A_BUS = """
+import sys
+from imagestudio.core.secrets import KeyStore
+status = KeyStore().status("openai")
+print(status.keyring_available, status.keyring_name, "keyring" in sys.modules)
+"""
+
+
+def test_no_session_bus_means_no_secure_store_without_loading_keyring(tmp_path: Path) -> None:
+    """Linux's secure stores are all behind the D-Bus session bus: with none, say so without importing keyring
+    (~20 MB resident, bench P9); a keyring the user configured is still asked."""
+    import subprocess
+    import sys
+
+    env = {"HOME": str(tmp_path), "PATH": "/usr/bin:/bin"}
+    out = subprocess.run([sys.executable, "-c", _STATUS_WITHOUT_A_BUS], env=env, capture_output=True, text=True)
+    assert out.stdout.split() == ["False", "none", "False"], out.stderr
+    rc = tmp_path / ".config" / "python_keyring" / "keyringrc.cfg"
+    rc.parent.mkdir(parents=True)
+    rc.write_text("[backend]\ndefault-keyring=keyring.backends.fail.Keyring\n")
+    out = subprocess.run([sys.executable, "-c", _STATUS_WITHOUT_A_BUS], env=env, capture_output=True, text=True)
+    assert out.stdout.split() == ["False", "none", "True"], out.stderr  # asked, and it is not a secure one

@@ -8,12 +8,16 @@ colour passes WCAG AA (4.5:1) against the backgrounds it is drawn on, checked in
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
 
-from imagestudio.app.settings_store import SettingsStore
-from imagestudio.core.settings import Settings
+if TYPE_CHECKING:  # not at run time: the palette is applied before the window shows, before asyncio loads
+    from PySide6.QtCore import Qt  # its first import builds ~100 enums (≈15 ms): after the window shows
+
+    from imagestudio.app.settings_store import SettingsStore
+    from imagestudio.core.settings import Settings
 
 THEMES = ("system", "light", "dark")
 
@@ -109,18 +113,27 @@ def make_palette(c: ThemeColors) -> QPalette:
 
 
 class ThemeManager(QObject):
-    """Applies the palette for the ``theme`` setting and follows the system while it is "system"."""
+    """Applies the palette for the ``theme`` setting and follows the system while it is "system".
+
+    Made with the mode read from the settings file before the window shows (no flash of the wrong palette);
+    ``follow`` then ties it to the live settings once they exist.
+    """
 
     #: "light" or "dark" after every change of the palette actually in use.
     schemeChanged = Signal(str)
 
-    def __init__(self, app: QGuiApplication, settings: SettingsStore) -> None:
+    def __init__(self, app: QGuiApplication, mode: str) -> None:
         super().__init__()
         self._app = app
-        self._settings = settings
         self.mode = ""
+        # A first guess before the window shows, from the platform's own palette (dark desktops give a dark
+        # one); ``follow`` asks Qt's colour scheme properly once the window is on screen.
+        guess = "dark" if app.palette().color(QPalette.ColorRole.Window).lightness() < 128 else "light"
         self.scheme = ""
-        app.styleHints().colorSchemeChanged.connect(self._system_changed)
+        self._apply(mode if mode in ("light", "dark") else guess)
+
+    def follow(self, settings: SettingsStore) -> None:
+        self._app.styleHints().colorSchemeChanged.connect(self._system_changed)
         settings.changed.connect(self._settings_changed)
         self.set_mode(settings.current.theme)
 
@@ -129,6 +142,8 @@ class ThemeManager(QObject):
         return colors_for(self.scheme)
 
     def system_scheme(self) -> str:
+        from PySide6.QtCore import Qt
+
         return "dark" if self._app.styleHints().colorScheme() is Qt.ColorScheme.Dark else "light"
 
     def set_mode(self, mode: str) -> None:
@@ -136,6 +151,8 @@ class ThemeManager(QObject):
         if mode == self.mode:
             return
         self.mode = mode
+        from PySide6.QtCore import Qt
+
         hints = self._app.styleHints()
         if mode == "system":
             hints.unsetColorScheme()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,7 +30,9 @@ class AppPaths:
         if home:
             root = Path(home).expanduser().resolve()
             return cls(root / "data", root / "config", root / "cache", root / "logs")
-        import platformdirs
+        if sys.platform == "linux" and (xdg := _xdg_dirs(env)) is not None:
+            return cls(*xdg)
+        import platformdirs  # ~9 ms to import: Windows and macOS only, where the rules are not this simple
 
         return cls(
             Path(platformdirs.user_data_dir(APP_NAME, appauthor=False)),
@@ -71,3 +74,22 @@ def resources_dir() -> Path:
     if frozen_root:
         return Path(frozen_root) / "resources"
     return Path(__file__).resolve().parents[2] / "resources"
+
+
+def _xdg_dirs(env: Mapping[str, str]) -> tuple[Path, Path, Path, Path] | None:
+    """What platformdirs answers on Linux (the XDG base directories), without importing it before the window
+    shows; tests/test_paths.py compares the two. None for a relative or missing HOME: platformdirs decides."""
+    home = env.get("HOME", "")
+    if not os.path.isabs(home):
+        return None
+
+    def base(variable: str, default: str) -> Path:
+        value = env.get(variable, "")
+        return Path(value) if os.path.isabs(value) else Path(home, default)
+
+    return (
+        base("XDG_DATA_HOME", ".local/share") / APP_NAME,
+        base("XDG_CONFIG_HOME", ".config") / APP_NAME,
+        base("XDG_CACHE_HOME", ".cache") / APP_NAME,
+        base("XDG_STATE_HOME", ".local/state") / APP_NAME / "log",
+    )

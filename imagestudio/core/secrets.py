@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import os
 import re
+import sys
 import threading
 from dataclasses import dataclass
 from enum import StrEnum
@@ -71,6 +72,22 @@ def _is_secure_backend(backend: object) -> bool:
     return module.startswith(_SECURE_BACKEND_MODULES)
 
 
+def _secure_store_reachable() -> bool:
+    """False when no secure store can answer, decided without importing keyring: its backend discovery imports
+    every backend (secretstorage's cryptography too) — ~20 MB and ~0.1 s for an answer known in advance.
+
+    On Linux every secure store (Secret Service, libsecret, KWallet) is reached over the D-Bus session bus, and
+    jeepney finds that bus only through DBUS_SESSION_BUS_ADDRESS. A keyring the user configured
+    (PYTHON_KEYRING_BACKEND, keyringrc.cfg) or one already loaded (tests set an in-memory one) is always asked.
+    """
+    if sys.platform != "linux" or "keyring" in sys.modules:
+        return True
+    if os.environ.get("DBUS_SESSION_BUS_ADDRESS") or os.environ.get("PYTHON_KEYRING_BACKEND"):
+        return True
+    config_home = os.environ.get("XDG_CONFIG_HOME") or os.path.join(os.path.expanduser("~"), ".config")
+    return os.path.exists(os.path.join(config_home, "python_keyring", "keyringrc.cfg"))
+
+
 def _mask_header(m: re.Match[str]) -> str:
     if "…" in m.group(0):  # a key the redactor knew, already masked to its first and last characters
         return m.group(0)
@@ -127,6 +144,8 @@ class KeyStore:
         return f"{type(backend).__module__}.{type(backend).__name__}"
 
     def keyring_available(self) -> bool:
+        if not _secure_store_reachable():
+            return False
         import keyring
 
         try:

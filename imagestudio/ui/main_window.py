@@ -2,73 +2,67 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
-from PySide6.QtWidgets import (
-    QHBoxLayout,
-    QLabel,
-    QMainWindow,
-    QMessageBox,
-    QPushButton,
-    QSplitter,
-    QVBoxLayout,
-    QWidget,
-)
+from typing import TYPE_CHECKING
 
-from imagestudio import __version__
-from imagestudio.app.account import AccountService
-from imagestudio.app.controller import GenerationController, Job
-from imagestudio.app.core_text import translate_message
-from imagestudio.app.gallery_model import GalleryModel
-from imagestudio.app.library_actions import LibraryActions
-from imagestudio.app.presets import PresetService
-from imagestudio.app.profile_service import ProfileService
-from imagestudio.app.settings_store import SettingsStore
-from imagestudio.app.studio import StudioService
-from imagestudio.app.tasks import TaskOwner
-from imagestudio.core.capabilities import Capabilities
-from imagestudio.core.errors import InvalidRequest
-from imagestudio.core.secrets import KeySource, KeyStatus
-from imagestudio.core.settings import Settings
-from imagestudio.core.types import GenerationRequest, JobState
-from imagestudio.ui.app_menus import AppMenus
-from imagestudio.ui.budget_box import BudgetBox
-from imagestudio.ui.cost_label import CostLabel
-from imagestudio.ui.gallery import GalleryPane
-from imagestudio.ui.job_notifier import JobNotifier, ask_quit_mode
-from imagestudio.ui.jobs_panel import JobsPanel
-from imagestudio.ui.media_actions import MediaActions
-from imagestudio.ui.profiles_box import ProfilesBox
-from imagestudio.ui.prompt_editor import PromptEditor
-from imagestudio.ui.settings_pane import SettingsPane
-from imagestudio.ui.status_bar import StatusFeedback
-from imagestudio.ui.viewer_services import ViewerServices
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QMainWindow
 
+# Only the frame's own classes at the top: the panes, and even the Qt classes they use, are imported by populate(),
+# so the empty frame is on screen before they load (bench P1: each PySide6 class is built on first use).
+if TYPE_CHECKING:
+    from PySide6.QtGui import QCloseEvent
 
-class Banner(QWidget):
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("banner")
-        self.setAutoFillBackground(True)
-        # without it a plain QWidget ignores its style sheet background (dark text on a dark theme)
-        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
-        self.setStyleSheet("#banner { background: #fff4ce; } #banner QLabel { color: #3d2e00; }")
-        self.text = QLabel()
-        self.text.setWordWrap(True)
-        self.action = QPushButton()
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(10, 6, 10, 6)
-        layout.addWidget(QLabel("⚠"))
-        layout.addWidget(self.text, 1)
-        layout.addWidget(self.action)
-        self.hide()
+    from imagestudio.app.account import AccountService
+    from imagestudio.app.controller import GenerationController, Job
+    from imagestudio.app.gallery_model import GalleryModel
+    from imagestudio.app.library_actions import LibraryActions
+    from imagestudio.app.presets import PresetService
+    from imagestudio.app.profile_service import ProfileService
+    from imagestudio.app.settings_store import SettingsStore
+    from imagestudio.app.studio import StudioService
+    from imagestudio.app.tasks import TaskOwner
+    from imagestudio.core.capabilities import Capabilities
+    from imagestudio.core.secrets import KeyStatus
+    from imagestudio.core.settings import Settings
+    from imagestudio.core.types import GenerationRequest
+    from imagestudio.ui.app_menus import AppMenus
+    from imagestudio.ui.banner import Banner
+    from imagestudio.ui.budget_box import BudgetBox
+    from imagestudio.ui.gallery import GalleryPane
+    from imagestudio.ui.job_notifier import JobNotifier
+    from imagestudio.ui.jobs_panel import JobsPanel
+    from imagestudio.ui.media_actions import MediaActions
+    from imagestudio.ui.profiles_box import ProfilesBox
+    from imagestudio.ui.prompt_editor import PromptEditor
+    from imagestudio.ui.settings_pane import SettingsPane
+    from imagestudio.ui.status_bar import StatusFeedback
+    from imagestudio.ui.viewer_services import ViewerServices
 
 
 class MainWindow(QMainWindow):
     #: Emitted once when the person closes the window; main.py then drains tasks and quits.
     closed = Signal()
 
-    def __init__(
+    prompt_editor: PromptEditor
+    jobs_panel: JobsPanel
+    gallery: GalleryPane
+    settings_pane: SettingsPane
+    budget_box: BudgetBox
+    profiles_box: ProfilesBox | None
+    banner: Banner
+    menus: AppMenus
+    notifier: JobNotifier
+    media: MediaActions | None
+    feedback: StatusFeedback
+
+    def __init__(self) -> None:
+        """The empty frame, cheap enough to be on screen before the panes' modules load; ``populate`` fills it."""
+        super().__init__()
+        self.setWindowTitle("imagestudio")
+        self.resize(1400, 860)
+        self.populated = False
+
+    def populate(
         self,
         *,
         capabilities: Capabilities,
@@ -83,9 +77,23 @@ class MainWindow(QMainWindow):
         viewer: ViewerServices | None = None,
         profiles: ProfileService | None = None,
     ) -> None:
-        super().__init__()
-        self.setWindowTitle("imagestudio")
-        self.resize(1400, 860)
+        from PySide6.QtCore import Qt
+        from PySide6.QtGui import QAction
+        from PySide6.QtWidgets import QSplitter, QVBoxLayout, QWidget
+
+        from imagestudio.ui.app_menus import AppMenus
+        from imagestudio.ui.banner import Banner
+        from imagestudio.ui.budget_box import BudgetBox
+        from imagestudio.ui.cost_label import CostLabel
+        from imagestudio.ui.gallery import GalleryPane
+        from imagestudio.ui.job_notifier import JobNotifier, ask_quit_mode
+        from imagestudio.ui.jobs_panel import JobsPanel
+        from imagestudio.ui.media_actions import MediaActions
+        from imagestudio.ui.profiles_box import ProfilesBox
+        from imagestudio.ui.prompt_editor import PromptEditor
+        from imagestudio.ui.settings_pane import SettingsPane
+        from imagestudio.ui.status_bar import StatusFeedback
+
         self._settings = settings
         self._controller = controller
         self._key_status: KeyStatus | None = None
@@ -159,8 +167,11 @@ class MainWindow(QMainWindow):
         if studio is not None:
             self.cost_label = CostLabel(studio, controller.jobChanged)
             self.statusBar().addPermanentWidget(self.cost_label)
+        self.populated = True
 
     def _build_menus(self) -> None:
+        from PySide6.QtGui import QAction, QKeySequence
+
         file_menu = self.file_menu = self.menuBar().addMenu(self.tr("&File"))
         quit_action = QAction(self.tr("&Quit"), self)
         # the platform's Quit key, or Ctrl+Q where it has none (Windows, some Linux desktops)
@@ -175,6 +186,10 @@ class MainWindow(QMainWindow):
         help_menu.addAction(about)
 
     def _about(self) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
+        from imagestudio import __version__
+
         QMessageBox.about(
             self,
             self.tr("About imagestudio"),
@@ -183,6 +198,8 @@ class MainWindow(QMainWindow):
 
     # -- actions ---------------------------------------------------------------------------------
     def submit(self, request: GenerationRequest) -> None:
+        from imagestudio.core.errors import InvalidRequest
+
         try:
             self._controller.submit(request)
         except InvalidRequest as e:
@@ -191,6 +208,9 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(self.tr("Job queued"), 3000)
 
     def _job_changed(self, job: Job) -> None:
+        from imagestudio.app.core_text import translate_message
+        from imagestudio.core.types import JobState
+
         if job.state is JobState.FAILED and job.error:
             self.statusBar().showMessage(translate_message(job.error), 10000)
         elif job.state is JobState.DONE:
@@ -205,6 +225,9 @@ class MainWindow(QMainWindow):
         self._refresh_banner()
 
     def _refresh_banner(self) -> None:
+        from imagestudio.app.core_text import translate_message
+        from imagestudio.core.secrets import KeySource
+
         status, provider = self._key_status, self._settings.current.provider
         if status is None:
             return
@@ -246,6 +269,9 @@ class MainWindow(QMainWindow):
             self.close()
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if not self.populated:  # closed in the fraction of a second before the panes exist: nothing to save yet
+            event.ignore()
+            return
         running = self._controller.running_count()
         waiting = self._controller.active_count() - running
         if (running or waiting) and not self._quit_when_idle and not self._controller.closed:
