@@ -66,8 +66,11 @@ class Composition:
         await self.controller.start()  # the job queue: interrupted jobs are resumed or asked about
         if self.presets is not None:
             self.warnings.extend(await self.presets.load())
-        for warning in self.warnings:
-            self.window.statusBar().showMessage(warning, 15000)
+        from imagestudio.app.core_text import translate_message
+
+        if self.warnings:  # settings, presets: all of them, in the interface language
+            shown = "  ".join(translate_message(w).replace("\n", " ") for w in self.warnings)
+            self.window.statusBar().showMessage(shown, 20000)
 
     async def shutdown(self) -> None:
         """Cancel and drain every task, save settings, close the library."""
@@ -179,7 +182,9 @@ def compose(
         theme = ThemeManager(app, settings.current.theme)
     if theme is not None:
         theme.follow(settings)
-    window = window or MainWindow()
+    if window is None:
+        window = MainWindow()
+        window.restore_geometry(settings.current.window_geometry)
     window.populate(
         capabilities=capabilities,
         settings=settings,
@@ -232,6 +237,7 @@ def run_gui(argv: list[str]) -> int:
     # library follow while it is already there (they take ~0.25 s, most of it importing modules).
     theme = ThemeManager(app, loaded.settings.theme)
     window = MainWindow()
+    window.restore_geometry(loaded.settings.window_geometry)
     _show_painted(app, window)
 
     import asyncio

@@ -128,3 +128,23 @@ def test_without_a_secure_keyring_the_key_is_for_this_session_and_a_wrong_key_is
     qtbot.waitUntil(lambda: dialog.test_result.text().startswith(("✔", "✘")), timeout=15000)
     assert dialog.test_result.text().startswith("✔")
     assert simulator.api_key not in (parts.paths.config / FILE_NAME).read_text(encoding="utf-8")
+
+
+def test_a_profile_without_its_own_key_says_it_uses_openai_api_key(
+    qtbot: Any, make_app: Any, arun: Any, memory_keyring: Any
+) -> None:
+    """The dialog shows what the profile's jobs will really use (the provider falls back to OPENAI_API_KEY)."""
+    from imagestudio.app.profile_service import ProfileService
+    from imagestudio.core.profiles import Profile
+    from imagestudio.core.secrets import KeySource, KeyStore
+
+    parts = make_app()
+    service = ProfileService(parts.paths.config, KeyStore(environ={"OPENAI_API_KEY": "sk-from-the-env-0000wxyz"}),
+                             parts.settings)  # fmt: skip
+    arun(service.save_profile(Profile(name="Team", kind="openai")))
+    status = arun(service.key_status("Team"))
+    assert status.source is KeySource.ENVIRONMENT and status.masked == "sk-…wxyz"
+    dialog = _open(qtbot, parts)
+    dialog._show_key_status(status)
+    assert "OPENAI_API_KEY" in dialog.key_status.text() and "sk-…wxyz" in dialog.key_status.text()
+    assert "sk-from-the-env" not in dialog.key_status.text()

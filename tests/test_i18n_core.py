@@ -111,3 +111,16 @@ def test_chinese_window_shows_core_messages_in_chinese(
     finally:
         arun(parts.shutdown())
         parts.window.close()
+
+
+def test_settings_warnings_in_chinese(chinese: None, tmp_path: Path) -> None:
+    from imagestudio.core import settings as settings_io
+
+    path = tmp_path / "settings.json"
+    path.write_text('{"n": "lots", "theme": "dark"}', encoding="utf-8")
+    [warning] = settings_io.load(path).warnings
+    shown = translate_message(warning)
+    assert shown == "设置项 'n' 的值无效；已使用默认值。\n原来的设置文件已保留为 settings.json.bak。"
+    path.write_text("{not json", encoding="utf-8")
+    [warning] = settings_io.load(path).warnings
+    assert translate_message(warning) == "无法读取设置文件（JSONDecodeError）。\n原文件已保留为 settings.json.bad。"

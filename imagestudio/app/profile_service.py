@@ -93,7 +93,8 @@ class ProfileService(QObject):
         self.profilesChanged.emit(list(self.profiles))
 
     async def key_status(self, name: str) -> KeyStatus:
-        return await asyncio.to_thread(self._keys.status, f"profile:{name}", use_environment=False)
+        """What the profile's jobs will use: its own key, else OPENAI_API_KEY (as the provider factory reads it)."""
+        return await asyncio.to_thread(self._keys.status, f"profile:{name}")
 
     async def save_key(self, name: str, key: str, *, session_only: bool = False) -> KeySource:
         """Store ``key`` for profile ``name``. Raises SecretStoreUnavailable when there is no secure store."""

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from imagestudio.core.fsutil import atomic_write
+from imagestudio.core.i18n_marks import QT_TRANSLATE_NOOP, fill
 
 SCHEMA_VERSION = 1
 PROVIDERS = ("demo", "openai", "custom")
@@ -62,6 +63,9 @@ class Settings:
     language: str = "system"  # system, en, zh_CN (takes effect at the next start)
     theme: str = "system"  # system, light, dark
     onboarding_done: bool = False
+    # -- the window as it was last closed: Qt's own saveGeometry()/saveState() bytes in base64 ("" = default)
+    window_geometry: str = ""
+    panes_state: str = ""
 
     def with_changes(self, **changes: Any) -> Settings:
         return replace(self, **changes)
@@ -71,6 +75,9 @@ class Settings:
 class LoadedSettings:
     settings: Settings
     warnings: list[str] = field(default_factory=list)
+
+
+_BASE64 = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=")
 
 
 def _check(name: str, value: Any) -> bool:
@@ -96,6 +103,8 @@ def _check(name: str, value: Any) -> bool:
         return isinstance(value, int | float) and not isinstance(value, bool) and 0 <= value <= 1_000_000
     if name in ("enhance_instruction", "profile"):
         return isinstance(value, str) and len(value) <= (4000 if name == "enhance_instruction" else 80)
+    if name in ("window_geometry", "panes_state"):
+        return isinstance(value, str) and len(value) <= 4000 and not set(value) - _BASE64
     if name == "base_url":
         return isinstance(value, str) and (value == "" or value.startswith(("http://", "https://")))
     return isinstance(value, str) and 0 < len(value) <= 200
@@ -104,11 +113,13 @@ def _check(name: str, value: Any) -> bool:
 def parse(raw: object) -> LoadedSettings:
     defaults = Settings()
     if not isinstance(raw, dict):
-        return LoadedSettings(defaults, ["The settings file is not a JSON object; defaults are used."])
+        not_object = QT_TRANSLATE_NOOP("CoreMessages", "The settings file is not a JSON object; defaults are used.")
+        return LoadedSettings(defaults, [not_object])
     warnings = []
     version = raw.get("schema", SCHEMA_VERSION)
     if version != SCHEMA_VERSION:
-        warnings.append(f"Settings schema {version!r} is not {SCHEMA_VERSION}; unknown values are ignored.")
+        newer = QT_TRANSLATE_NOOP("CoreMessages", "Settings schema %1 is not %2; unknown values are ignored.")
+        warnings.append(fill(newer, repr(version), SCHEMA_VERSION))
     values: dict[str, Any] = {}
     for f in fields(Settings):
         if f.name not in raw:
@@ -117,7 +128,8 @@ def parse(raw: object) -> LoadedSettings:
         if _check(f.name, value):
             values[f.name] = value
         else:
-            warnings.append(f"Setting {f.name!r} has an invalid value; the default is used.")
+            invalid = QT_TRANSLATE_NOOP("CoreMessages", "Setting %1 has an invalid value; the default is used.")
+            warnings.append(fill(invalid, repr(f.name)))
     return LoadedSettings(Settings(**values), warnings)
 
 
@@ -140,21 +152,24 @@ def load(path: Path) -> LoadedSettings:
         raw = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, ValueError) as e:
         bad = _backup_name(path, "bad")
+        unreadable = QT_TRANSLATE_NOOP("CoreMessages", "The settings file could not be read (%1).")
+        unreadable = fill(unreadable, type(e).__name__)
         try:
             os.replace(path, bad)
-            kept = f" It was kept as {bad.name}."
+            unreadable += "\n" + fill(QT_TRANSLATE_NOOP("CoreMessages", "It was kept as %1."), bad.name)
         except OSError:
-            kept = ""
-        return LoadedSettings(Settings(), [f"The settings file could not be read ({type(e).__name__}).{kept}"])
+            pass
+        return LoadedSettings(Settings(), [unreadable])
     loaded = parse(raw)
     if loaded.warnings:  # the next save would drop what could not be used: keep the original first
         backup = _backup_name(path, "bak")
         try:
             shutil.copy2(path, backup)
-            note = f" The settings file as it was is kept as {backup.name}."
+            note = fill(QT_TRANSLATE_NOOP("CoreMessages", "The settings file as it was is kept as %1."), backup.name)
         except OSError as e:
-            note = f" No copy of the settings file could be kept ({e.strerror or type(e).__name__})."
-        loaded.warnings[-1] += note
+            kept_none = QT_TRANSLATE_NOOP("CoreMessages", "No copy of the settings file could be kept (%1).")
+            note = fill(kept_none, e.strerror or type(e).__name__)
+        loaded.warnings[-1] += "\n" + note  # one line per message: the interface translates each
     return loaded
 
 

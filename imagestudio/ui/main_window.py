@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QMainWindow
 # so the empty frame is on screen before they load (bench P1: each PySide6 class is built on first use).
 if TYPE_CHECKING:
     from PySide6.QtGui import QCloseEvent
+    from PySide6.QtWidgets import QWidget
 
     from imagestudio.app.account import AccountService
     from imagestudio.app.controller import GenerationController, Job
@@ -61,6 +62,13 @@ class MainWindow(QMainWindow):
         self.setWindowTitle("imagestudio")
         self.resize(1400, 860)
         self.populated = False
+
+    def restore_geometry(self, saved: str) -> None:
+        """Size, place and maximised state as when last closed (Qt fits it to the screens there are now)."""
+        if saved:
+            from PySide6.QtCore import QByteArray
+
+            self.restoreGeometry(QByteArray.fromBase64(saved.encode("ascii")))
 
     def populate(
         self,
@@ -116,18 +124,23 @@ class MainWindow(QMainWindow):
         self.banner.action.clicked.connect(self._banner_action)
 
         left = QSplitter(Qt.Orientation.Vertical)
-        left.addWidget(self.prompt_editor)
+        left.addWidget(_scrolling(self.prompt_editor))
         left.addWidget(self.jobs_panel)
         left.setSizes([480, 320])
         panes = QSplitter(Qt.Orientation.Horizontal)
         panes.setObjectName("panes")
         panes.addWidget(left)
         panes.addWidget(self.gallery)
-        panes.addWidget(self.settings_pane)
+        panes.addWidget(_scrolling(self.settings_pane))
         panes.setStretchFactor(0, 0)  # a wider window widens the gallery, not the forms
         panes.setStretchFactor(1, 1)
         panes.setStretchFactor(2, 0)
         panes.setSizes([360, 740, 300])
+        if settings.current.panes_state:
+            from PySide6.QtCore import QByteArray
+
+            panes.restoreState(QByteArray.fromBase64(settings.current.panes_state.encode("ascii")))
+        self._panes = panes
 
         central = QWidget()
         column = QVBoxLayout(central)
@@ -283,5 +296,27 @@ class MainWindow(QMainWindow):
                 event.ignore()
                 return
             self._controller.quit_mode = "cancel" if choice == "cancel" else "leave"
+        if not self._controller.closed:  # the next start opens the window as it is now
+            self._settings.update(
+                window_geometry=bytes(self.saveGeometry().toBase64().data()).decode("ascii"),
+                panes_state=bytes(self._panes.saveState().toBase64().data()).decode("ascii"),
+            )
         self.closed.emit()
         event.accept()
+
+
+def _scrolling(form: QWidget) -> QWidget:
+    """A tall form scrolls instead of making the window taller than a laptop's screen (768 px: the prompt
+    editor alone asks for ~630 px, and the window for ~890 px, without it)."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QFrame, QScrollArea
+
+    area = QScrollArea()
+    area.setWidget(form)
+    area.setWidgetResizable(True)  # taller than the form: the form grows, its text box with it
+    area.setFrameShape(QFrame.Shape.NoFrame)
+    area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    area.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab goes straight to the form's fields (and scrolls to them)
+    area.setAccessibleName(form.accessibleName())
+    area.setMinimumWidth(form.minimumSizeHint().width() + area.verticalScrollBar().sizeHint().width())
+    return area

@@ -307,6 +307,9 @@ class ProfilesDialog(QDialog):
             text = self.tr("Using %1 for this session only (not saved).").replace("%1", status.masked)
         elif status.source is KeySource.KEYRING:
             text = self.tr("Key %1 is stored in the system keyring.").replace("%1", status.masked)
+        elif status.source is KeySource.ENVIRONMENT:
+            text = self.tr("No key saved for this profile: it uses %1 from the OPENAI_API_KEY environment variable.")
+            text = text.replace("%1", status.masked)
         else:
             text = self.tr("No key set for this profile.")
         if not status.keyring_available:

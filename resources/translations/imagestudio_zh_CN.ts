@@ -438,6 +438,35 @@
         <source>There is already a profile named %1.</source>
         <translation>已存在名为 %1 的配置。</translation>
     </message>
+    <message>
+        <source>The settings file is not a JSON object; defaults are used.</source>
+        <extracomment>jobs of one provider profile that run at the same time what to do with jobs a crash interrupted (they may have been charged): &quot;ask&quot; or &quot;auto&quot; the jobs panel&apos;s Pause, kept across restarts (waiting jobs stay queued until Resume)</extracomment>
+        <translation>设置文件不是 JSON 对象；已使用默认设置。</translation>
+    </message>
+    <message>
+        <source>Settings schema %1 is not %2; unknown values are ignored.</source>
+        <translation>设置架构 %1 不是 %2；未知的值已被忽略。</translation>
+    </message>
+    <message>
+        <source>Setting %1 has an invalid value; the default is used.</source>
+        <translation>设置项 %1 的值无效；已使用默认值。</translation>
+    </message>
+    <message>
+        <source>The settings file could not be read (%1).</source>
+        <translation>无法读取设置文件（%1）。</translation>
+    </message>
+    <message>
+        <source>It was kept as %1.</source>
+        <translation>原文件已保留为 %1。</translation>
+    </message>
+    <message>
+        <source>The settings file as it was is kept as %1.</source>
+        <translation>原来的设置文件已保留为 %1。</translation>
+    </message>
+    <message>
+        <source>No copy of the settings file could be kept (%1).</source>
+        <translation>无法保留设置文件的副本（%1）。</translation>
+    </message>
 </context>
 <context>
     <name>CostLabel</name>
@@ -2383,6 +2412,10 @@ Make and keep images with the OpenAI Images API.</source>
     <message>
         <source>Key %1 is stored in the system keyring.</source>
         <translation>密钥 %1 已保存在系统密钥环中。</translation>
+    </message>
+    <message>
+        <source>No key saved for this profile: it uses %1 from the OPENAI_API_KEY environment variable.</source>
+        <translation>此配置没有保存的密钥：将使用环境变量 OPENAI_API_KEY 中的 %1。</translation>
     </message>
     <message>
         <source>No key set for this profile.</source>

@@ -1,0 +1,84 @@
+"""The main window reopens as it was closed: size, place and the widths of its three panes."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtWidgets import QScrollArea, QSplitter
+
+from imagestudio.core import settings as settings_io
+from imagestudio.core.paths import AppPaths
+
+# run_gui in its smoke-test mode (closes the window the normal way once it is shown); the first run resizes the
+# window and its panes before that close, the second prints what it opened with.
+TWO_RUNS = """
+import sys
+import imagestudio.main as m
+from PySide6.QtWidgets import QScrollArea, QSplitter
+close = m._close_once_exposed
+def report(word, window):
+    print(word, window.width(), window.height(), window.findChild(QSplitter, "panes").sizes(), flush=True)
+async def first(parts):
+    parts.window.resize(1300, 950)
+    parts.window.findChild(QSplitter, "panes").setSizes([560, 380, 360])
+    report("CLOSED", parts.window)
+    await close(parts)
+async def second(parts):
+    report("OPENED", parts.window)
+    await close(parts)
+m._close_once_exposed = first if sys.argv[1] == "first" else second
+print("RC", m.run_gui([]))
+"""
+
+
+def test_the_window_reopens_with_the_size_and_pane_widths_it_was_closed_with(tmp_path: Path) -> None:
+    screen = tmp_path / "screen.json"  # offscreen's default 800×800 screen is smaller than the window
+    screen.write_text(json.dumps({"screens": [{"name": "s", "x": 0, "y": 0, "width": 1920, "height": 1080}]}))
+    env = {
+        **os.environ, "QT_QPA_PLATFORM": f"offscreen:configfile={screen}", "IMAGESTUDIO_HOME": str(tmp_path),
+        "IMAGESTUDIO_SMOKE_TEST": "1", "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring",
+    }  # fmt: skip
+    said: dict[str, str] = {}
+    for run in ("first", "second"):
+        out = subprocess.run(
+            [sys.executable, "-c", TWO_RUNS, run], env=env, capture_output=True, text=True, timeout=60
+        )  # fmt: skip
+        assert "RC 0" in out.stdout, out.stderr
+        said.update(line.split(" ", 1) for line in out.stdout.splitlines() if line.startswith(("CLOSED", "OPENED")))
+    saved = settings_io.load(tmp_path / "config" / "settings.json").settings
+    assert saved.window_geometry and saved.panes_state
+    assert said["CLOSED"].startswith("1300 950 [")
+    assert said["OPENED"] == said["CLOSED"]  # same size, same pane widths
+    assert json.loads(said["OPENED"].split(" ", 2)[2])[0] > 500  # not the default 360-wide first pane
+
+
+def test_a_damaged_saved_layout_falls_back_to_the_default() -> None:
+    loaded = settings_io.parse({"window_geometry": "not base64 at all!", "panes_state": 42})
+    assert loaded.settings.window_geometry == "" and loaded.settings.panes_state == ""
+    assert len(loaded.warnings) == 2
+
+
+def test_meaningless_saved_bytes_leave_the_default_layout(make_app: Any, paths: AppPaths) -> None:
+    """Well-formed base64 that is not Qt's geometry: restoreGeometry/restoreState refuse it, nothing breaks."""
+    paths.settings_file.parent.mkdir(parents=True, exist_ok=True)
+    paths.settings_file.write_text('{"window_geometry": "AAAA", "panes_state": "QUJD", "onboarding_done": true}')
+    parts = make_app()
+    assert parts.window.width() >= 1218  # the default, at least its minimum
+    assert parts.window.findChild(QSplitter, "panes").sizes()[1] > 0
+
+
+def test_the_window_fits_a_1366_by_768_laptop_screen(qtbot: Any, make_app: Any) -> None:
+    """The tall forms (prompt editor, settings) scroll instead of making the window taller than the screen."""
+    window = make_app().window
+    smallest = window.minimumSizeHint()
+    assert smallest.height() <= 700 and smallest.width() <= 1366
+    window.resize(1300, 680)
+    qtbot.waitUntil(lambda: window.height() == 680)
+    area = window.prompt_editor.parentWidget().parentWidget()  # the form ← viewport ← scroll area
+    assert isinstance(area, QScrollArea)
+    qtbot.waitUntil(lambda: area.verticalScrollBar().maximum() > 0)  # the form scrolls inside a shorter pane
