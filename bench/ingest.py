@@ -57,7 +57,9 @@ def measure_ingest(count: int) -> Result:
     result.ratio = result.value / result.baseline
     result.passed = result.ratio <= 1.2
     result.runs = ours
-    result.note = f"{count} PNG 1024², verify + sha256 + fsync'd atomic write + FULL-sync commit"
+    result.note = (
+        f"{count} PNG 1024², verify + sha256 + pHash + fsync'd atomic write (overlapping the decode) + FULL-sync commit"
+    )
     return result
 
 

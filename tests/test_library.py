@@ -254,10 +254,10 @@ def test_crash_before_the_row_leaves_only_an_orphan(
 
 
 def test_failed_thumbnail_still_keeps_the_image(lib: Library, paths: AppPaths, monkeypatch: pytest.MonkeyPatch) -> None:
-    def no_thumb(im: Any, edge: int = 256) -> bytes:
+    def no_thumb(frame: Any, has_alpha: bool) -> bytes:
         raise OSError("unusual mode")
 
-    monkeypatch.setattr(imageio, "_thumbnail_of", no_thumb)  # library imports imageio on first use
+    monkeypatch.setattr(imageio, "thumbnail_jpeg", no_thumb)  # library imports imageio on first use
     request, result = make_result()
     [image] = lib.ingest(request, result)
     assert image.thumb_path is None

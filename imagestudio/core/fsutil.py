@@ -5,9 +5,15 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
+import threading
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from imagestudio.core.crashpoints import crash_point
+
+if TYPE_CHECKING:  # concurrent.futures costs ~4 ms, and paths.py imports this module before the window shows
+    from concurrent.futures import Executor
 
 
 def fsync_dir(path: Path) -> None:
@@ -20,6 +26,53 @@ def fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
+def ensure_dir(path: Path) -> None:
+    """``mkdir -p`` that also fsyncs the parent of every folder it creates: a file made durable inside a new
+    folder must not vanish with the folder's own entry at a power loss."""
+    if path.is_dir():
+        return
+    missing = []
+    probe = path
+    while not probe.exists():
+        missing.append(probe)
+        probe = probe.parent
+    path.mkdir(parents=True, exist_ok=True)
+    for created in reversed(missing):
+        fsync_dir(created.parent)
+
+
+def durable_temp(data: bytes, directory: Path) -> Path:
+    """The first half of ``atomic_write``: ``data`` in a new temp file in ``directory``, flushed and fsync'd.
+    The caller renames it into place with ``publish`` (or deletes it)."""
+    ensure_dir(directory)
+    # the pid in the name lets a later start remove what a crashed process left (remove_dead_partials)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".part-{os.getpid()}-", dir=directory)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp_name)
+        raise
+    return Path(tmp_name)
+
+
+def publish(tmp: Path, path: Path, *, point: str = "atomic_write.before_replace") -> None:
+    """The second half of ``atomic_write``: rename the durable temp file to ``path`` and fsync the folder, so the
+    new name survives a power loss too. The temp file is removed if the rename fails."""
+    try:
+        ensure_dir(path.parent)
+        crash_point(point)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+    fsync_dir(path.parent)
+
+
 def atomic_write(
     path: Path, data: bytes, *, tmp_dir: Path | None = None, point: str = "atomic_write.before_replace"
 ) -> None:
@@ -28,23 +81,7 @@ def atomic_write(
     ``tmp_dir`` must be on the same filesystem as ``path`` (the library keeps its own ``tmp/``). ``point`` names
     the crash point between the write and the rename (tests only, see ``crashpoints``).
     """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    directory = tmp_dir or path.parent
-    directory.mkdir(parents=True, exist_ok=True)
-    # the pid in the name lets a later start remove what a crashed process left (remove_dead_partials)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".part-{os.getpid()}-", dir=directory)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        crash_point(point)
-        os.replace(tmp_name, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp_name)
-        raise
-    fsync_dir(path.parent)
+    publish(durable_temp(data, tmp_dir or path.parent), path, point=point)
 
 
 def process_alive(pid: int) -> bool:
@@ -96,3 +133,67 @@ def remove_dead_partials(folder: Path) -> None:
         if not (pid.isdigit() and process_alive(int(pid))):
             with contextlib.suppress(OSError):
                 entry.unlink()
+
+
+class BackgroundWrite:
+    """``atomic_write(path, data)`` on another thread, so the caller can work meanwhile: the write, the fsyncs and
+    the rename release the GIL (the library decodes the image meanwhile). Then that thread waits for the caller's
+    verdict: ``keep(then)`` runs ``then`` there (what must follow the file, in order: the thumbnail);
+    ``drop(remove=True)`` deletes the file again (the caller found the data unusable). ``wait`` returns when all is
+    done, or raises what went wrong.
+
+    ``executor``: a pool whose idle thread takes the work (no thread start per file); without one, or once it is
+    shut down, a thread of its own. The file is renamed into place before the verdict, so the directory fsync
+    overlaps the caller's work too: until the caller commits a row that names it, it is an orphan like any other
+    (``library check --repair`` adopts it) — never a row without its file."""
+
+    def __init__(
+        self,
+        path: Path,
+        data: bytes,
+        *,
+        tmp_dir: Path | None = None,
+        point: str = "atomic_write.before_replace",
+        executor: Executor | None = None,
+    ) -> None:
+        self._keep = False
+        self._remove = False
+        self._then: Callable[[], object] | None = None
+        self._decided = threading.Event()
+        self._finished = threading.Event()
+        self._error: BaseException | None = None
+        args = (path, data, tmp_dir or path.parent, point)
+        if executor is not None:
+            with contextlib.suppress(RuntimeError):  # shut down (the library is closing): a thread of its own
+                executor.submit(self._run, *args)
+                return
+        threading.Thread(target=self._run, args=args, name="durable-write", daemon=True).start()
+
+    def _run(self, path: Path, data: bytes, tmp_dir: Path, point: str) -> None:
+        try:
+            publish(durable_temp(data, tmp_dir), path, point=point)
+            self._decided.wait()
+            if self._keep and self._then is not None:
+                self._then()
+            elif self._remove:
+                path.unlink(missing_ok=True)
+        except BaseException as e:  # handed to the caller in wait()
+            self._error = e
+        finally:
+            self._finished.set()
+
+    def keep(self, *, then: Callable[[], object] | None = None) -> None:
+        """The file stays; ``then`` runs on the writing thread once the file is durable in place."""
+        self._then, self._keep = then, True
+        self._decided.set()
+
+    def drop(self, *, remove: bool) -> None:
+        """Waits for the write to end; ``remove``: delete the file. Never raises (the caller is raising already)."""
+        self._remove = remove
+        self._decided.set()
+        self._finished.wait()
+
+    def wait(self) -> None:
+        self._finished.wait()
+        if self._error is not None:
+            raise self._error

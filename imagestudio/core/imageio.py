@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import io
 import warnings
-from collections.abc import Callable
 from dataclasses import dataclass
 
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import ExifTags, Image, UnidentifiedImageError
 
 from imagestudio.core import svg
 from imagestudio.core.errors import ImageDecodeError
@@ -19,7 +18,7 @@ ALLOWED_FORMATS = {"PNG": "png", "JPEG": "jpeg", "WEBP": "webp", "GIF": "gif"}
 THUMB_EDGE = 256
 
 Image.MAX_IMAGE_PIXELS = MAX_PIXELS
-_DECODE_ERRORS = (
+DECODE_ERRORS = (
     UnidentifiedImageError,
     Image.DecompressionBombError,
     Image.DecompressionBombWarning,
@@ -37,13 +36,14 @@ class ImageInfo:
     height: int
 
 
-def _open(data: bytes) -> Image.Image:
+def open_image(data: bytes) -> Image.Image:
+    """``Image.open`` with the decompression-bomb warning turned into an error."""
     with warnings.catch_warnings():
         warnings.simplefilter("error", Image.DecompressionBombWarning)
         return Image.open(io.BytesIO(data))
 
 
-def _identify(data: bytes) -> ImageInfo:
+def identify(data: bytes) -> ImageInfo:
     """Size cap, format allow-list and ``verify()`` (structure and checksums, no pixel decode)."""
     if not data:
         raise ImageDecodeError("The image is empty (0 bytes).")
@@ -52,7 +52,7 @@ def _identify(data: bytes) -> ImageInfo:
     if svg.looks_like_svg(data):
         return svg.identify(data)  # vector output (output_format=svg): checked as XML, never rasterised here
     try:
-        with _open(data) as im:
+        with open_image(data) as im:
             fmt = ALLOWED_FORMATS.get(im.format or "")
             if fmt is None:
                 raise ImageDecodeError(f"Unsupported image format {im.format or 'unknown'}.")
@@ -70,20 +70,20 @@ def _decode_error(e: BaseException) -> ImageDecodeError:
         return ImageDecodeError("The image has too many pixels (possible decompression bomb).")
     if isinstance(e, UnidentifiedImageError):
         return ImageDecodeError("The data is not an image.")
-    if isinstance(e, _DECODE_ERRORS):
+    if isinstance(e, DECODE_ERRORS):
         return ImageDecodeError(f"The image is damaged or truncated ({type(e).__name__}).")
     raise e
 
 
 def inspect(data: bytes) -> ImageInfo:
     """Identify and fully verify ``data``; raise ImageDecodeError with a human reason otherwise."""
-    info = _identify(data)
+    info = identify(data)
     if info.format == "svg":
         return info
     try:
-        with _open(data) as im:  # verify() leaves the image unusable; a full decode catches truncation
+        with open_image(data) as im:  # verify() leaves the image unusable; a full decode catches truncation
             im.load()
-    except _DECODE_ERRORS as e:
+    except DECODE_ERRORS as e:
         raise _decode_error(e) from None
     return info
 
@@ -97,18 +97,50 @@ def _checkerboard(size: tuple[int, int], cell: int = 8) -> Image.Image:
     return board
 
 
-def _thumbnail_of(im: Image.Image, edge: int) -> bytes:
+#: Modes Pillow resamples as they are: these are shrunk first and converted after (edge² pixels, not all)
+_RESIZABLE = frozenset({"RGB", "RGBA", "L", "LA", "CMYK"})
+_ORIENTATION = {  # EXIF orientation → the transpose that shows the picture upright (as ImageOps.exif_transpose)
+    2: Image.Transpose.FLIP_LEFT_RIGHT,
+    3: Image.Transpose.ROTATE_180,
+    4: Image.Transpose.FLIP_TOP_BOTTOM,
+    5: Image.Transpose.TRANSPOSE,
+    6: Image.Transpose.ROTATE_270,
+    7: Image.Transpose.TRANSVERSE,
+    8: Image.Transpose.ROTATE_90,
+}
+
+
+def thumbnail_frame(im: Image.Image, edge: int = THUMB_EDGE) -> tuple[Image.Image, bool]:
+    """Frame 0 of ``im`` decoded, shrunk to at most ``edge`` px and turned upright, as RGB or RGBA; and whether it
+    has transparency. Valid while ``im`` is open (it may be ``im`` itself, shrunk in place).
+
+    Shrinks before converting and rotating, so those steps touch edge² pixels: ``ImageOps.exif_transpose`` copies
+    the full image even when there is nothing to turn, and converting first would convert every pixel.
+    """
     im.draft("RGB", (edge, edge))  # JPEG: decode at reduced scale, much faster
     im.seek(0)
-    frame = ImageOps.exif_transpose(im)
+    transpose = _ORIENTATION.get(im.getexif().get(ExifTags.Base.Orientation, 1))
+    frame = im
     if frame.mode in ("I;16", "I;16B", "I;16L", "I"):
         frame = frame.point(lambda v: v / 256).convert("L")
     has_alpha = frame.mode in ("RGBA", "LA", "PA") or (frame.mode == "P" and "transparency" in frame.info)
     target = "RGBA" if has_alpha else "RGB"
+    if frame.mode not in _RESIZABLE:  # palette and bilevel images only resample after conversion
+        frame = frame.convert(target)
+    # reducing_gap=1: shrink by the largest whole factor with an area average (1024² → 256² is exactly ¼), then
+    # resample what is left bicubically. Against gap 2 (a ½ reduce and a bicubic ½) it costs a quarter of the time
+    # (P3: 0.9 ms instead of 3.5 for 1024²) and differs by less than the JPEG q85 encoding does (39–49 dB PSNR
+    # against 36–44 dB for the encoding itself, measured on photo-like, fractal and generated images).
+    frame.thumbnail((edge, edge), Image.Resampling.BICUBIC, reducing_gap=1.0)
+    frame.load()  # an image already small is not resampled: decode it anyway (the decode is the check)
     if frame.mode != target:
         frame = frame.convert(target)
-    # reducing_gap: shrink by an integer factor first, then resample — near-LANCZOS quality, far cheaper
-    frame.thumbnail((edge, edge), Image.Resampling.BICUBIC, reducing_gap=2.0)
+    if transpose is not None:
+        frame = frame.transpose(transpose)
+    return frame, has_alpha
+
+
+def thumbnail_jpeg(frame: Image.Image, has_alpha: bool) -> bytes:
     if has_alpha:
         board = _checkerboard(frame.size)
         board.paste(frame, mask=frame.getchannel("A"))
@@ -121,28 +153,24 @@ def _thumbnail_of(im: Image.Image, edge: int) -> bytes:
 def make_thumbnail(data: bytes, edge: int = THUMB_EDGE) -> bytes:
     """A JPEG of at most ``edge`` px; transparency is shown over a checkerboard; animations use frame 0."""
     try:
-        with _open(data) as im:
-            return _thumbnail_of(im, edge)
-    except _DECODE_ERRORS as e:
+        with open_image(data) as im:
+            return thumbnail_jpeg(*thumbnail_frame(im, edge))
+    except DECODE_ERRORS as e:
         raise ImageDecodeError(f"No thumbnail could be made ({type(e).__name__}).") from None
 
 
-def inspect_with_thumbnail(
-    data: bytes, edge: int = THUMB_EDGE, *, also: Callable[[Image.Image], object] | None = None
-) -> tuple[ImageInfo, bytes | None]:
+def inspect_with_thumbnail(data: bytes, edge: int = THUMB_EDGE) -> tuple[ImageInfo, bytes | None]:
     """``inspect`` and ``make_thumbnail`` with ONE decode: the thumbnail's decode also proves the data is whole.
 
     If only the thumbnail fails (an unusual mode), a full ``inspect`` decides: a sound image is kept with no
-    thumbnail (the integrity check rebuilds it), a damaged one is refused.
+    thumbnail (the integrity check rebuilds it), a damaged one is refused. (``Library.store_file`` does the same
+    step by step, to overlap the original's write with the decode.)
     """
-    info = _identify(data)
+    info = identify(data)
     if info.format == "svg":
         return info, None  # Pillow cannot draw SVG; the app renders its thumbnail with Qt's SVG renderer
     try:
-        with _open(data) as im:
-            thumbnail = _thumbnail_of(im, edge)
-            if also is not None:
-                also(im)  # more from the pixels already decoded (the perceptual hash)
-            return info, thumbnail
-    except _DECODE_ERRORS:
+        with open_image(data) as im:
+            return info, thumbnail_jpeg(*thumbnail_frame(im, edge))
+    except DECODE_ERRORS:
         return inspect(data), None

@@ -1,8 +1,9 @@
 """Import image files and folders from outside into the library.
 
-Each file is read, fully verified (``imageio.inspect``), hashed, and copied byte-exact like a generated
-image (files first); then a batch of rows goes in ONE transaction. Exact duplicates (same sha256) are
-skipped. A file that cannot be used is reported with a reason and the import goes on with the rest."""
+Each file is read, checked, hashed, and — unless already in the library — verified by a full decode and
+copied byte-exact like a generated image (``Library.store_file``: files first); then a batch of rows goes in ONE
+transaction. Exact duplicates (same sha256) are skipped. A file that cannot be used is reported with a reason
+and the import goes on with the rest."""
 
 from __future__ import annotations
 
@@ -120,7 +121,7 @@ def prepare(library: Library, path: Path) -> Prepared | ImportItem:
     except OSError as e:
         return ImportItem(str(path), "skipped", "unreadable", detail=e.strerror or type(e).__name__)
     try:
-        info = imageio.inspect(data)
+        info = imageio.identify(data)  # the cheap checks; store_file's decode is the full one
     except ImageDecodeError as e:
         return ImportItem(str(path), "skipped", _reason(e.message), detail=e.message)
     digest = hashlib.sha256(data).hexdigest()
@@ -129,7 +130,7 @@ def prepare(library: Library, path: Path) -> Prepared | ImportItem:
         where = " (in the trash)" if known[0][1] is not None else ""
         return ImportItem(str(path), "duplicate", f"same file as #{known[0][0]}{where}", image_id=int(known[0][0]))
     try:
-        stored = library.store_file(GeneratedImage(data, info.format))
+        stored = library.store_file(GeneratedImage(data, info.format), sha256=digest)
     except ImageDecodeError as e:
         return ImportItem(str(path), "skipped", _reason(e.message), detail=e.message)
     except OSError as e:

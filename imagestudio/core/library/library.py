@@ -7,18 +7,21 @@ but never a row without its file.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
 import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from imagestudio.core.crashpoints import crash_point
-from imagestudio.core.fsutil import atomic_write, private_tmp, remove_if_empty
+from imagestudio.core.fsutil import BackgroundWrite, private_tmp, remove_if_empty
 from imagestudio.core.library import organise, trash
 from imagestudio.core.library.costs import image_cost
 from imagestudio.core.library.db import InTransaction, LibraryDB
@@ -57,37 +60,91 @@ class Library:
         self.tmp = private_tmp(paths.tmp)
         self.cache_tmp = private_tmp(paths.cache / "tmp")
         self.db = LibraryDB(paths.library_db, paths.data, paths.cache)
+        # writes originals while store_file decodes (threads start on first use and stay: no start per image)
+        self._writer = ThreadPoolExecutor(max_workers=2, thread_name_prefix="library-write")
 
     def close(self) -> None:
+        self._writer.shutdown(wait=True)
         self.db.close()
         remove_if_empty(self.tmp)
         remove_if_empty(self.cache_tmp)
 
     # -- CPU + file work (any worker thread) -----------------------------------------------------
-    def store_file(self, image: GeneratedImage) -> StoredFile:
-        """Verify, hash and write one original byte-exact, then its thumbnail. Idempotent."""
+    def store_file(self, image: GeneratedImage, *, sha256: str | None = None) -> StoredFile:
+        """Verify, hash and write one original byte-exact, then its thumbnail. Idempotent. Raises ImageDecodeError
+        for data that is not a usable image (nothing is left on disk then), OSError when it cannot be written.
+        ``sha256``: the caller's hex digest of ``image.data``, if it has one.
+
+        The order on disk is the one the crash tests check: original (temp, fsync, rename, directory fsync), then
+        thumbnail; the caller commits the row after this returns. To take less time, the original's write runs on
+        a thread of its own (``BackgroundWrite``) while this one decodes the image once, for the check, the
+        thumbnail and the pHash; that thread then writes the thumbnail while this one computes the pHash. If the
+        decode finds the data damaged, the original is deleted again: the same bytes fail for every caller, so no
+        row can name it.
+        """
+        from imagestudio.core import imageio
+        from imagestudio.core.errors import ImageDecodeError
+
+        data = image.data
+        info = imageio.identify(data)  # size, format allow-list, structure: nothing is written for junk
+        digest = sha256 or hashlib.sha256(data).hexdigest()
+        rel = Path("originals") / digest[:2] / f"{digest}.{_EXTENSIONS[info.format]}"
+        target = self.root / rel
+        thumb_path = self.paths.cache / "thumbs" / digest[:2] / f"{digest}.jpg"
+        writing = None
+        if not (target.exists() and target.stat().st_size == len(data)):  # else stored before: the same bytes
+            writing = BackgroundWrite(target, data, tmp_dir=self.tmp, executor=self._writer)
+
+        def sound(thumbnail: bytes | None) -> None:
+            then = partial(self._after_original, thumb_path, thumbnail)
+            if writing is None:
+                then()
+            else:
+                writing.keep(then=then)
+
+        try:
+            thumbnail, phash = self._decode(data, info, sound)
+        except BaseException as e:
+            if writing is not None:  # anything else than damaged data (out of memory…): an orphan, cleaned later
+                writing.drop(remove=isinstance(e, ImageDecodeError))
+            raise
+        if writing is not None:
+            writing.wait()
+        thumb_rel = thumb_path.relative_to(self.paths.cache).as_posix() if thumbnail is not None else None
+        return StoredFile(digest, rel.as_posix(), thumb_rel, info, len(data), phash)
+
+    def _after_original(self, thumb_path: Path, thumbnail: bytes | None) -> None:
+        """Once the original is in place: its thumbnail (none: the integrity check rebuilds it later)."""
+        crash_point("ingest.after_original")
+        if thumbnail is not None and not thumb_path.exists():
+            self._write_thumbnail(thumb_path, thumbnail)
+        crash_point("ingest.after_thumbnail")
+
+    @staticmethod
+    def _decode(
+        data: bytes, info: imageio.ImageInfo, sound: Callable[[bytes | None], None]
+    ) -> tuple[bytes | None, int | None]:
+        """ONE decode for the check, the thumbnail and the pHash: returns (thumbnail, pHash) and calls
+        ``sound(thumbnail)`` as soon as the data has proved sound, before the pHash is computed. Raises
+        ImageDecodeError for damaged data. If only the thumbnail fails (an unusual mode), a full ``inspect``
+        decides: a sound image is kept without thumbnail (the integrity check rebuilds it)."""
         from imagestudio.core import imageio
         from imagestudio.core.library.phash import phash_of, phash_of_image
 
-        hashes: list[int | None] = []
-        info, thumbnail = imageio.inspect_with_thumbnail(  # one decode for the check, thumbnail and pHash
-            image.data, also=lambda im: hashes.append(phash_of_image(im))
-        )
-        digest = hashlib.sha256(image.data).hexdigest()
-        rel = Path("originals") / digest[:2] / f"{digest}.{_EXTENSIONS[info.format]}"
-        target = self.root / rel
-        if not (target.exists() and target.stat().st_size == len(image.data)):
-            atomic_write(target, image.data, tmp_dir=self.tmp)
-        crash_point("ingest.after_original")
-        thumb_rel: str | None = str(Path("thumbs") / digest[:2] / f"{digest}.jpg")
-        thumb_path = self.paths.cache / str(thumb_rel)
-        if thumbnail is None:
-            thumb_rel = None  # the original is what matters; the integrity check rebuilds thumbnails
-        elif not thumb_path.exists():
-            self._write_thumbnail(thumb_path, thumbnail)
-        crash_point("ingest.after_thumbnail")
-        phash = hashes[0] if hashes else phash_of(image.data)
-        return StoredFile(digest, rel.as_posix(), thumb_rel, info, len(image.data), phash)
+        if info.format == "svg":  # checked as XML by identify; the app draws its thumbnail with Qt
+            sound(None)
+            return None, None
+        with contextlib.ExitStack() as open_image:
+            try:
+                im = open_image.enter_context(imageio.open_image(data))
+                frame, has_alpha = imageio.thumbnail_frame(im)  # the full decode: the proof the data is whole
+                thumbnail = imageio.thumbnail_jpeg(frame, has_alpha)
+            except imageio.DECODE_ERRORS:
+                imageio.inspect(data)  # raises ImageDecodeError for damaged data
+                sound(None)
+                return None, phash_of(data)
+            sound(thumbnail)
+            return thumbnail, phash_of_image(frame)
 
     def _write_thumbnail(self, thumb_path: Path, thumbnail: bytes) -> None:
         """A cache file: no fsync needed (a torn thumbnail is rebuilt by the integrity check). The temp file has a

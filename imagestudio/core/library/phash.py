@@ -3,10 +3,9 @@ similar". Near-duplicates — re-encodes, resizes, small edits — differ in a f
 
 from __future__ import annotations
 
-import io
 import math
 import sqlite3
-import warnings
+from operator import mul
 
 from PIL import Image
 
@@ -17,34 +16,37 @@ _COS = [[math.cos((2 * x + 1) * u * math.pi / (2 * _N)) for x in range(_N)] for 
 
 
 def phash_of(data: bytes) -> int | None:
-    """A signed 64-bit pHash (fits SQLite's INTEGER), or None when the bytes cannot be decoded."""
+    """A signed 64-bit pHash (fits SQLite's INTEGER), or None when the bytes cannot be decoded.
+
+    Hashes the thumbnail's frame (``imageio.thumbnail_frame``), exactly as ``store_file`` does from the decode it
+    makes for the thumbnail, so both give the same bits for the same bytes."""
+    from imagestudio.core import imageio
+
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(io.BytesIO(data)) as im:
-                im.draft("L", (_N * 4, _N * 4))
-                im.seek(0)
-                grey = im.convert("L").resize((_N, _N), Image.Resampling.LANCZOS)
+        with imageio.open_image(data) as im:
+            frame, _alpha = imageio.thumbnail_frame(im)
+            return phash_of_image(frame)
     except (OSError, ValueError, EOFError, SyntaxError, Image.DecompressionBombError, Image.DecompressionBombWarning):
         return None
-    return _hash_grey(grey)
 
 
-def phash_of_image(im: Image.Image) -> int | None:
-    """The same hash from an image already decoded (store_file's thumbnail decode): no second decode."""
+def phash_of_image(frame: Image.Image) -> int | None:
+    """The hash of an image already decoded and shrunk (``imageio.thumbnail_frame``): 256 px are plenty for a
+    32×32 grey picture, and the full-size image would cost far more to convert and resample."""
     try:
-        grey = im.convert("L").resize((_N, _N), Image.Resampling.LANCZOS)
+        grey = frame.convert("L").resize((_N, _N), Image.Resampling.LANCZOS, reducing_gap=2.0)
     except (OSError, ValueError):
         return None
     return _hash_grey(grey)
 
 
 def _hash_grey(grey: Image.Image) -> int:
-    px = list(grey.tobytes())  # mode L: one byte per pixel, row by row
+    px = grey.tobytes()  # mode L: one byte per pixel, row by row
     rows = [px[y * _N : (y + 1) * _N] for y in range(_N)]
-    # separable DCT-II, only the 8 lowest frequencies in each direction
-    row_freq = [[sum(c * v for c, v in zip(_COS[u], row, strict=True)) for u in range(8)] for row in rows]
-    coeffs = [sum(_COS[v][y] * row_freq[y][u] for y in range(_N)) for v in range(8) for u in range(8)]
+    # separable DCT-II, only the 8 lowest frequencies in each direction (map/mul: no Python-level loop per term)
+    row_freq = [[sum(map(mul, cos_u, row)) for cos_u in _COS] for row in rows]
+    columns = list(zip(*row_freq, strict=True))  # columns[u][y]
+    coeffs = [sum(map(mul, _COS[v], columns[u])) for v in range(8) for u in range(8)]
     ac = coeffs[1:]  # the DC term is the mean brightness: it says nothing about the picture's shape
     median = sorted(ac)[len(ac) // 2]
     bits = 0
