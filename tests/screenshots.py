@@ -69,7 +69,7 @@ def main(out_dir: str) -> int:
         installed = i18n.install(language, ours=qm_dir)
         parts = compose(AppPaths.from_environment(), KeyStore(environ={}), demo_latency=0.2, language=language)
         parts.settings.update(theme=theme)
-        parts.window.resize(1400, 860)
+        parts.window.resize(1400, 900)
         parts.window.show()
         await parts.start()
         jobs = [parts.controller.submit(GenerationRequest(p, "gpt-image-2", "1024x1024")) for p in PROMPTS[:-1]]

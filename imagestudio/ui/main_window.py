@@ -60,7 +60,7 @@ class MainWindow(QMainWindow):
         """The empty frame, cheap enough to be on screen before the panes' modules load; ``populate`` fills it."""
         super().__init__()
         self.setWindowTitle("imagestudio")
-        self.resize(1400, 860)
+        self.resize(1400, 900)
         self.populated = False
 
     def restore_geometry(self, saved: str) -> None:
@@ -126,7 +126,10 @@ class MainWindow(QMainWindow):
         left = QSplitter(Qt.Orientation.Vertical)
         left.addWidget(_scrolling(self.prompt_editor))
         left.addWidget(self.jobs_panel)
-        left.setSizes([480, 320])
+        # the whole form (Generate included) when there is room; a taller window gives the jobs list more rows
+        left.setSizes([self.prompt_editor.minimumSizeHint().height(), 320])
+        left.setStretchFactor(0, 0)
+        left.setStretchFactor(1, 1)
         panes = QSplitter(Qt.Orientation.Horizontal)
         panes.setObjectName("panes")
         panes.addWidget(left)
