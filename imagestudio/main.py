@@ -7,6 +7,7 @@ import os
 import signal
 import sys
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from imagestudio import APP_ID, APP_NAME, __version__
@@ -209,8 +210,6 @@ def compose(
 def run_gui(argv: list[str]) -> int:
     from PySide6.QtWidgets import QApplication
 
-    from imagestudio.core import settings as settings_io
-
     paths = AppPaths.from_environment().ensure()
     app = QApplication([sys.argv[0], *argv])
     app.setApplicationName(APP_NAME)
@@ -218,7 +217,7 @@ def run_gui(argv: list[str]) -> int:
     app.setDesktopFileName(APP_ID)
     app.setQuitOnLastWindowClosed(False)  # quitting goes through Composition.shutdown
     app.setStyle("Fusion")  # our palettes (app/theme.py) apply fully only to Fusion
-    loaded = settings_io.load(paths.settings_file)  # the theme now, the language before the panes are built
+    theme_mode, geometry = _first_frame_settings(paths.settings_file)
     from imagestudio.app.single_instance import InstanceLock, already_running_message
 
     instance = InstanceLock(paths.data)  # one GUI per library (the CLI may still run alongside)
@@ -226,8 +225,9 @@ def run_gui(argv: list[str]) -> int:
         from PySide6.QtWidgets import QMessageBox
 
         from imagestudio.app import i18n
+        from imagestudio.core import settings as settings_io
 
-        i18n.install(loaded.settings.language)
+        i18n.install(settings_io.load(paths.settings_file).settings.language)
         QMessageBox.information(None, "imagestudio", already_running_message(instance.holder()))
         return 1
     from imagestudio.app.theme import ThemeManager
@@ -235,9 +235,9 @@ def run_gui(argv: list[str]) -> int:
 
     # The empty window goes on screen first, in the right palette and size; the panes, the event loop and the
     # library follow while it is already there (they take ~0.25 s, most of it importing modules).
-    theme = ThemeManager(app, loaded.settings.theme)
+    theme = ThemeManager(app, theme_mode)
     window = MainWindow()
-    window.restore_geometry(loaded.settings.window_geometry)
+    window.restore_geometry(geometry)
     _show_painted(app, window)
 
     import asyncio
@@ -249,6 +249,7 @@ def run_gui(argv: list[str]) -> int:
 
     from imagestudio.app import i18n
     from imagestudio.core import logsetup
+    from imagestudio.core import settings as settings_io
     from imagestudio.core.secrets import KeyStore
 
     keys = KeyStore()
@@ -256,6 +257,7 @@ def run_gui(argv: list[str]) -> int:
     app.setWindowIcon(QIcon(str(resources_dir() / "icons" / "imagestudio.svg")))
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
+    loaded = settings_io.load(paths.settings_file)  # checked, with warnings and backups of what was unusable
     language = i18n.install(loaded.settings.language)  # before the panes: they translate their texts as built
     try:
         parts = compose(paths, keys, loaded=loaded, language=language.language, window=window, theme=theme)
@@ -277,6 +279,9 @@ def run_gui(argv: list[str]) -> int:
         # start-up's long-lived objects (Qt wrappers, modules) leave the collector's generations: full
         # collections no longer walk them, which would pause every thread, the GUI's included, for ~35 ms
         gc.freeze()
+        # A worker running Python (Pillow's decoders, the HTTP thread's SDK) gives the GIL up to the GUI thread
+        # after 1 ms instead of 5: a repaint needs it several times (bench P2: worst stall ~18 → ~13 ms)
+        sys.setswitchinterval(0.001)
         if not parts.settings.current.onboarding_done and os.environ.get(SMOKE_TEST_ENV) != "1":
             parts.window.menus.show_onboarding()  # first run: choose a provider, add a key or try the demo
         if os.environ.get(SMOKE_TEST_ENV) == "1":
@@ -288,6 +293,24 @@ def run_gui(argv: list[str]) -> int:
         loop.run_until_complete(lifetime())
     instance.release()
     return 0
+
+
+def _first_frame_settings(path: Path) -> tuple[str, str]:
+    """The theme and window geometry for the empty frame, read before ``core.settings`` and its checks load (the
+    frame need not wait for them). Only a hint: ``settings.load`` reads, checks and reports the file properly."""
+    import json
+
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError):
+        return "system", ""
+    if not isinstance(raw, dict):
+        return "system", ""
+    theme, geometry = raw.get("theme"), raw.get("window_geometry")
+    return (
+        theme if theme in ("light", "dark") else "system",
+        geometry if isinstance(geometry, str) and geometry.isascii() else "",  # Qt ignores bytes it did not write
+    )
 
 
 def _show_painted(app: QApplication, window: MainWindow) -> None:

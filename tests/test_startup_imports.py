@@ -63,6 +63,7 @@ def test_the_empty_window_is_on_screen_before_the_panes_and_the_event_loop_load(
     not_yet = (
         "asyncio", "qasync", "sqlite3", "imagestudio.ui.prompt_editor", "imagestudio.ui.gallery",
         "imagestudio.app.controller", "imagestudio.core.library.library", "imagestudio.core.secrets", "keyring",
+        "imagestudio.core.settings",
     )  # fmt: skip
     (tmp_path / "config").mkdir()
     (tmp_path / "config" / "settings.json").write_text('{"theme": "dark", "onboarding_done": true}')
