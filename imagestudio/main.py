@@ -199,6 +199,8 @@ def compose(
         viewer=viewer,
         profiles=profiles,
     )
+    # while the person writes a prompt the SDK loads and the client is built, not after Generate (bench P6)
+    window.prompt_editor.prompt.textChanged.connect(controller.warm_up)
     parts = Composition(
         paths, keys, tasks, settings, library, controller, account, gallery_model, window, loaded.warnings
     )

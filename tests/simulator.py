@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import functools
 import hashlib
 import io
 import json
@@ -536,6 +537,52 @@ def render_image(
     return out.getvalue()
 
 
+_RENDER_LOCK = threading.Lock()
+
+
+def _encoded_image(
+    prompt: str,
+    index: int,
+    width: int,
+    height: int,
+    output_format: str,
+    transparent: bool,
+    compression: int | None,
+    stage: int | None,
+) -> str:
+    """``render_image`` as base64, kept for requests that ask for the same picture again: the output is a pure
+    function of these arguments, and rendering costs 10-30 ms of CPU that would compete with the app under test
+    (the benchmarks run 50 identical requests; on 2 cores the server's rendering showed up in the app's figures).
+    One render at a time: requests arriving together for the same picture wait for it instead of all making it
+    (rendering holds the GIL anyway, so nothing runs in parallel that could)."""
+    with _RENDER_LOCK:
+        return _encoded_image_cached(prompt, index, width, height, output_format, transparent, compression, stage)
+
+
+@functools.lru_cache(maxsize=128)
+def _encoded_image_cached(
+    prompt: str,
+    index: int,
+    width: int,
+    height: int,
+    output_format: str,
+    transparent: bool,
+    compression: int | None,
+    stage: int | None,
+) -> str:
+    data = render_image(
+        prompt,
+        index,
+        width,
+        height,
+        output_format=output_format,
+        transparent=transparent,
+        compression=compression,
+        stage=stage,
+    )
+    return base64.b64encode(data).decode("ascii")
+
+
 def _text_tokens(text: str) -> int:
     return max(1, math.ceil(len(text) / 4))
 
@@ -660,6 +707,9 @@ class _Handler(BaseHTTPRequestHandler):
     server_version = "openai-simulator"
     sys_version = ""
     timeout = 60
+    # The headers and the body go out in two writes: with Nagle's algorithm the second waits for the client's
+    # delayed ACK, 40 ms per answer that no real server adds (it made a 0.5 s answer take 0.54 s).
+    disable_nagle_algorithm = True
     server: _Server
 
     def setup(self) -> None:
@@ -924,6 +974,11 @@ class OpenAISimulator:
         if seconds > 0:
             self._stopping.wait(seconds)
 
+    def _wait_until(self, deadline: float) -> None:
+        """``latency`` is the time the server takes to answer, counted from the request's arrival: the time
+        spent rendering is part of it, not added to it (the benchmarks measure the app, not this server)."""
+        self._wait(deadline - time.monotonic())
+
     # -- images ------------------------------------------------------------------------------------------
 
     def _images_generate(self, exchange: _Exchange, _args: tuple[str, ...]) -> None:
@@ -1066,8 +1121,8 @@ class OpenAISimulator:
         if job.stream:
             self._stream_images(exchange, job)
             return
-        self._wait(self.latency)
         data = [{"b64_json": self._encode(job, index)} for index in range(job.n)]
+        self._wait_until(exchange.started + self.latency)
         payload: dict[str, Any] = {
             "created": int(time.time()),
             "background": job.background,
@@ -1091,17 +1146,27 @@ class OpenAISimulator:
             "quality": job.quality,
             "size": job.size,
         }
+        # every picture is rendered before the first event: during the stream the server only waits and writes,
+        # as the API's answer arrives without the client's machine paying for it
+        pictures = {
+            (index, stage): self._encode(job, index, stage=stage)
+            for index in range(job.n)
+            for stage in [*range(job.partial_images), None]
+        }
         exchange.start_stream()
         sent_partials = 0
+        deadline = exchange.started
         for index in range(job.n):
             for stage in range(job.partial_images):
                 if cut is not None and sent_partials >= cut:
                     exchange.close_abruptly()
                     return
-                self._wait(step)
+                encoded = pictures[index, stage]
+                deadline += step
+                self._wait_until(deadline)
                 event: dict[str, Any] = {
                     "type": f"{job.kind}.partial_image",
-                    "b64_json": self._encode(job, index, stage=stage),
+                    "b64_json": encoded,
                     "created_at": int(time.time()),
                     "partial_image_index": stage,
                     **common,
@@ -1111,10 +1176,12 @@ class OpenAISimulator:
             if cut is not None:
                 exchange.close_abruptly()
                 return
-            self._wait(step)
+            encoded = pictures[index, None]
+            deadline += step
+            self._wait_until(deadline)
             completed: dict[str, Any] = {
                 "type": f"{job.kind}.completed",
-                "b64_json": self._encode(job, index),
+                "b64_json": encoded,
                 "created_at": int(time.time()),
                 **common,
                 "usage": _usage(job, 1),
@@ -1126,17 +1193,16 @@ class OpenAISimulator:
 
     @staticmethod
     def _encode(job: _ImageJob, index: int, *, stage: int | None = None) -> str:
-        data = render_image(
+        return _encoded_image(
             job.prompt,
             index,
             job.width,
             job.height,
-            output_format=job.output_format,
-            transparent=job.background == "transparent",
-            compression=job.output_compression,
-            stage=stage,
+            job.output_format,
+            job.background == "transparent",
+            job.output_compression,
+            stage,
         )
-        return base64.b64encode(data).decode("ascii")
 
     # -- models ------------------------------------------------------------------------------------------
 

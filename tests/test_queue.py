@@ -328,3 +328,26 @@ def test_policy_decisions() -> None:
     delays = [p.decide(NetworkError("dropped"), attempt=a).delay for a in (1, 2, 3)]
     assert delays[0] <= 2.0 <= delays[2] and all(d > 0 for d in delays)
     assert not p.decide(NetworkError("dropped"), attempt=4).retry
+
+
+def test_one_look_claims_what_fits_per_profile_in_queue_order(paths: AppPaths) -> None:
+    """The scheduler's single DB call: free slots per (profile, base_url), back-off and not_before respected."""
+    library = Library(paths)
+    try:
+        store = JobStore(library.db)
+        a = store.add([req("a1"), req("a2"), req("a3")], profile="a")
+        b = store.add([req("b1"), req("b2")], profile="b")
+        later = store.add([req("c1")], profile="c")[0]
+        with library.db.transaction() as c:
+            c.execute("UPDATE queue_jobs SET not_before = ? WHERE id = ?", (time.time() + 30, later.id))
+        running = {("a", ""): 1}  # one of profile a's two slots is taken
+        claimed, next_look = store.claim_fitting("r1", None, 2, running, {("b", ""): time.time() + 60}, set(), 5.0)
+        assert [job.id for job, _key in claimed] == [a[0].id]  # b backs off, c is not due, a had one slot left
+        assert running == {("a", ""): 2}
+        assert next_look <= time.time() + 5.0
+        claimed, _ = store.claim_fitting("r1", None, 2, {}, {}, {a[1].id}, 5.0)  # a2 is busy in this runner
+        assert [job.id for job, _key in claimed] == [a[2].id, b[0].id, b[1].id]
+        assert all(job.state is JobState.RUNNING and job.owner == "r1" for job, _key in claimed)
+    finally:
+        library.close()
+

@@ -8,74 +8,28 @@ SQL runs on the LibraryService DB thread, files and decoding on its CPU pool, pr
 from __future__ import annotations
 
 import asyncio
+import itertools
 import logging
 from collections.abc import Callable
 from typing import Any, Literal
 
 from PySide6.QtCore import QObject, Signal
-from PySide6.QtGui import QImage
 
+from imagestudio.app.job_host import ProviderFactory, QtHost
+from imagestudio.app.job_host import decode_preview as _decode_preview
 from imagestudio.app.library_service import LibraryService
 from imagestudio.app.tasks import TaskOwner
 from imagestudio.core.capabilities import Capabilities
-from imagestudio.core.library.db import InTransaction
-from imagestudio.core.providers.base import ImageProvider
-from imagestudio.core.providers.shared import SharedProviders
 from imagestudio.core.queue import AnyRequest, Job, JobStore
 from imagestudio.core.retry import RetryPolicy
 from imagestudio.core.runner import QueueRunner
-from imagestudio.core.types import GenerationResult, JobState
+from imagestudio.core.types import JobState
 
 log = logging.getLogger(__name__)
 
-__all__ = ["GenerationController", "Job", "QuitMode"]
+__all__ = ["GenerationController", "Job", "ProviderFactory", "QuitMode", "_decode_preview"]
 
 QuitMode = Literal["cancel", "leave"]
-ProviderFactory = Callable[[str, str], ImageProvider]  # (provider, base_url) → provider; may block (keyring)
-
-
-def _decode_preview(data: bytes, max_side: int = 256) -> QImage:
-    """A small QImage of a streamed partial. Pillow decodes and shrinks with the GIL released; QImage's own
-    loader holds it for the whole decode (~30 ms for 1536×1024), which stalls the GUI thread meanwhile."""
-    import io
-
-    from PIL import Image
-
-    try:
-        with Image.open(io.BytesIO(data)) as im:
-            im.draft("RGB", (max_side, max_side))  # JPEG: decode at reduced size
-            im.thumbnail((max_side, max_side))
-            small = im.convert("RGBA")
-    except Exception:  # a broken partial is skipped; the next one (or the final image) is what counts
-        return QImage()
-    raw = small.tobytes("raw", "RGBA")
-    return QImage(raw, small.width, small.height, small.width * 4, QImage.Format.Format_RGBA8888).copy()
-
-
-class _Host:
-    """The runner's view of this process: the library's DB thread and ingest, providers built off-thread."""
-
-    def __init__(self, library: LibraryService, factory: ProviderFactory) -> None:
-        self._library = library
-        self._factory = factory
-        self._providers = SharedProviders()  # one client per configuration, not one per job (bench P2, P6)
-
-    async def db(self, fn: Callable[..., Any], *args: Any) -> Any:
-        return await self._library.run_db(fn, *args)
-
-    async def ingest(self, request: AnyRequest, result: GenerationResult, also: InTransaction) -> object:
-        return await self._library.ingest(request, result, also=also)  # type: ignore[arg-type]
-
-    async def make_provider(self, profile: str, base_url: str) -> ImageProvider:
-        """Settings, key and profile are read for every job; a changed one gets a new client."""
-        loop = asyncio.get_running_loop()
-        return await asyncio.to_thread(lambda: self._providers.share(self._factory(profile, base_url), loop))
-
-    async def release_provider(self, provider: ImageProvider) -> None:
-        await self._providers.release(provider)
-
-    async def close_providers(self) -> None:
-        await self._providers.aclose()
 
 
 class GenerationController(QObject):
@@ -109,7 +63,7 @@ class GenerationController(QObject):
         self._caps = capabilities
         self._library = library
         self._tasks = tasks
-        self._host = _Host(library, provider_factory)
+        self._host = QtHost(library, provider_factory)
         self._current_profile = current_profile
         self._concurrency = concurrency
         self._resume_mode = resume_mode
@@ -121,9 +75,12 @@ class GenerationController(QObject):
         self._ready = asyncio.Event()
         self._adding = 0
         self._pending: list[Job] = []  # submitted, row not written yet
+        self._unwritten: list[Job] = []  # submitted, not yet taken by a write
         self._early: dict[int, Job] = {}
         self._counts = (0, 0)
-        self._previewing: set[int] = set()
+        self._partials: dict[int, bytes] = {}  # job id → its newest partial not decoded yet
+        self._decoding = False
+        self._warmed: tuple[str, str] | None = None  # the profile whose client warm_up last prepared
         self.runner: QueueRunner | None = None
         #: what quitting does with jobs still running or waiting (the main window asks the person)
         self.quit_mode: QuitMode = "leave"
@@ -191,34 +148,64 @@ class GenerationController(QObject):
         self._caps.validate(request)  # type: ignore[arg-type]
         profile, base_url = self._current_profile()
         placeholders = [Job(0, request, profile=profile, base_url=base_url, n=request.n) for _ in range(repeat)]
-        self._adding += 1
         self._pending.extend(placeholders)
-        self._tasks.spawn(self._add(placeholders), name="queue-add")
+        self._unwritten.extend(placeholders)
+        if len(self._unwritten) == len(placeholders):  # no write waiting yet: this submit starts one
+            self._adding += 1
+            self._tasks.spawn(self._add(), name="queue-add")
         return placeholders[0]
 
-    async def _add(self, placeholders: list[Job]) -> None:
+    async def _add(self) -> None:
+        """Write every job submitted until now in one DB trip (a burst of submits is one transaction, so the
+        first job's claim does not queue behind one write per job)."""
+        placeholders: list[Job] = []
         try:
             await self._ready.wait()
             assert self.runner is not None
-            first = placeholders[0]
-            rows = await self._library.run_db(
-                lambda: self.runner.store.add(  # type: ignore[union-attr]
-                    [p.request for p in placeholders], profile=first.profile, base_url=first.base_url
-                )
-            )
-            for placeholder, row in zip(placeholders, rows, strict=True):
+            placeholders, self._unwritten = self._unwritten, []
+            store = self.runner.store
+
+            def write() -> list[Job]:  # one add per run of jobs for the same profile
+                rows: list[Job] = []
+                for (profile, base_url), same in itertools.groupby(placeholders, lambda p: (p.profile, p.base_url)):
+                    rows.extend(store.add([p.request for p in same], profile=profile, base_url=base_url))
+                return rows
+
+            rows = await self._library.run_db(write)
+            await self.runner.schedule_now()  # the first jobs' requests go out before their rows are built
+            for n, (placeholder, row) in enumerate(zip(placeholders, rows, strict=True)):
+                if n and not n % 8:
+                    await asyncio.sleep(0)  # the queue's claim and the GUI's paints between batches of new rows
                 placeholder.refresh_from(self._early.pop(row.id, row))
                 self._jobs[row.id] = placeholder
                 self.jobAdded.emit(placeholder)
         finally:
             self._adding -= 1
-            self._pending = [p for p in self._pending if p not in placeholders]
+            written = {id(p) for p in placeholders}  # by identity: equal placeholders may still be unwritten
+            self._pending = [p for p in self._pending if id(p) not in written]
             if not self._adding:
                 for job in self._early.values():  # seen early but not ours (another process): show anyway
                     self._register(job)
                 self._early.clear()
         self._emit_counts()
         self.runner.wake()
+
+    def warm_up(self) -> asyncio.Task[None] | None:
+        """The person is writing a prompt: import the SDK and build the current profile's client now, on a worker
+        thread, so the first Generate does not wait ~0.5 s for it (nothing is sent; once per profile)."""
+        profile = self._current_profile()
+        if self._warmed == profile or not self._ready.is_set() or self.closed:
+            return None
+        self._warmed = profile
+        return self._tasks.spawn_if_open(self._warm(profile), name="provider-warm-up")
+
+    async def _warm(self, profile: tuple[str, str]) -> None:
+        try:
+            provider = await self._host.make_provider(*profile)
+            await self._host.release_provider(provider)  # the shared client stays, ready for the first job
+        except Exception as e:  # no key yet, a bad setting: the job itself will say so
+            log.debug("provider warm-up skipped: %s", type(e).__name__)
+            self._warmed = None
 
     def cancel(self, job_id: int) -> None:
         if self.runner is not None:
@@ -341,15 +328,24 @@ class GenerationController(QObject):
             self.countsChanged.emit(*counts)
 
     def _on_partial(self, job_id: int, _index: int, data: bytes) -> None:
-        if job_id in self._previewing:
-            return  # still decoding the previous one: skip, the next partial is better anyway
-        self._previewing.add(job_id)
-        self._tasks.spawn_if_open(self._preview(job_id, data), name=f"preview-{job_id}")
+        # Only each job's newest partial is kept, and previews are decoded one at a time: Pillow holds the GIL
+        # for parts of a decode, so eight jobs streaming at once would otherwise keep both CPU workers busy and
+        # the GUI thread waiting for the GIL (bench P2); an older partial nobody has seen yet is not worth it.
+        self._partials.pop(job_id, None)
+        self._partials[job_id] = data  # to the end: jobs take turns
+        if not self._decoding:
+            self._decoding = True
+            if self._tasks.spawn_if_open(self._decode_previews(), name="previews") is None:
+                self._decoding = False
+                self._partials.clear()
 
-    async def _preview(self, job_id: int, data: bytes) -> None:
+    async def _decode_previews(self) -> None:
         try:
-            image = await self._library.run_cpu(_decode_preview, data)
+            while self._partials:
+                job_id = next(iter(self._partials))
+                data = self._partials.pop(job_id)
+                image = await self._library.run_cpu(_decode_preview, data)
+                if not image.isNull():
+                    self.jobPreview.emit(job_id, image)
         finally:
-            self._previewing.discard(job_id)
-        if not image.isNull():
-            self.jobPreview.emit(job_id, image)
+            self._decoding = False

@@ -122,6 +122,48 @@ class JobStore:
             args.append(batch)
         return self._select(where, args, limit=limit)
 
+    def candidate_slots(
+        self, token: str, *, batch: str | None = None, limit: int = 200
+    ) -> list[tuple[int, str, str, float]]:
+        """``(id, profile, base_url, not_before)`` of the jobs ``candidates`` would return: the scheduler's look at
+        every queued job, without loading whole jobs (it runs each time a slot frees)."""
+        where = "WHERE state = 'queued' AND cancel_requested = 0 AND (owner IS NULL OR owner = ?)"
+        args: list[Any] = [token]
+        if batch is not None:
+            where += " AND batch = ?"
+            args.append(batch)
+        sql = f"SELECT id, profile, base_url, not_before FROM queue_jobs {where} ORDER BY position LIMIT {int(limit)}"
+        with self.db.transaction() as c:
+            return [(int(r[0]), str(r[1]), str(r[2]), float(r[3])) for r in c.execute(sql, args)]
+
+    def claim_fitting(
+        self,
+        token: str,
+        batch: str | None,
+        limit: int,
+        running: dict[tuple[str, str], int],
+        backoff: dict[tuple[str, str], float],
+        busy: set[int],
+        poll: float,
+    ) -> tuple[list[tuple[Job, tuple[str, str]]], float]:
+        """The runner's look and claims in one call on the DB thread: the queued jobs that fit the free slots
+        (``limit`` per (profile, base_url), ``running`` counted, ``backoff`` and ``not_before`` waited for),
+        claimed in queue order; and when to look again. ``running`` is the caller's copy; it is updated."""
+        now = time.time()
+        next_look = now + poll
+        claimed: list[tuple[Job, tuple[str, str]]] = []
+        for job_id, profile, base_url, not_before in self.candidate_slots(token, batch=batch):
+            key = (profile, base_url)
+            ready_at = max(not_before, backoff.get(key, 0.0))
+            if ready_at > now:
+                next_look = min(next_look, ready_at)
+            elif running.get(key, 0) < limit and job_id not in busy:
+                taken = self.claim(job_id, token)
+                if taken is not None:  # else another process took it
+                    running[key] = running.get(key, 0) + 1
+                    claimed.append((taken, key))
+        return claimed, next_look
+
     def changed_since(self, when: float) -> list[Job]:
         return self._select("WHERE updated_at >= ?", [when])
 

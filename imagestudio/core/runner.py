@@ -20,52 +20,22 @@ import socket
 import time
 import uuid
 from collections.abc import Callable, Coroutine
-from typing import Any, Protocol, TypeVar
+from typing import Any, TypeVar
 
 from imagestudio.core.capabilities import Capabilities
 from imagestudio.core.errors import BadResponse, ImageDecodeError, ImageStudioError
-from imagestudio.core.fsutil import process_alive
 from imagestudio.core.ledger import cost_usd
-from imagestudio.core.library.db import InTransaction
 from imagestudio.core.providers.base import ImageProvider
-from imagestudio.core.queue import AnyRequest, Job, JobStore, Runner
+from imagestudio.core.queue import Job, JobStore, Runner
 from imagestudio.core.retry import RetryPolicy
+from imagestudio.core.runner_host import STALE_HEARTBEAT_S, RunnerHost, pid_alive, runner_alive
 from imagestudio.core.types import GenerationResult, JobState
+
+__all__ = ["STALE_HEARTBEAT_S", "QueueRunner", "RunnerHost", "pid_alive", "runner_alive"]
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 ProfileKey = tuple[str, str]  # (provider, base_url)
-STALE_HEARTBEAT_S = 120.0
-
-
-class RunnerHost(Protocol):
-    """What the runner needs from the process it runs in."""
-
-    async def db(self, fn: Callable[..., T], *args: Any) -> T:
-        """Run SQL on the one DB thread."""
-        ...
-
-    async def ingest(self, request: AnyRequest, result: GenerationResult, also: InTransaction) -> object:
-        """Write the files, then ONE transaction with the image rows and ``also`` (the job's progress)."""
-        ...
-
-    async def make_provider(self, profile: str, base_url: str) -> ImageProvider:
-        """The provider for one job (built off the event loop; may be shared with other jobs)."""
-        ...
-
-    async def release_provider(self, provider: ImageProvider) -> None:
-        """The job is done with ``provider``: the host closes it unless it is shared."""
-        ...
-
-
-pid_alive = process_alive  # kept as a name for callers of this module
-
-
-def runner_alive(runner: Runner) -> bool:
-    """A runner on this machine is dead when its process is; anywhere, when its heartbeat went stale."""
-    if time.time() - runner.heartbeat > STALE_HEARTBEAT_S:
-        return False
-    return runner.host != socket.gethostname() or pid_alive(runner.pid)
 
 
 class QueueRunner:
@@ -99,6 +69,7 @@ class QueueRunner:
         self._poll = poll_interval
         self._alive = alive
         self._wake = asyncio.Event()
+        self._scheduling = asyncio.Lock()
         self._tasks: dict[int, asyncio.Task[None]] = {}
         self._running: dict[ProfileKey, int] = {}
         self._backoff_until: dict[ProfileKey, float] = {}
@@ -120,24 +91,29 @@ class QueueRunner:
 
     async def run(self) -> None:
         """Schedule until closed: claim what fits, watch other processes' changes, heartbeat."""
-        last_beat = last_recover = 0.0
+        last_beat = last_recover = last_watch = 0.0
         while not self._closed:
             now = time.time()
+            # cleared before looking, never after: a slot freed while this pass awaits the DB must wake the next
+            self._wake.clear()
             try:
+                # A freed slot is refilled first. The rest is housekeeping at the poll interval, not at every wake:
+                # a job that ends while this loop waits on the DB for it would wait too (bench P6).
+                timeout = await self._schedule()
                 if now - last_beat > 2.0:
                     await self._db(self.store.heartbeat, self.token)
                     last_beat = now
-                await self._watch_others()
+                if now - last_watch >= min(self._poll, 1.0):
+                    last_watch = now
+                    await self._watch_others()
                 if now - last_recover > 5.0:
                     last_recover = now
                     gone = await self._db(self.store.recover, self._alive, token=self.token)
                     if gone:
                         await self._report(gone)
-                timeout = await self._schedule()
             except Exception:  # a locked or full disk must not stop the queue for good
                 log.exception("queue scheduling failed; trying again")
                 timeout = max(self._poll, 1.0)
-            self._wake.clear()
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), timeout)
 
@@ -200,32 +176,43 @@ class QueueRunner:
         return out
 
     # -- scheduling ---------------------------------------------------------------------------------
+    def _refill(self) -> None:
+        """A slot freed: claim the next job at once (a task of its own, alongside this job's saving), not after
+        the scheduling loop's next turn."""
+        try:
+            self._spawn(self.schedule_now(), "queue-refill")
+        except RuntimeError:  # the app is shutting down: nothing more is claimed
+            self.wake()
+
+    async def schedule_now(self) -> None:
+        """Claim what fits right away (new jobs were just written), without waiting for the loop's next turn."""
+        try:
+            await self._schedule()
+        except Exception:  # the loop tries again
+            log.exception("queue scheduling failed; trying again")
+
     async def _schedule(self) -> float:
         """Claim every job that fits now; return how long to sleep before looking again."""
-        if self.paused or self._closed:
-            return self._poll
-        now = time.time()
-        next_look = now + self._poll
-        limit = max(1, self._concurrency())
-        for job in await self._db(self.store.candidates, self.token, batch=self._batch):
-            key = (job.profile, job.base_url)
-            ready_at = max(job.not_before, self._backoff_until.get(key, 0.0))
-            if ready_at > now:
-                next_look = min(next_look, ready_at)
-                continue
-            if self._running.get(key, 0) >= limit or job.id in self._tasks:
-                continue
+        async with self._scheduling:  # one look at a time: each sees the slots the previous one filled
+            if self.paused or self._closed:
+                return self._poll
+            limit = max(1, self._concurrency())
             self._claiming = True
             try:
-                claimed = await self._db(self.store.claim, job.id, self.token)
+                # one trip to the DB thread for the look and the claims: a freed slot is refilled sooner
+                claimed, next_look = await self._db(
+                    self.store.claim_fitting, self.token, self._batch, limit, dict(self._running),
+                    dict(self._backoff_until), set(self._tasks), self._poll,
+                )  # fmt: skip
             finally:
                 self._claiming = False
-            if claimed is None:
-                continue  # another process took it
-            self._running[key] = self._running.get(key, 0) + 1
-            self._tasks[job.id] = self._spawn(self._run(claimed, key), f"job-{job.id}")
-            self._on_jobs([claimed])
-        return max(0.01, next_look - time.time())
+            loop = asyncio.get_running_loop()
+            for job, key in claimed:
+                self._running[key] = self._running.get(key, 0) + 1
+                self._tasks[job.id] = self._spawn(self._run(job, key), f"job-{job.id}")
+                # reported after the job's first step: its request starts before the views redraw
+                loop.call_soon(self._on_jobs, [job])
+            return max(0.01, next_look - time.time())
 
     async def _watch_others(self) -> None:
         """Another process (the CLI, a second window) committed: report what it changed."""
@@ -271,7 +258,7 @@ class QueueRunner:
             # the limit is on requests in flight: the next job's request overlaps this job's saving
             slot_held = False
             self._running[key] = max(0, self._running.get(key, 1) - 1)
-            self.wake()
+            self._refill()
             await self._save(job, attempt, result)
         except asyncio.CancelledError:
             raise
@@ -306,8 +293,9 @@ class QueueRunner:
         done = len(images) >= job.remaining
         cost = cost_usd(self._caps, result.model, result.usage)
         hook = self.store.progress_hook(job.id, attempt, cost=cost, request_id=result.request_id, done=done)
-        await self._db(self.store.set_saving, job.id)
-        await self._report([job.id])
+        shown = await self._db(self._set_saving, job.id)  # one trip: the write and the row to show
+        if shown:
+            self._on_jobs(shown)
         # Paid images are never dropped half-way: saving runs to its end even when the job is cancelled.
         saving = asyncio.ensure_future(self._host.ingest(job.request, result, hook))
         try:
@@ -340,6 +328,10 @@ class QueueRunner:
             await self._failed(job, attempt, (job.profile, job.base_url), fewer, closed=True)
             return
         await self._report([job.id])
+
+    def _set_saving(self, job_id: int) -> list[Job]:
+        self.store.set_saving(job_id)
+        return self.store.get_many([job_id])
 
     async def _failed(
         self, job: Job, attempt: int, key: ProfileKey, error: ImageStudioError, *, closed: bool = False

@@ -1,21 +1,58 @@
-"""A RunnerHost for processes without Qt (the CLI batch, tests): one DB thread, file work on worker threads."""
+"""What the queue runner needs from its process (``RunnerHost``), and ``LocalHost``, the one for processes without
+Qt (the CLI batch, tests): one DB thread, file work on worker threads."""
 
 from __future__ import annotations
 
 import asyncio
 import functools
+import socket
+import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
-from imagestudio.core.jobs import AnyRequest
+from imagestudio.core.fsutil import process_alive
+from imagestudio.core.jobs import AnyRequest, Runner
 from imagestudio.core.library.db import InTransaction
-from imagestudio.core.library.library import Library
 from imagestudio.core.providers.base import ImageProvider
 from imagestudio.core.providers.shared import SharedProviders
 from imagestudio.core.types import GenerationResult, LibraryImage
 
+if TYPE_CHECKING:  # the runner imports this module; the library's code is not needed to name the type
+    from imagestudio.core.library.library import Library
+
 T = TypeVar("T")
+STALE_HEARTBEAT_S = 120.0
+
+
+class RunnerHost(Protocol):
+    """What the runner needs from the process it runs in."""
+
+    async def db(self, fn: Callable[..., T], *args: Any) -> T:
+        """Run SQL on the one DB thread."""
+        ...
+
+    async def ingest(self, request: AnyRequest, result: GenerationResult, also: InTransaction) -> object:
+        """Write the files, then ONE transaction with the image rows and ``also`` (the job's progress)."""
+        ...
+
+    async def make_provider(self, profile: str, base_url: str) -> ImageProvider:
+        """The provider for one job (built off the event loop; may be shared with other jobs)."""
+        ...
+
+    async def release_provider(self, provider: ImageProvider) -> None:
+        """The job is done with ``provider``: the host closes it unless it is shared."""
+        ...
+
+
+pid_alive = process_alive  # kept as a name for callers of this module
+
+
+def runner_alive(runner: Runner) -> bool:
+    """A runner on this machine is dead when its process is; anywhere, when its heartbeat went stale."""
+    if time.time() - runner.heartbeat > STALE_HEARTBEAT_S:
+        return False
+    return runner.host != socket.gethostname() or pid_alive(runner.pid)
 
 
 class LocalHost:

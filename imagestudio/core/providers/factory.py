@@ -126,6 +126,7 @@ def prepared(provider: ImageProvider) -> ImageProvider:
 
 log = logging.getLogger(__name__)
 
+
 class MeteredProvider:
     """Writes one ledger line per paid call, right after the server answered (before anything is saved)."""
 

@@ -69,16 +69,24 @@ class OpenAIProvider:
         """Import the SDK and build the HTTP client (TLS set-up included) now. The factory runs on a worker
         thread; left to the first request, this half second would run on the GUI thread's event loop."""
         first_import = "openai" not in sys.modules
+        # The SDK brings ~60k long-lived objects (types, validators). Importing them triggers a full collection
+        # part-way (30-40 ms holding the GIL: every thread stops, the GUI's included — bench P2), and left in
+        # the collector's generations every later full collection walks them again. So no automatic collection
+        # while they are made, then they go to the permanent generation.
+        collecting = gc.isenabled() and first_import
+        if collecting:
+            gc.disable()
         try:
             self._get_client()
             # the HTTP stack imports its asyncio backend at the first request (on the event loop): do it here
             import anyio._backends._asyncio  # noqa: F401
         except Exception:  # the same problem comes back, as a clear message, at the first request
             self._client = None
-        if first_import:
-            # The SDK brings ~60k long-lived objects (types, validators). Left in the collector's generations,
-            # every full collection walks them: a ~65 ms pause of every thread, the GUI's included.
-            gc.freeze()
+        finally:
+            if first_import:
+                gc.freeze()
+            if collecting:
+                gc.enable()
         return self
 
     def _get_client(self) -> AsyncOpenAI:

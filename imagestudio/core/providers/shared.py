@@ -20,6 +20,7 @@ from collections.abc import Hashable
 
 from imagestudio.core.providers.base import ImageProvider
 from imagestudio.core.providers.factory import MeteredProvider, prepared
+from imagestudio.core.providers.http_loop import HttpLoop, OffLoopProvider
 
 log = logging.getLogger(__name__)
 
@@ -31,7 +32,10 @@ def _inner(provider: ImageProvider) -> ImageProvider:
 class SharedProviders:
     """Thread-safe: ``share`` runs on worker threads (it may prepare a client), the rest on the event loop."""
 
-    def __init__(self) -> None:
+    def __init__(self, http: HttpLoop | None = None) -> None:
+        #: with ``http``, the kept providers run their requests on that loop's thread (the GUI passes one:
+        #: see http_loop.py); without, on the loop of the job that asks (the CLI)
+        self._http = http
         self._lock = threading.Lock()
         self._by_config: dict[tuple[asyncio.AbstractEventLoop, Hashable], ImageProvider] = {}
         # (loop, provider name) → its latest config: what a new config of the same provider replaces
@@ -47,6 +51,8 @@ class SharedProviders:
         config_key = getattr(inner, "config_key", None)
         if not callable(config_key):  # nothing worth sharing (the demo provider, test fakes)
             return prepared(provider)
+        if self._http is not None:
+            loop = self._http.loop()  # the clients live on the HTTP loop, whoever awaits them
         slot = (loop, provider.name)
         config = (loop, config_key())
         with self._lock:  # one client per config even when two jobs start at once
@@ -54,6 +60,8 @@ class SharedProviders:
             kept = self._by_config.get(config)
             if kept is None:
                 kept = prepared(inner)
+                if self._http is not None:
+                    kept = OffLoopProvider(kept, self._http)
                 self._by_config[config] = kept
                 replaced = self._current.get(slot)
                 old = self._by_config.pop(replaced, None) if replaced is not None else None
