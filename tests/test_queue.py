@@ -351,3 +351,53 @@ def test_one_look_claims_what_fits_per_profile_in_queue_order(paths: AppPaths) -
     finally:
         library.close()
 
+
+class GatedSavingHost(LocalHost):
+    """Holds the runner's "mark the job saving" DB call until the test lets it go."""
+
+    def __init__(self, *args: Any) -> None:
+        super().__init__(*args)
+        self.entered = asyncio.Event()
+        self.gate = asyncio.Event()
+
+    async def db(self, fn: Callable[..., Any], *args: Any) -> Any:
+        if getattr(getattr(fn, "func", fn), "__name__", "") == "_set_saving":  # the runner passes a partial
+            self.entered.set()
+            await self.gate.wait()
+        return await super().db(fn, *args)
+
+
+def test_a_cancel_while_the_job_is_being_marked_saving_still_keeps_the_paid_image(paths: AppPaths) -> None:
+    """The answer has arrived (paid): a cancel landing before the images are written must not drop them."""
+
+    async def scenario() -> list[Job]:
+        library = Library(paths)
+        state: dict[str, Any] = {"now": 0, "max": 0, "order": []}
+        host = GatedSavingHost(library, lambda profile, base_url: CountingProvider(state))
+        store = JobStore(library.db)
+        try:
+            [job] = store.add([req("a paid lighthouse")], profile="demo", base_url="")
+            runner = QueueRunner(
+                store, host, Capabilities.load(), spawn=lambda coro, name: asyncio.ensure_future(coro),
+                concurrency=lambda: 1, policy=fast_policy(), poll_interval=0.02,
+            )  # fmt: skip
+            await runner.start()
+            loop = asyncio.ensure_future(runner.run())
+            await asyncio.wait_for(host.entered.wait(), 10)
+            cancelling = asyncio.ensure_future(runner.cancel(job.id))
+            await asyncio.sleep(0.05)  # the cancel reaches the job while it waits on the DB call
+            host.gate.set()
+            await asyncio.wait_for(cancelling, 10)
+            await asyncio.wait_for(runner.wait_idle(), 10)
+            await runner.stop()
+            loop.cancel()
+            return store.all()
+        finally:
+            host.close()
+            library.close()
+
+    [job] = run(scenario())
+    assert job.received == 1 and len(job.image_ids) == 1
+    with sqlite3.connect(paths.library_db) as db:
+        assert db.execute("SELECT count(*) FROM images").fetchone()[0] == 1
+    assert job.state is JobState.DONE

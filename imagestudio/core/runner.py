@@ -25,6 +25,7 @@ from typing import Any, TypeVar
 from imagestudio.core.capabilities import Capabilities
 from imagestudio.core.errors import BadResponse, ImageDecodeError, ImageStudioError
 from imagestudio.core.ledger import cost_usd
+from imagestudio.core.library.db import InTransaction
 from imagestudio.core.providers.base import ImageProvider
 from imagestudio.core.queue import Job, JobStore, Runner
 from imagestudio.core.retry import RetryPolicy
@@ -293,11 +294,9 @@ class QueueRunner:
         done = len(images) >= job.remaining
         cost = cost_usd(self._caps, result.model, result.usage)
         hook = self.store.progress_hook(job.id, attempt, cost=cost, request_id=result.request_id, done=done)
-        shown = await self._db(self._set_saving, job.id)  # one trip: the write and the row to show
-        if shown:
-            self._on_jobs(shown)
-        # Paid images are never dropped half-way: saving runs to its end even when the job is cancelled.
-        saving = asyncio.ensure_future(self._host.ingest(job.request, result, hook))
+        # Paid images are never dropped half-way: saving — from marking the job "saving" on — runs to its end even
+        # when the job is cancelled, however early the cancel lands.
+        saving = asyncio.ensure_future(self._keep(job, result, hook))
         try:
             await asyncio.shield(saving)
         except asyncio.CancelledError:
@@ -328,6 +327,12 @@ class QueueRunner:
             await self._failed(job, attempt, (job.profile, job.base_url), fewer, closed=True)
             return
         await self._report([job.id])
+
+    async def _keep(self, job: Job, result: GenerationResult, hook: InTransaction) -> None:
+        shown = await self._db(self._set_saving, job.id)  # one trip: the write and the row to show
+        if shown:
+            self._on_jobs(shown)
+        await self._host.ingest(job.request, result, hook)
 
     def _set_saving(self, job_id: int) -> list[Job]:
         self.store.set_saving(job_id)
