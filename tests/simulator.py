@@ -540,23 +540,14 @@ def render_image(
 _RENDER_LOCK = threading.Lock()
 
 
-def _encoded_image(
-    prompt: str,
-    index: int,
-    width: int,
-    height: int,
-    output_format: str,
-    transparent: bool,
-    compression: int | None,
-    stage: int | None,
-) -> str:
-    """``render_image`` as base64, kept for requests that ask for the same picture again: the output is a pure
-    function of these arguments, and rendering costs 10-30 ms of CPU that would compete with the app under test
-    (the benchmarks run 50 identical requests; on 2 cores the server's rendering showed up in the app's figures).
-    One render at a time: requests arriving together for the same picture wait for it instead of all making it
-    (rendering holds the GIL anyway, so nothing runs in parallel that could)."""
+def _encoded_image(*picture: Any) -> str:
+    """``render_image`` as base64 (arguments as for ``_encoded_image_cached``), kept for requests that ask for the
+    same picture again: the output is a pure function of these arguments, and rendering costs 10-30 ms of CPU
+    that would compete with the app under test (the benchmarks run 50 identical requests; on 2 cores the server's
+    rendering showed up in the app's figures). One render at a time: requests arriving together for the same
+    picture wait for it instead of all making it (rendering holds the GIL anyway, so nothing runs in parallel)."""
     with _RENDER_LOCK:
-        return _encoded_image_cached(prompt, index, width, height, output_format, transparent, compression, stage)
+        return _encoded_image_cached(*picture)
 
 
 @functools.lru_cache(maxsize=128)

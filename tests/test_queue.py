@@ -49,9 +49,10 @@ async def drive(
     policy: RetryPolicy | None = None,
     before: Callable[[JobStore], None] | None = None,
     act: Callable[[QueueRunner], Any] | None = None,
+    host_type: type[LocalHost] = LocalHost,
 ) -> list[Job]:
     library = Library(paths)
-    host = LocalHost(library, factory)
+    host = host_type(library, factory)
     store = JobStore(library.db)
     try:
         if before is not None:
@@ -369,34 +370,30 @@ class GatedSavingHost(LocalHost):
 
 def test_a_cancel_while_the_job_is_being_marked_saving_still_keeps_the_paid_image(paths: AppPaths) -> None:
     """The answer has arrived (paid): a cancel landing before the images are written must not drop them."""
+    hosts: list[GatedSavingHost] = []
 
-    async def scenario() -> list[Job]:
-        library = Library(paths)
-        state: dict[str, Any] = {"now": 0, "max": 0, "order": []}
-        host = GatedSavingHost(library, lambda profile, base_url: CountingProvider(state))
-        store = JobStore(library.db)
-        try:
-            [job] = store.add([req("a paid lighthouse")], profile="demo", base_url="")
-            runner = QueueRunner(
-                store, host, Capabilities.load(), spawn=lambda coro, name: asyncio.ensure_future(coro),
-                concurrency=lambda: 1, policy=fast_policy(), poll_interval=0.02,
-            )  # fmt: skip
-            await runner.start()
-            loop = asyncio.ensure_future(runner.run())
-            await asyncio.wait_for(host.entered.wait(), 10)
-            cancelling = asyncio.ensure_future(runner.cancel(job.id))
-            await asyncio.sleep(0.05)  # the cancel reaches the job while it waits on the DB call
-            host.gate.set()
-            await asyncio.wait_for(cancelling, 10)
-            await asyncio.wait_for(runner.wait_idle(), 10)
-            await runner.stop()
-            loop.cancel()
-            return store.all()
-        finally:
-            host.close()
-            library.close()
+    class Host(GatedSavingHost):
+        def __init__(self, *args: Any) -> None:
+            super().__init__(*args)
+            hosts.append(self)
 
-    [job] = run(scenario())
+    async def cancel_while_marking(runner: QueueRunner) -> None:
+        [host] = hosts
+        await asyncio.wait_for(host.entered.wait(), 10)
+        [job_id] = runner.running_ids()
+        cancelling = asyncio.ensure_future(runner.cancel(job_id))
+        await asyncio.sleep(0.05)  # the cancel reaches the job while it waits on the DB call
+        host.gate.set()
+        await asyncio.wait_for(cancelling, 10)
+
+    state: dict[str, Any] = {"now": 0, "max": 0, "order": []}
+    [job] = run(
+        drive(
+            paths, lambda profile, base_url: CountingProvider(state),
+            lambda s: s.add([req("a paid lighthouse")], profile="demo", base_url=""),
+            concurrency=1, act=cancel_while_marking, host_type=Host,
+        )
+    )  # fmt: skip
     assert job.received == 1 and len(job.image_ids) == 1
     with sqlite3.connect(paths.library_db) as db:
         assert db.execute("SELECT count(*) FROM images").fetchone()[0] == 1

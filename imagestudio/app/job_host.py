@@ -4,7 +4,6 @@ requests on the HTTP thread; and the decoding of streamed partial previews (on t
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable
 from typing import Any
 
@@ -16,6 +15,7 @@ from imagestudio.core.providers.base import ImageProvider
 from imagestudio.core.providers.http_loop import HttpLoop
 from imagestudio.core.providers.shared import SharedProviders
 from imagestudio.core.queue import AnyRequest
+from imagestudio.core.runner_host import SharedProvidersHost
 from imagestudio.core.types import GenerationResult
 
 ProviderFactory = Callable[[str, str], ImageProvider]  # (provider, base_url) → provider; may block (keyring)
@@ -41,16 +41,15 @@ def decode_preview(data: bytes, max_side: int = 256) -> QImage:
     return QImage(raw, small.width, small.height, small.width * 4, QImage.Format.Format_RGBA8888).copy()
 
 
-class QtHost:
+class QtHost(SharedProvidersHost):
     """The runner's view of this process: the library's DB thread and ingest, providers built off-thread."""
 
     def __init__(self, library: LibraryService, factory: ProviderFactory) -> None:
-        self._library = library
-        self._factory = factory
         # one client per configuration, not one per job (bench P2, P6); its requests, stream parsing and
         # decoding run on the HTTP thread, not on the GUI thread's event loop (core/providers/http_loop.py)
         self.http = HttpLoop()
-        self._providers = SharedProviders(self.http)
+        super().__init__(factory, SharedProviders(self.http))
+        self._library = library
 
     async def db(self, fn: Callable[..., Any], *args: Any) -> Any:
         return await self._library.run_db(fn, *args)
@@ -58,14 +57,6 @@ class QtHost:
     async def ingest(self, request: AnyRequest, result: GenerationResult, also: InTransaction) -> object:
         return await self._library.ingest(request, result, also=also)  # type: ignore[arg-type]
 
-    async def make_provider(self, profile: str, base_url: str) -> ImageProvider:
-        """Settings, key and profile are read for every job; a changed one gets a new client."""
-        loop = asyncio.get_running_loop()
-        return await asyncio.to_thread(lambda: self._providers.share(self._factory(profile, base_url), loop))
-
-    async def release_provider(self, provider: ImageProvider) -> None:
-        await self._providers.release(provider)
-
     async def close_providers(self) -> None:
-        await self._providers.aclose()
+        await super().close_providers()
         self.http.stop()

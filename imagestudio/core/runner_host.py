@@ -55,13 +55,33 @@ def runner_alive(runner: Runner) -> bool:
     return runner.host != socket.gethostname() or pid_alive(runner.pid)
 
 
-class LocalHost:
-    def __init__(self, library: Library, provider_factory: Callable[[str, str], ImageProvider]) -> None:
-        self.library = library
+class SharedProvidersHost:
+    """The provider half of a RunnerHost: each job's provider is built off the event loop's thread (reading a
+    key may block on the keyring) and shared with the other jobs of the same configuration."""
+
+    def __init__(self, provider_factory: Callable[[str, str], ImageProvider], providers: SharedProviders) -> None:
         self._factory = provider_factory
+        self._providers = providers  # one client per configuration, not one per job
+
+    async def make_provider(self, profile: str, base_url: str) -> ImageProvider:
+        """Settings, key and profile are read for every job; a changed one gets a new client."""
+        loop = asyncio.get_running_loop()
+        return await asyncio.to_thread(lambda: self._providers.share(self._factory(profile, base_url), loop))
+
+    async def release_provider(self, provider: ImageProvider) -> None:
+        await self._providers.release(provider)
+
+    async def close_providers(self) -> None:
+        """Close the clients kept for the jobs (after the runner stopped)."""
+        await self._providers.aclose()
+
+
+class LocalHost(SharedProvidersHost):
+    def __init__(self, library: Library, provider_factory: Callable[[str, str], ImageProvider]) -> None:
+        super().__init__(provider_factory, SharedProviders())
+        self.library = library
         self._db = ThreadPoolExecutor(max_workers=1, thread_name_prefix="imagestudio-db")
         self._cpu = ThreadPoolExecutor(max_workers=2, thread_name_prefix="imagestudio-cpu")
-        self._providers = SharedProviders()  # one client per configuration, not one per job
 
     async def db(self, fn: Callable[..., T], *args: Any) -> T:
         return await asyncio.get_running_loop().run_in_executor(self._db, fn, *args)
@@ -72,17 +92,6 @@ class LocalHost:
         stored = await asyncio.gather(*files)
         commit = functools.partial(self.library.commit, list(stored), request, result, also=also)  # type: ignore[arg-type]
         return await self.db(commit)
-
-    async def make_provider(self, profile: str, base_url: str) -> ImageProvider:
-        loop = asyncio.get_running_loop()
-        return await asyncio.to_thread(lambda: self._providers.share(self._factory(profile, base_url), loop))
-
-    async def release_provider(self, provider: ImageProvider) -> None:
-        await self._providers.release(provider)
-
-    async def close_providers(self) -> None:
-        """Close the clients kept for the jobs (after the runner stopped)."""
-        await self._providers.aclose()
 
     def close(self) -> None:
         self._cpu.shutdown(wait=True, cancel_futures=True)
