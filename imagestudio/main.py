@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import gc
 import os
-import signal
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -267,6 +266,8 @@ def run_gui(argv: list[str]) -> int:
         window.hide()
         instance.release()
         return _cannot_open_library(paths, e)
+
+    import signal
 
     # Ctrl+C in the terminal closes the window like the user would; the timer lets Python see the signal
     signal.signal(signal.SIGINT, lambda *_: parts.window.close())

@@ -5,16 +5,15 @@ timeout. A lock left by a crashed GUI is stale (its process is gone) and is take
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from PySide6.QtCore import QCoreApplication, QLockFile
 
 LOCK_NAME = "gui.lock"
 
 
-@dataclass(frozen=True, slots=True)
-class Holder:
+class Holder(NamedTuple):  # checked before the window shows: a tuple is cheaper to define than a dataclass
     """Who holds the lock (as written in the lock file); pid 0 when it could not be read."""
 
     pid: int
