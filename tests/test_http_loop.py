@@ -184,3 +184,23 @@ def test_typing_a_prompt_gets_the_client_ready_before_generate(
     qtbot.waitUntil(lambda: job.state is JobState.DONE, timeout=15000)
     assert len(kept) == 1  # the job used the client made while typing
     assert [r.path for r in simulator.requests] == ["/v1/images/generations"]
+
+
+def test_a_warm_up_that_fails_is_not_tried_again_on_every_keystroke(qtbot: Any, make_app: Any) -> None:
+    """No key for the custom server yet: the first keystroke tries once (a keyring read), the next ones do not."""
+    parts = make_app()
+    parts.settings.update(provider="custom", base_url="http://127.0.0.1:9/v1")
+    host = parts.controller._host
+    tries: list[tuple[str, str]] = []
+    make = host.make_provider
+
+    async def counting(profile: str, base_url: str) -> Any:
+        tries.append((profile, base_url))
+        return await make(profile, base_url)
+
+    host.make_provider = counting
+    qtbot.keyClicks(parts.window.prompt_editor.prompt, "a")
+    qtbot.waitUntil(lambda: not [t for t in asyncio.all_tasks() if t.get_name() == "provider-warm-up"])
+    qtbot.keyClicks(parts.window.prompt_editor.prompt, "bcd")
+    qtbot.wait(50)
+    assert len(tries) == 1 and len(host._providers) == 0  # tried once, failed (no key), not again

@@ -204,8 +204,9 @@ class GenerationController(QObject):
             provider = await self._host.make_provider(*profile)
             await self._host.release_provider(provider)  # the shared client stays, ready for the first job
         except Exception as e:  # no key yet, a bad setting: the job itself will say so
+            # not tried again on the next keystroke (each try reads the keyring, which may ask to unlock it):
+            # a failed profile is warmed again only after another profile was current
             log.debug("provider warm-up skipped: %s", type(e).__name__)
-            self._warmed = None
 
     def cancel(self, job_id: int) -> None:
         if self.runner is not None:
