@@ -123,7 +123,7 @@ def compose(
     from imagestudio.core.library.library import Library
     from imagestudio.core.providers.factory import make_provider
     from imagestudio.ui.main_window import MainWindow
-    from imagestudio.ui.viewer_services import ViewerServices
+    from imagestudio.ui.viewer.viewer_services import ViewerServices
 
     paths.ensure()
     loaded = loaded or settings_io.load(paths.settings_file)

@@ -49,7 +49,7 @@ def main(out_dir: str) -> int:
     from imagestudio.core.secrets import KeyStore
     from imagestudio.core.types import GenerationRequest, JobState
     from imagestudio.main import compose
-    from imagestudio.ui.mask_painter import MaskPainterDialog
+    from imagestudio.ui.prompt.mask_painter import MaskPainterDialog
 
     keyring.set_keyring(fail.Keyring())  # never read a real key for a screenshot
     from tools import translations

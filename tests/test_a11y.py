@@ -12,7 +12,7 @@ from PySide6.QtGui import QAccessible, QAction, QKeySequence
 from PySide6.QtWidgets import QAbstractButton, QAbstractSpinBox, QApplication, QComboBox, QWidget
 
 from imagestudio.core.paths import AppPaths
-from imagestudio.ui.shortcuts_dialog import ShortcutsDialog, collect
+from imagestudio.ui.dialogs.shortcuts_dialog import ShortcutsDialog, collect
 from tests.test_gui import _type_prompt_and_generate, _wait_for_thumbnail
 
 pytestmark = pytest.mark.gui

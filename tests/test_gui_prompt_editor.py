@@ -14,7 +14,7 @@ from PySide6.QtGui import QImage
 
 from imagestudio.core.paths import AppPaths
 from imagestudio.core.types import EditRequest, GenerationRequest, JobState
-from imagestudio.ui.mask_painter import MaskPainterDialog
+from imagestudio.ui.prompt.mask_painter import MaskPainterDialog
 from tests.simulator import OpenAISimulator
 
 pytestmark = pytest.mark.gui

@@ -10,7 +10,7 @@ from PIL import Image
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QApplication
 
-from imagestudio.ui.export_dialog import ExportDialog
+from imagestudio.ui.dialogs.export_dialog import ExportDialog
 from tests.gui_images import ZH_PROMPT, add_image, png_bytes, wait_gallery
 
 pytestmark = pytest.mark.gui

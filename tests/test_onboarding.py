@@ -9,7 +9,7 @@ import pytest
 from PySide6.QtWidgets import QLabel, QWizard
 
 from imagestudio.core.paths import AppPaths
-from imagestudio.ui.onboarding import DONE_PAGE, KEY_PAGE, OnboardingWizard
+from imagestudio.ui.settings.onboarding import DONE_PAGE, KEY_PAGE, OnboardingWizard
 from tests.memory_keyring import MemoryKeyring
 from tests.simulator import OpenAISimulator
 

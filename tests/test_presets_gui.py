@@ -10,7 +10,7 @@ import pytest
 from PySide6.QtWidgets import QDialog
 
 from imagestudio.core.paths import AppPaths
-from imagestudio.ui.preset_picker import PresetFillDialog
+from imagestudio.ui.prompt.preset_picker import PresetFillDialog
 
 pytestmark = pytest.mark.gui
 

@@ -9,8 +9,8 @@ from pathlib import Path
 LAZY_DIALOGS = tuple(
     f"imagestudio.ui.{name}"
     for name in (
-        "viewer", "compare", "export_dialog", "onboarding", "presets_dialog", "shortcuts_dialog",
-        "profiles_dialog", "library_check_dialog",
+        "viewer.viewer", "viewer.compare", "dialogs.export_dialog", "settings.onboarding", "settings.presets_dialog",
+        "dialogs.shortcuts_dialog", "settings.profiles_dialog", "dialogs.library_check_dialog",
     )
 )  # fmt: skip
 
@@ -61,7 +61,7 @@ print("RC", m.run_gui([]))
 def test_the_empty_window_is_on_screen_before_the_panes_and_the_event_loop_load(tmp_path: Path) -> None:
     """run_gui shows the frame (right palette) first; asyncio, qasync, the panes and the library come after it."""
     not_yet = (
-        "asyncio", "qasync", "sqlite3", "imagestudio.ui.prompt_editor", "imagestudio.ui.gallery",
+        "asyncio", "qasync", "sqlite3", "imagestudio.ui.prompt.prompt_editor", "imagestudio.ui.gallery.gallery",
         "imagestudio.app.controller", "imagestudio.core.library.library", "imagestudio.core.secrets", "keyring",
         "imagestudio.core.settings",
     )  # fmt: skip

@@ -14,12 +14,12 @@ from imagestudio.app.settings_store import SettingsStore
 from imagestudio.app.tasks import TaskOwner
 from imagestudio.core.capabilities import Capabilities
 from imagestudio.core.settings import Settings
-from imagestudio.ui.preset_picker import PresetPicker
+from imagestudio.ui.prompt.preset_picker import PresetPicker
 
 if TYPE_CHECKING:  # the dialogs are imported when first opened: start-up (bench P1) does not pay for them
-    from imagestudio.ui.onboarding import OnboardingWizard
-    from imagestudio.ui.presets_dialog import PresetsDialog
-    from imagestudio.ui.shortcuts_dialog import ShortcutsDialog
+    from imagestudio.ui.dialogs.shortcuts_dialog import ShortcutsDialog
+    from imagestudio.ui.settings.onboarding import OnboardingWizard
+    from imagestudio.ui.settings.presets_dialog import PresetsDialog
 
 
 class AppMenus(QObject):
@@ -123,7 +123,7 @@ class AppMenus(QObject):
     # -- dialogs -----------------------------------------------------------------------------------------------
     def show_onboarding(self) -> OnboardingWizard:
         if self.onboarding is None:
-            from imagestudio.ui.onboarding import OnboardingWizard
+            from imagestudio.ui.settings.onboarding import OnboardingWizard
 
             self.onboarding = OnboardingWizard(self._settings, self._account, self._tasks, self._window)
         self.onboarding.restart()
@@ -133,7 +133,7 @@ class AppMenus(QObject):
         return self.onboarding
 
     def show_shortcuts(self) -> ShortcutsDialog:
-        from imagestudio.ui.shortcuts_dialog import ShortcutsDialog
+        from imagestudio.ui.dialogs.shortcuts_dialog import ShortcutsDialog
 
         if self.shortcuts_dialog is not None:
             self.shortcuts_dialog.deleteLater()
@@ -159,7 +159,7 @@ class AppMenus(QObject):
         if self._presets is None:
             return None
         if self.presets_dialog is None:
-            from imagestudio.ui.presets_dialog import PresetsDialog
+            from imagestudio.ui.settings.presets_dialog import PresetsDialog
 
             self.presets_dialog = PresetsDialog(self._presets, self._tasks, self._current_prompt, self._window)
         self.presets_dialog.show()

@@ -28,16 +28,16 @@ if TYPE_CHECKING:
     from imagestudio.core.types import GenerationRequest
     from imagestudio.ui.app_menus import AppMenus
     from imagestudio.ui.banner import Banner
-    from imagestudio.ui.budget_box import BudgetBox
-    from imagestudio.ui.gallery import GalleryPane
-    from imagestudio.ui.job_notifier import JobNotifier
-    from imagestudio.ui.jobs_panel import JobsPanel
-    from imagestudio.ui.media_actions import MediaActions
-    from imagestudio.ui.profiles_box import ProfilesBox
-    from imagestudio.ui.prompt_editor import PromptEditor
-    from imagestudio.ui.settings_pane import SettingsPane
+    from imagestudio.ui.gallery.gallery import GalleryPane
+    from imagestudio.ui.jobs.job_notifier import JobNotifier
+    from imagestudio.ui.jobs.jobs_panel import JobsPanel
+    from imagestudio.ui.prompt.prompt_editor import PromptEditor
+    from imagestudio.ui.settings.budget_box import BudgetBox
+    from imagestudio.ui.settings.profiles_box import ProfilesBox
+    from imagestudio.ui.settings.settings_pane import SettingsPane
     from imagestudio.ui.status_bar import StatusFeedback
-    from imagestudio.ui.viewer_services import ViewerServices
+    from imagestudio.ui.viewer.media_actions import MediaActions
+    from imagestudio.ui.viewer.viewer_services import ViewerServices
 
 
 class MainWindow(QMainWindow):
@@ -91,16 +91,16 @@ class MainWindow(QMainWindow):
 
         from imagestudio.ui.app_menus import AppMenus
         from imagestudio.ui.banner import Banner
-        from imagestudio.ui.budget_box import BudgetBox
-        from imagestudio.ui.cost_label import CostLabel
-        from imagestudio.ui.gallery import GalleryPane
-        from imagestudio.ui.job_notifier import JobNotifier, ask_quit_mode
-        from imagestudio.ui.jobs_panel import JobsPanel
-        from imagestudio.ui.media_actions import MediaActions
-        from imagestudio.ui.profiles_box import ProfilesBox
-        from imagestudio.ui.prompt_editor import PromptEditor
-        from imagestudio.ui.settings_pane import SettingsPane
+        from imagestudio.ui.gallery.gallery import GalleryPane
+        from imagestudio.ui.jobs.job_notifier import JobNotifier, ask_quit_mode
+        from imagestudio.ui.jobs.jobs_panel import JobsPanel
+        from imagestudio.ui.prompt.cost_label import CostLabel
+        from imagestudio.ui.prompt.prompt_editor import PromptEditor
+        from imagestudio.ui.settings.budget_box import BudgetBox
+        from imagestudio.ui.settings.profiles_box import ProfilesBox
+        from imagestudio.ui.settings.settings_pane import SettingsPane
         from imagestudio.ui.status_bar import StatusFeedback
+        from imagestudio.ui.viewer.media_actions import MediaActions
 
         self._settings = settings
         self._controller = controller
@@ -162,7 +162,7 @@ class MainWindow(QMainWindow):
             presets=presets,
         )  # fmt: skip
         self.notifier = JobNotifier(self, controller)
-        #: viewer, compare, export, copy/paste, drag-out of the gallery (ui/media_actions.py)
+        #: viewer, compare, export, copy/paste, drag-out of the gallery (ui/viewer/media_actions.py)
         self.media = MediaActions(self, self.gallery, gallery_model, viewer) if viewer is not None else None
         if self.media is not None:
             self.media.install_menus(self.menuBar())

@@ -1,6 +1,6 @@
 """Status-bar widgets: how many jobs run and wait, and the progress of a long library operation with Cancel.
 
-Today's cost is ``ui/cost_label.py``. Every state is said in words, never by colour alone.
+Today's cost is ``ui/prompt/cost_label.py``. Every state is said in words, never by colour alone.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from imagestudio.app.tasks import TaskOwner
 from imagestudio.ui.notifications import NotificationArea
 
 if TYPE_CHECKING:  # imported when first opened (start-up time, bench P1)
-    from imagestudio.ui.library_check_dialog import LibraryCheckDialog
+    from imagestudio.ui.dialogs.library_check_dialog import LibraryCheckDialog
 
 
 class JobsStatus(QLabel):
@@ -124,7 +124,7 @@ class StatusFeedback(QObject):
     def show_check(self) -> LibraryCheckDialog:
         assert self._actions is not None
         if self.check_dialog is None:
-            from imagestudio.ui.library_check_dialog import LibraryCheckDialog
+            from imagestudio.ui.dialogs.library_check_dialog import LibraryCheckDialog
 
             self.check_dialog = LibraryCheckDialog(self._actions, self._tasks, self._window)
         self.check_dialog.show()

@@ -28,7 +28,7 @@ from imagestudio.core import filenames
 from imagestudio.core.errors import ImageStudioError
 from imagestudio.core.export import EXTENSIONS, ExportOptions, ExportResult, export_images
 from imagestudio.core.types import LibraryImage
-from imagestudio.ui.viewer_services import ViewerServices
+from imagestudio.ui.viewer.viewer_services import ViewerServices
 
 
 class ExportDialog(QDialog):

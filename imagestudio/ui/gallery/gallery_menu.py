@@ -17,7 +17,7 @@ from imagestudio.app.tasks import TaskOwner
 from imagestudio.core.library.query import LibraryQuery
 
 if TYPE_CHECKING:
-    from imagestudio.ui.gallery import GalleryPane
+    from imagestudio.ui.gallery.gallery import GalleryPane
 
 #: (title, label, initial text) → the text entered, or None when cancelled. Tests replace it.
 AskText = Callable[[QWidget, str, str, str], "str | None"]

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QSpinBox, QWidget
 
 from imagestudio.core.capabilities import PREVIEW_FORMATS, ModelInfo
 from imagestudio.core.settings import Settings
-from imagestudio.ui.option_labels import option_label
+from imagestudio.ui.prompt.option_labels import option_label
 
 
 def select(combo: QComboBox, value: object, *, editable: bool = False) -> None:

@@ -20,10 +20,10 @@ from imagestudio.app.clipboard import copy_images
 from imagestudio.app.dragdrop import drag_images
 from imagestudio.app.image_loader import LoadedImage
 from imagestudio.core.types import LibraryImage
-from imagestudio.ui.image_canvas import ImageCanvas
-from imagestudio.ui.lineage_view import LineageView
-from imagestudio.ui.metadata_panel import MetadataPanel
-from imagestudio.ui.viewer_services import ViewerServices, drag_options
+from imagestudio.ui.viewer.image_canvas import ImageCanvas
+from imagestudio.ui.viewer.lineage_view import LineageView
+from imagestudio.ui.viewer.metadata_panel import MetadataPanel
+from imagestudio.ui.viewer.viewer_services import ViewerServices, drag_options
 
 __all__ = ["ViewerServices", "ViewerWindow", "drag_options"]  # the services moved; old imports keep working
 

@@ -11,7 +11,7 @@ from imagestudio.app.tasks import TaskOwner
 from imagestudio.core.profiles import Profile
 
 if TYPE_CHECKING:  # imported when first opened (start-up time, bench P1)
-    from imagestudio.ui.profiles_dialog import ProfilesDialog
+    from imagestudio.ui.settings.profiles_dialog import ProfilesDialog
 
 
 class ProfilesBox(QGroupBox):
@@ -54,7 +54,7 @@ class ProfilesBox(QGroupBox):
 
     def show_dialog(self) -> ProfilesDialog:
         if self.dialog is None:
-            from imagestudio.ui.profiles_dialog import ProfilesDialog
+            from imagestudio.ui.settings.profiles_dialog import ProfilesDialog
 
             self.dialog = ProfilesDialog(self._service, self._tasks, self.window())
         self.dialog.show()

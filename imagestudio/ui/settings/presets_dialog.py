@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 from imagestudio.app.presets import PresetService
 from imagestudio.app.tasks import TaskOwner
 from imagestudio.core.presets import Preset, PresetError, Variable, localized, parse_preset
-from imagestudio.ui.option_labels import option_label
+from imagestudio.ui.prompt.option_labels import option_label
 
 _KEEP = ""  # "keep what the prompt editor has" in the option combos
 

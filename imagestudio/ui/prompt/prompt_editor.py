@@ -35,12 +35,12 @@ from imagestudio.core.enhance import Enhancement
 from imagestudio.core.errors import InvalidRequest
 from imagestudio.core.ledger import Totals
 from imagestudio.core.types import EditRequest, GenerationRequest, LibraryImage
-from imagestudio.ui.budget_box import ask_over_budget
-from imagestudio.ui.edit_inputs import EditInputs
-from imagestudio.ui.enhance_dialog import EnhanceDialog
-from imagestudio.ui.mask_painter import MaskPainterDialog
-from imagestudio.ui.prompt_drafts import DraftTabs
-from imagestudio.ui.prompt_options import OptionsForm, select
+from imagestudio.ui.prompt.edit_inputs import EditInputs
+from imagestudio.ui.prompt.enhance_dialog import EnhanceDialog
+from imagestudio.ui.prompt.mask_painter import MaskPainterDialog
+from imagestudio.ui.prompt.prompt_drafts import DraftTabs
+from imagestudio.ui.prompt.prompt_options import OptionsForm, select
+from imagestudio.ui.settings.budget_box import ask_over_budget
 
 
 class PromptEditor(QWidget):

@@ -21,7 +21,7 @@ from imagestudio.app.tasks import TaskOwner
 from imagestudio.core.errors import SecretStoreUnavailable
 from imagestudio.core.secrets import KeySource, KeyStatus
 from imagestudio.core.settings import Settings
-from imagestudio.ui.appearance import AppearanceBox
+from imagestudio.ui.settings.appearance import AppearanceBox
 
 _PROVIDERS = (
     ("openai", "OpenAI"),

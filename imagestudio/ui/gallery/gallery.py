@@ -34,9 +34,9 @@ from imagestudio.app.gallery_model import GalleryModel, ImageRole, PlaceholderRo
 from imagestudio.app.library_actions import LibraryActions
 from imagestudio.app.tasks import TaskOwner
 from imagestudio.core.library.query import LibraryQuery
-from imagestudio.ui.gallery_menu import GalleryMenu
-from imagestudio.ui.library_sidebar import LibrarySidebar
-from imagestudio.ui.search_bar import SearchBar
+from imagestudio.ui.gallery.gallery_menu import GalleryMenu
+from imagestudio.ui.gallery.library_sidebar import LibrarySidebar
+from imagestudio.ui.gallery.search_bar import SearchBar
 
 THUMB = 192
 CAPTION = 36
@@ -160,7 +160,7 @@ class GalleryView(QListView):
         else:
             super().dropEvent(event)
 
-    # -- drag out and open (imagestudio.ui.media_actions) ------------------------------------------
+    # -- drag out and open (imagestudio.ui.viewer.media_actions) ------------------------------------------
     def startDrag(self, supportedActions: Qt.DropAction) -> None:
         ids = self.selected_ids()
         if self.drag_out is not None and ids:

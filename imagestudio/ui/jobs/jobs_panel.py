@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 from imagestudio.app.controller import GenerationController, Job
 from imagestudio.app.settings_store import SettingsStore
 from imagestudio.core.types import JobState
-from imagestudio.ui.job_row import _WAITING, JobRow, dragged_job, format_cost
+from imagestudio.ui.jobs.job_row import _WAITING, JobRow, dragged_job, format_cost
 
 __all__ = ["JobRow", "JobsPanel", "format_cost"]
 

@@ -6,8 +6,8 @@ from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QGridLayout, QLabel, QVBoxLayout, QWidget
 
-from imagestudio.ui.image_canvas import ImageCanvas
-from imagestudio.ui.viewer_services import ViewerServices
+from imagestudio.ui.viewer.image_canvas import ImageCanvas
+from imagestudio.ui.viewer.viewer_services import ViewerServices
 
 MAX_COMPARE = 6
 

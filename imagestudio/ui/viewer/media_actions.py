@@ -14,13 +14,13 @@ from imagestudio.app.clipboard import copy_images
 from imagestudio.app.dragdrop import drag_images
 from imagestudio.app.gallery_model import GalleryModel
 from imagestudio.core.types import GenerationRequest, LibraryImage
-from imagestudio.ui.gallery import GalleryPane
-from imagestudio.ui.viewer_services import ViewerServices, drag_options
+from imagestudio.ui.gallery.gallery import GalleryPane
+from imagestudio.ui.viewer.viewer_services import ViewerServices, drag_options
 
 if TYPE_CHECKING:  # the windows are imported when first opened: start-up (bench P1) does not pay for them
-    from imagestudio.ui.compare import CompareWindow
-    from imagestudio.ui.export_dialog import ExportDialog
-    from imagestudio.ui.viewer import ViewerWindow
+    from imagestudio.ui.dialogs.export_dialog import ExportDialog
+    from imagestudio.ui.viewer.compare import CompareWindow
+    from imagestudio.ui.viewer.viewer import ViewerWindow
 
 
 class MediaActions(QObject):
@@ -96,7 +96,7 @@ class MediaActions(QObject):
     # -- viewer / compare ------------------------------------------------------------------------
     def _viewer(self) -> ViewerWindow:
         if self.viewer is None:
-            from imagestudio.ui.viewer import ViewerWindow
+            from imagestudio.ui.viewer.viewer import ViewerWindow
 
             self.viewer = ViewerWindow(self._services, self._window)
             self.viewer.reuseRequested.connect(self.reuse)
@@ -120,7 +120,7 @@ class MediaActions(QObject):
 
     def compare_ids(self, ids: list[int]) -> None:
         if self.compare is None:
-            from imagestudio.ui.compare import CompareWindow
+            from imagestudio.ui.viewer.compare import CompareWindow
 
             self.compare = CompareWindow(self._services, self._window)
         self.compare.open(ids)
@@ -147,7 +147,7 @@ class MediaActions(QObject):
         images = await self._services.loader.images(ids)
         if not images:
             return
-        from imagestudio.ui.export_dialog import ExportDialog
+        from imagestudio.ui.dialogs.export_dialog import ExportDialog
 
         parent = self.viewer if self.viewer is not None and self.viewer.isVisible() else self._window
         self.export_dialog = ExportDialog(self._services, images, parent)

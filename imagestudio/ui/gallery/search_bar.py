@@ -7,7 +7,7 @@ from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLineEdit, QPushButton, QToolButton, QWidget
 
 from imagestudio.core.library.query import LibraryQuery
-from imagestudio.ui.filter_popup import FilterPopup
+from imagestudio.ui.gallery.filter_popup import FilterPopup
 
 #: How long typing must pause before the query runs (each run is off the GUI thread anyway).
 DEBOUNCE_MS = 150
