@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from PIL import Image
 from PIL.PngImagePlugin import PngInfo
 
-from imagestudio import cli_batch
+from imagestudio.cli import batch as cli_batch
 from imagestudio.core import errors, imageio, presets
 from imagestudio.core import settings as settings_io
 from imagestudio.core.capabilities import Capabilities

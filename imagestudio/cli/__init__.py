@@ -11,7 +11,8 @@ import getpass
 import sys
 from typing import TextIO
 
-from imagestudio import __version__, cli_batch, cli_edit, cli_library
+from imagestudio import __version__
+from imagestudio.cli import batch, images, library
 from imagestudio.core import errors, logsetup
 from imagestudio.core.paths import AppPaths
 from imagestudio.core.providers.factory import key_profile
@@ -28,11 +29,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     gen = sub.add_parser("generate", help="generate images and save them into the library")
     gen.add_argument("prompt", help="what to draw (any language)")
-    cli_edit.add_image_options(gen)  # every image option, shared with `edit`
+    images.add_image_options(gen)  # every image option, shared with `edit`
     gen.add_argument("--repeat", type=int, default=1, help="queue N jobs of this request (run like a batch)")
-    cli_batch.add_commands(sub)  # batch, queue
-    cli_edit.add_commands(sub)  # edit, ledger
-    cli_library.add_parser(sub)  # library list/search/similar/import/check/trash/…
+    batch.add_commands(sub)  # batch, queue
+    images.add_commands(sub)  # edit, ledger
+    library.add_parser(sub)  # library list/search/similar/import/check/trash/…
 
     key = sub.add_parser("key", help="manage the API key in the system keyring")
     key.add_argument("action", choices=("set", "status", "delete"))
@@ -55,17 +56,17 @@ def run(argv: list[str], *, stdin: TextIO | None = None) -> int:
     keys = KeyStore()
     logsetup.configure(paths.logs, keys.redactor)
     if args.command == "generate" and args.repeat != 1:
-        return cli_batch.run_repeat(args, paths, keys)
+        return batch.run_repeat(args, paths, keys)
     if args.command == "batch":
-        return cli_batch.run_batch(args, paths, keys)
+        return batch.run_batch(args, paths, keys)
     if args.command == "queue":
-        return cli_batch.run_queue(args, paths, keys)
+        return batch.run_queue(args, paths, keys)
     if args.command in ("generate", "edit"):
-        return cli_edit.run_images(args, paths, keys, kind=args.command)
+        return images.run_images(args, paths, keys, kind=args.command)
     if args.command == "library":
-        return cli_library.run(args, paths)
+        return library.run(args, paths)
     if args.command == "ledger":
-        return cli_edit.run_ledger(args, paths)
+        return images.run_ledger(args, paths)
     if args.command == "key":
         return _key(args, keys, stdin or sys.stdin)
     parser.print_help()

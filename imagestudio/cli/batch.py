@@ -18,7 +18,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from imagestudio.cli_edit import _options, _resolve_images, _settings_for
+from imagestudio.cli.images import _options, _resolve_images, _settings_for
 from imagestudio.core import errors
 from imagestudio.core import settings as settings_io
 from imagestudio.core.capabilities import Capabilities

@@ -42,7 +42,7 @@ def run(library: Library, args: argparse.Namespace) -> int:
         strip_metadata=args.strip_metadata,
         to_srgb=not args.no_srgb,
         template=args.template,
-    ).check()  # an ImageStudioError here is a usage error, reported by cli_library
+    ).check()  # an ImageStudioError here is a usage error, reported by cli/library.py
     images = library.db.get_many(list(dict.fromkeys(args.ids)))
     missing = sorted(set(args.ids) - {im.id for im in images})
     if missing:

@@ -14,7 +14,7 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
-from imagestudio import cli_export
+from imagestudio.cli import export
 from imagestudio.core.errors import ImageStudioError
 from imagestudio.core.library import importer, integrity
 from imagestudio.core.library.library import Library
@@ -70,7 +70,7 @@ def add_parser(sub: Any) -> None:
     fav = cmds.add_parser("favourite", help="star images (--off to unstar)")
     fav.add_argument("ids", nargs="+", type=int)
     fav.add_argument("--off", action="store_true")
-    cli_export.add_parser(cmds)  # `library export` lives in cli_export.py
+    export.add_parser(cmds)  # `library export` lives in cli/export.py
 
 
 def _add_filters(p: argparse.ArgumentParser) -> None:
@@ -244,7 +244,7 @@ def _favourite(library: Library, args: argparse.Namespace) -> int:
 
 
 _HANDLERS: dict[str, Callable[[Library, argparse.Namespace], int]] = {
-    "export": cli_export.run,
+    "export": export.run,
     "list": _list,
     "search": _search,
     "similar": _similar,
