@@ -182,3 +182,40 @@ def test_making_a_provider_does_not_import_openai() -> None:
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "ok"
+
+
+@pytest.mark.parametrize("fmt", ["png", "webp"])
+def test_demo_honours_a_transparent_background(fmt: str) -> None:
+    import io
+
+    from PIL import Image
+
+    [opaque] = generate(req(output_format=fmt)).images
+    [clear] = generate(req(output_format=fmt, background="transparent")).images
+    with Image.open(io.BytesIO(opaque.data)) as im:
+        assert "A" not in im.getbands()
+    with Image.open(io.BytesIO(clear.data)) as im:
+        alpha = im.convert("RGBA").getchannel("A")
+        low, high = alpha.getextrema()
+        assert (low, high) == (0, 255)  # see-through background, opaque shapes and DEMO mark
+        clear_share = alpha.histogram()[0] / (im.width * im.height)
+        assert clear_share > 0.2  # most of the gradient background is gone
+        assert alpha.getpixel((2, im.height - 2)) == 255  # the DEMO mark stays readable
+
+
+def test_demo_transparent_needs_png_or_webp_and_edits_keep_alpha(tmp_path: Path) -> None:
+    import io
+
+    from PIL import Image
+
+    [jpeg] = generate(req(output_format="jpeg", background="transparent")).images
+    assert inspect(jpeg.data).format == "jpeg"  # like the API: JPEG cannot be transparent
+    source = tmp_path / "in.png"
+    Image.new("RGBA", (64, 64), (255, 0, 0, 0)).save(source)
+    from imagestudio.core.types import EditRequest
+
+    edit = EditRequest(prompt="x", model="gpt-image-2", size="256x160", images=(str(source),),
+                       background="transparent")  # fmt: skip
+    [image] = run(DemoProvider(latency=0).edit(edit)).images
+    with Image.open(io.BytesIO(image.data)) as im:
+        assert im.mode == "RGBA" and im.getchannel("A").getextrema()[0] == 0

@@ -24,8 +24,14 @@ def _size(request: GenerationRequest) -> tuple[int, int]:
     return int(w), int(h)
 
 
-def render(prompt: str, index: int, size: tuple[int, int], output_format: str) -> bytes:
-    """The same (prompt, index, size, format) always gives the same bytes."""
+def _transparent(request: GenerationRequest | EditRequest) -> bool:
+    """``background="transparent"`` (PNG and WebP only, like the API): the shapes on a see-through canvas."""
+    return request.background == "transparent" and request.output_format in ("png", "webp")
+
+
+def render(prompt: str, index: int, size: tuple[int, int], output_format: str, *, transparent: bool = False) -> bytes:
+    """The same (prompt, index, size, format, background) always gives the same bytes. ``transparent``: only the
+    shapes and the DEMO mark are opaque, the gradient behind them is left out (alpha 0)."""
     seed = int.from_bytes(hashlib.sha256(f"{prompt}\0{index}".encode()).digest()[:8], "big")
     rng = random.Random(seed)
     w, h = size
@@ -36,22 +42,30 @@ def render(prompt: str, index: int, size: tuple[int, int], output_format: str) -
     gradient = Image.linear_gradient("L").resize(small)
     im = Image.composite(Image.new("RGB", small, lower), Image.new("RGB", small, upper), gradient)
     draw = ImageDraw.Draw(im)
+    coverage = Image.new("L", small, 0)  # where the shapes are: the opaque part of a transparent image
+    cover = ImageDraw.Draw(coverage)
     for _ in range(rng.randrange(4, 9)):
         x, y = rng.randrange(small[0]), rng.randrange(small[1])
         r = rng.randrange(2, max(3, min(small) // 3))
         colour = tuple(rng.randrange(256) for _ in range(3))
         if rng.random() < 0.5:
             draw.ellipse((x - r, y - r, x + r, y + r), fill=colour)
+            cover.ellipse((x - r, y - r, x + r, y + r), fill=255)
         else:
             draw.rectangle((x - r, y - r, x + r, y + r // 2), fill=colour)
+            cover.rectangle((x - r, y - r, x + r, y + r // 2), fill=255)
+    if transparent:
+        im = im.convert("RGBA")
+        im.putalpha(coverage)
     im = im.resize(size, Image.Resampling.BICUBIC)
     # a clear DEMO mark, so a demo image is never mistaken for a real (paid) result
     font = ImageFont.load_default(size=max(14, min(w, h) // 20))
     label = ImageDraw.Draw(im)
     left, top, right, bottom = (int(v) for v in label.textbbox((0, 0), "DEMO", font=font))
     pad = max(6, (bottom - top) // 3)
-    label.rectangle((0, h - (bottom - top) - 3 * pad, right - left + 2 * pad, h), fill=(0, 0, 0))
-    label.text((pad - left, h - (bottom - top) - 2 * pad - top), "DEMO", font=font, fill=(255, 255, 255))
+    black, white = ((0, 0, 0, 255), (255, 255, 255, 255)) if transparent else ((0, 0, 0), (255, 255, 255))
+    label.rectangle((0, h - (bottom - top) - 3 * pad, right - left + 2 * pad, h), fill=black)
+    label.text((pad - left, h - (bottom - top) - 2 * pad - top), "DEMO", font=font, fill=white)
     out = io.BytesIO()
     kwargs = {"compress_level": 1} if output_format == "png" else {"quality": 90}
     im.save(out, _PIL_FORMATS[output_format], **kwargs)
@@ -69,9 +83,11 @@ def _edit_size(request: EditRequest) -> tuple[int, int]:
 
 def render_edit(request: EditRequest, index: int, size: tuple[int, int]) -> bytes:
     """The first input image, recoloured by the prompt, with the masked area replaced by a drawn picture."""
+    transparent = _transparent(request)  # the input's own transparency is kept, the drawing is see-through
+    mode = "RGBA" if transparent else "RGB"
     with Image.open(request.images[0]) as src:
-        base = src.convert("RGB").resize(size, Image.Resampling.BICUBIC)
-    drawn = Image.open(io.BytesIO(render(request.prompt, index, size, "png"))).convert("RGB")
+        base = src.convert(mode).resize(size, Image.Resampling.BICUBIC)
+    drawn = Image.open(io.BytesIO(render(request.prompt, index, size, "png", transparent=transparent))).convert(mode)
     if request.mask:
         with Image.open(request.mask) as m:
             # transparent mask pixels mark the area to edit
@@ -87,7 +103,7 @@ def render_edit(request: EditRequest, index: int, size: tuple[int, int]) -> byte
 def _partial(data: bytes, stage: int, stages: int) -> bytes:
     """A coarse version of the final image, like a streamed preview."""
     with Image.open(io.BytesIO(data)) as im:
-        small = im.convert("RGB").reduce(max(1, 2 ** (stages - stage + 1)))
+        small = im.convert("RGBA" if "A" in im.getbands() else "RGB").reduce(max(1, 2 ** (stages - stage + 1)))
         out = io.BytesIO()
         small.resize(im.size, Image.Resampling.NEAREST).save(out, "PNG", compress_level=1)
     return out.getvalue()
@@ -113,7 +129,7 @@ class DemoProvider:
         size = _size(request)
 
         def make(i: int) -> bytes:
-            return render(request.prompt, i, size, request.output_format)
+            return render(request.prompt, i, size, request.output_format, transparent=_transparent(request))
 
         return await self._run(request, make, size, on_partial)
 
