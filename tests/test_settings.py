@@ -170,6 +170,9 @@ BAD_VALUES: list[tuple[str, Any]] = [
     ("request_timeout_s", True),
     ("request_timeout_s", None),
     ("request_timeout_s", [60]),
+    ("confirm_above_usd", -0.5),
+    ("confirm_above_usd", "1"),
+    ("confirm_above_usd", True),
 ]
 
 
@@ -194,7 +197,15 @@ def test_several_bad_fields_each_warn() -> None:
 
 @pytest.mark.parametrize(
     ("name", "value"),
-    [("request_timeout_s", 60), ("request_timeout_s", 5), ("request_timeout_s", 3600.0), ("n", 10), ("base_url", "")],
+    [
+        ("request_timeout_s", 60),
+        ("request_timeout_s", 5),
+        ("request_timeout_s", 3600.0),
+        ("n", 10),
+        ("base_url", ""),
+        ("confirm_above_usd", 0.25),
+        ("confirm_above_usd", 0),
+    ],
 )
 def test_boundary_values_are_accepted(name: str, value: Any) -> None:
     loaded = parse({name: value})

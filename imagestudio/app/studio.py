@@ -14,7 +14,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QImage
 
 from imagestudio.app.settings_store import SettingsStore
@@ -44,6 +44,7 @@ class StudioService(QObject):
     imageSaveFailed = Signal(str)
     imageLoaded = Signal(str, object)  # path, QImage (decoded off the GUI thread; null when unreadable)
     libraryImagesLoaded = Signal(object)  # list[LibraryImage] for the edit inputs
+    thumbnailLoaded = Signal(str, object)  # path, small QImage for the edit inputs' list (null when unreadable)
 
     def __init__(
         self,
@@ -200,6 +201,14 @@ class StudioService(QObject):
         image = await asyncio.to_thread(QImage, path)
         self.imageLoaded.emit(path, image)
 
+    def load_thumbnail(self, path: str, edge: int) -> None:
+        """A small picture of an input image, decoded and shrunk on a worker thread; emits thumbnailLoaded."""
+        self._tasks.spawn_if_open(self._thumbnail(path, edge), name="input-thumbnail")
+
+    async def _thumbnail(self, path: str, edge: int) -> None:
+        image = await asyncio.to_thread(decode_thumbnail, path, edge)
+        self.thumbnailLoaded.emit(path, image)
+
     # -- drafts --------------------------------------------------------------------------------------
     def save_drafts(self, drafts: list[drafts_io.Draft], current: int) -> None:
         """Write the drafts off the GUI thread; saves in a row collapse into one (the newest wins)."""
@@ -239,3 +248,17 @@ class StudioService(QObject):
         totals: Totals = await asyncio.to_thread(self.ledger.totals, budget)
         self.last_totals = totals
         self.totalsChanged.emit(totals)
+
+
+def decode_thumbnail(path: str, edge: int) -> QImage:
+    """Read ``path`` shrunk to fit ``edge``×``edge`` (the reader scales while decoding where the format can)."""
+    from PySide6.QtCore import QSize
+    from PySide6.QtGui import QImageReader
+
+    reader = QImageReader(path)
+    reader.setAutoTransform(True)
+    size = reader.size()
+    if size.isValid() and (size.width() > edge or size.height() > edge):
+        reader.setScaledSize(size.scaled(QSize(edge, edge), Qt.AspectRatioMode.KeepAspectRatio))
+    image = reader.read()
+    return image if not image.isNull() else QImage()

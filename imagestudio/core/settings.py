@@ -57,6 +57,8 @@ class Settings:
     enhance_instruction: str = ""  # "" = the built-in instruction
     # -- cost
     monthly_budget_usd: float = 0.0  # 0 = no budget
+    #: Generate asks first when the request's estimated cost is above this (0 = never asks)
+    confirm_above_usd: float = 0.0
     # -- provider profiles ("" = the provider/base_url above)
     profile: str = ""
     # -- appearance and first run
@@ -99,7 +101,7 @@ def _check(name: str, value: Any) -> bool:
     if name in ("output_compression", "partial_images"):
         high = 100 if name == "output_compression" else 3
         return isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= high
-    if name == "monthly_budget_usd":
+    if name in ("monthly_budget_usd", "confirm_above_usd"):
         return isinstance(value, int | float) and not isinstance(value, bool) and 0 <= value <= 1_000_000
     if name in ("enhance_instruction", "profile"):
         return isinstance(value, str) and len(value) <= (4000 if name == "enhance_instruction" else 80)
