@@ -10,7 +10,7 @@ from PySide6.QtCore import QObject, Signal
 from imagestudio.app.settings_store import SettingsStore
 from imagestudio.core.errors import ImageStudioError
 from imagestudio.core.providers.base import ImageProvider
-from imagestudio.core.providers.factory import key_profile
+from imagestudio.core.providers.factory import key_profile, make_provider
 from imagestudio.core.secrets import KeySource, KeyStatus, KeyStore
 
 
@@ -56,9 +56,15 @@ class AccountService(QObject):
         finally:
             await self.refresh_status()
 
-    async def test_connection(self) -> tuple[bool, str]:
-        """(ok, human message) — never raises for provider problems."""
-        return await check_connection(self._provider_factory)
+    async def test_connection(self, key: str | None = None) -> tuple[bool, str]:
+        """(ok, human message) — never raises for provider problems. With ``key`` (typed, not saved yet): that
+        key against the chosen provider, whatever is stored; it stays in memory only and is redacted in logs."""
+        if not key or not key.strip():
+            return await check_connection(self._provider_factory)
+        typed = KeyStore(self._keys.redactor, environ={})  # only this key: no environment, no keyring
+        typed.set_session(self._profile(), key)
+        settings = self._settings.current.with_changes(profile="")
+        return await check_connection(lambda: make_provider(settings, typed))
 
 
 async def check_connection(build: Callable[[], ImageProvider]) -> tuple[bool, str]:
