@@ -61,6 +61,15 @@ def test_the_qpalette_carries_the_checked_colours(colors: ThemeColors) -> None:
     assert set(ThemeColors._fields) >= {fg for fg, _ in TEXT_ON}
 
 
+@pytest.mark.parametrize("colors", [LIGHT, DARK], ids=["light", "dark"])
+def test_a_disabled_field_looks_disabled(colors: ThemeColors) -> None:
+    palette = make_palette(colors)
+    disabled_base = palette.color(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Base).name()
+    assert disabled_base != palette.color(QPalette.ColorGroup.Active, QPalette.ColorRole.Base).name()
+    disabled_text = palette.color(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text).name()
+    assert contrast_ratio(disabled_text, disabled_base) >= 3.0  # greyed, still legible
+
+
 def test_theme_switches_live_from_settings_and_view_menu(qtbot: Any, make_app: Any) -> None:
     parts = make_app()
     app = QGuiApplication.instance()

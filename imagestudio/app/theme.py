@@ -104,6 +104,8 @@ def make_palette(c: ThemeColors) -> QPalette:
         p.setColor(role, QColor(value))
     for role in (QPalette.ColorRole.WindowText, QPalette.ColorRole.Text, QPalette.ColorRole.ButtonText):
         p.setColor(QPalette.ColorGroup.Disabled, role, QColor(c.disabled_text))
+    # a disabled field is greyed like the window behind it, not a white box that looks ready for typing
+    p.setColor(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Base, QColor(c.window))
     # an inactive window keeps a readable selection instead of Fusion's washed-out default
     p.setColor(QPalette.ColorGroup.Inactive, QPalette.ColorRole.Highlight, QColor(c.highlight))
     p.setColor(QPalette.ColorGroup.Inactive, QPalette.ColorRole.HighlightedText, QColor(c.highlighted_text))
