@@ -1,22 +1,40 @@
 """Input images for an edit: from files, drag-in or the clipboard; plus the mask or markup of the first image.
 
-With no input images the prompt editor generates; with 1–16 it edits. Pasted and painted images are written
-by StudioService off the GUI thread; this widget only keeps paths.
+With no input images the prompt editor generates; with 1–16 it edits. Each input shows as a thumbnail (decoded
+and shrunk by StudioService on a worker thread: this widget asks with ``thumbnailWanted`` and receives
+``set_thumbnail``); they can be removed (button, Delete), reordered (drag, or the ◀ ▶ buttons) and one can be
+made the mask base (the first image: the one a mask is painted on, whose size the mask must have). Pasted and
+painted images are written by StudioService off the GUI thread; this widget only keeps paths.
 """
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
-from PySide6.QtCore import QMimeData, Qt, Signal
-from PySide6.QtGui import QDragEnterEvent, QDropEvent, QGuiApplication
+from PySide6.QtCore import QMimeData, QSize, Qt, Signal
+from PySide6.QtGui import (
+    QColor,
+    QDragEnterEvent,
+    QDropEvent,
+    QGuiApplication,
+    QIcon,
+    QImage,
+    QKeySequence,
+    QPainter,
+    QPixmap,
+    QShortcut,
+)
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QFileDialog,
     QHBoxLayout,
     QLabel,
+    QListView,
     QListWidget,
     QListWidgetItem,
     QPushButton,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -25,6 +43,41 @@ from imagestudio.app.clipboard import has_images, images_from_mime
 from imagestudio.app.dragdrop import image_ids_from
 
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".webp")
+THUMB = 72
+PathRole = Qt.ItemDataRole.UserRole
+_SCRATCH_NAME = re.compile(r"^input-\d+\.\w+$")  # what StudioService names a pasted or dropped picture
+
+
+class InputList(QListWidget):
+    """The thumbnails in a wrapping row; drag one to reorder (an internal move), Delete removes."""
+
+    orderChanged = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setViewMode(QListView.ViewMode.ListMode)  # list mode: a drag reorders (icon mode only moves icons)
+        self.setFlow(QListView.Flow.LeftToRight)
+        self.setWrapping(True)
+        self.setResizeMode(QListView.ResizeMode.Adjust)
+        self.setIconSize(QSize(THUMB, THUMB))
+        self.setGridSize(QSize(THUMB + 16, THUMB + 34))
+        self.setUniformItemSizes(True)
+        self.setWordWrap(False)
+        self.setTextElideMode(Qt.TextElideMode.ElideMiddle)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setDragDropMode(QAbstractItemView.DragDropMode.InternalMove)
+        self.setDefaultDropAction(Qt.DropAction.MoveAction)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.setMinimumHeight(THUMB + 40)
+        self.setMaximumHeight(2 * (THUMB + 34) + 8)
+        self.model().rowsMoved.connect(lambda *_: self.orderChanged.emit())
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        if event.source() is self:
+            super().dropEvent(event)
+            self.orderChanged.emit()
+        else:
+            event.ignore()  # outside images: the EditInputs around us take them
 
 
 class EditInputs(QWidget):
@@ -35,6 +88,8 @@ class EditInputs(QWidget):
     pasteData = Signal(bytes, str)
     #: Library image ids dropped or pasted from our own gallery/viewer: the editor looks up their files.
     libraryIdsDropped = Signal(list)
+    #: A thumbnail is needed for this path (decoded off the GUI thread, then ``set_thumbnail``).
+    thumbnailWanted = Signal(str)
 
     def __init__(self, max_images: int = 16, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -42,43 +97,69 @@ class EditInputs(QWidget):
         self.mask_path: str | None = None
         self.markup_path: str | None = None
         self._library_ids: dict[str, int] = {}  # path → library id: the edit's parents (lineage)
-        self.list = QListWidget()
+        self._thumbs: dict[str, QPixmap] = {}
+        self.list = InputList()
         self.list.setObjectName("editInputs")
         self.list.setAccessibleName(self.tr("Input images"))
-        self.list.setMaximumHeight(90)
-        self.list.setSelectionMode(QListWidget.SelectionMode.ExtendedSelection)
-        self.list.setToolTip(self.tr("Drop images here, paste with Ctrl+V, or use Add… — they will be edited"))
+        self.list.setToolTip(
+            self.tr("Drop images here, paste with Ctrl+V, or use Add… — they will be edited. Drag to reorder.")
+        )
         self.add = QPushButton(self.tr("Add…"))
+        self.add.setObjectName("addInput")
         self.paste = QPushButton(self.tr("Paste"))
-        self.remove = QPushButton(self.tr("Remove"))
+        self.remove = _tool(self.tr("Remove"), "removeInput", self.tr("Remove the selected images (Delete)"))
+        self.move_left = _tool("◀", "moveInputLeft", self.tr("Move the selected image earlier"))
+        self.move_right = _tool("▶", "moveInputRight", self.tr("Move the selected image later"))
+        self.mask_base = _tool(
+            self.tr("Set as mask base"), "setMaskBase",
+            self.tr("Make the selected image the first one: the mask is painted on it"),
+        )  # fmt: skip
         self.paint = QPushButton(self.tr("Mask / markup…"))
         self.paint.setObjectName("paintMask")
         self.clear_mask = QPushButton(self.tr("No mask"))
+        self.clear_mask.setObjectName("clearMask")
         self.status = QLabel()
         self.status.setObjectName("editStatus")
+        self.status.setWordWrap(True)
         self.add.clicked.connect(self._choose_files)
         self.paste.clicked.connect(self.paste_clipboard)
         self.remove.clicked.connect(self._remove_selected)
+        self.move_left.clicked.connect(lambda: self._move_selected(-1))
+        self.move_right.clicked.connect(lambda: self._move_selected(+1))
+        self.mask_base.clicked.connect(self._make_mask_base)
         self.paint.clicked.connect(lambda: self._paint("mask"))
         self.clear_mask.clicked.connect(self.clear_overlays)
-        buttons = QHBoxLayout()
-        for b in (self.add, self.paste, self.remove, self.paint, self.clear_mask):
-            buttons.addWidget(b)
+        self.list.itemSelectionChanged.connect(self._refresh_buttons)
+        self.list.orderChanged.connect(self._order_changed)
+        delete = QShortcut(QKeySequence(QKeySequence.StandardKey.Delete), self.list)
+        delete.setContext(Qt.ShortcutContext.WidgetShortcut)
+        delete.setWhatsThis(self.tr("Remove the selected edit images"))
+        delete.activated.connect(self._remove_selected)
+        order, buttons = QHBoxLayout(), QHBoxLayout()
+        for tool in (self.move_left, self.move_right, self.mask_base, self.remove):
+            order.addWidget(tool)
+        for button in (self.add, self.paste, self.paint, self.clear_mask):
+            buttons.addWidget(button)
+        order.addStretch(1)
+        buttons.addStretch(1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(QLabel(self.tr("<b>Images to edit</b> (optional)")))
+        title = QLabel(self.tr("<b>Images to edit</b> (optional)"))
+        title.setBuddy(self.list)
+        layout.addWidget(title)
         layout.addWidget(self.list)
+        layout.addLayout(order)
         layout.addLayout(buttons)
         layout.addWidget(self.status)
         self.setAcceptDrops(True)
+        self._last_order: tuple[str, ...] = ()
         self._refresh()
 
     def paths(self) -> tuple[str, ...]:
-        return tuple(self.list.item(i).data(Qt.ItemDataRole.UserRole) for i in range(self.list.count()))
+        return tuple(self.list.item(i).data(PathRole) for i in range(self.list.count()))
 
     def add_paths(self, paths: list[str]) -> list[str]:
         """Add image files; returns what was refused (wrong type, too many) so the caller can say so."""
-        first = self.paths()[:1]
         refused = []
         for path in paths:
             if Path(path).suffix.lower() not in IMAGE_SUFFIXES or len(self.paths()) >= self.max_images:
@@ -86,18 +167,49 @@ class EditInputs(QWidget):
                 continue
             if path in self.paths():
                 continue
-            item = QListWidgetItem(Path(path).name)
-            item.setData(Qt.ItemDataRole.UserRole, path)
-            item.setToolTip(path)
-            self.list.addItem(item)
-        if self.paths()[:1] != first:
-            self._first_changed()
-        else:
-            self._refresh()
+            self.list.addItem(self._make_item(path))
+        self._order_changed()
         if refused:
             self.status.setText(self.tr("Not added (PNG, JPEG or WebP; at most %1): %2").replace(
                 "%1", str(self.max_images)).replace("%2", ", ".join(Path(p).name for p in refused)))  # fmt: skip
         return refused
+
+    def _make_item(self, path: str) -> QListWidgetItem:
+        item = QListWidgetItem(self._caption(path))
+        item.setData(PathRole, path)
+        item.setToolTip(path)
+        item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsDropEnabled)  # dropped between items, never onto one
+        item.setSizeHint(self.list.gridSize())
+        pixmap = self._thumbs.get(path)
+        item.setIcon(QIcon(pixmap if pixmap is not None else _placeholder()))
+        if pixmap is None:
+            self.thumbnailWanted.emit(path)
+        return item
+
+    def _caption(self, path: str) -> str:
+        image_id = self._library_ids.get(path)
+        if image_id is not None:
+            return f"#{image_id}"  # library originals are named by their SHA-256: the id means more
+        name = Path(path).name
+        return self.tr("Pasted") if _SCRATCH_NAME.match(name) else name
+
+    def set_thumbnail(self, path: str, image: QImage) -> None:
+        """The decoded thumbnail of ``path`` (a null image when it could not be read: a mark says so)."""
+        if image.isNull():
+            pixmap = _placeholder(broken=True)
+        else:
+            pixmap = QPixmap.fromImage(
+                image.scaled(
+                    THUMB, THUMB, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation
+                )
+            )
+        self._thumbs[path] = pixmap
+        for i in range(self.list.count()):
+            item = self.list.item(i)
+            if item.data(PathRole) == path:
+                item.setIcon(QIcon(pixmap))
+                if image.isNull():
+                    item.setToolTip(self.tr("%1 (could not be read)").replace("%1", path))
 
     def add_library_images(self, images: list[tuple[int, str]]) -> list[str]:
         """Library images (id, original path): added like files, and remembered as the edit's parents."""
@@ -115,8 +227,10 @@ class EditInputs(QWidget):
         for path, image_id in entries:
             if image_id is not None:
                 self._library_ids[path] = image_id
+        self._last_order = ()
         self.add_paths([path for path, _id in entries])
         self.mask_path, self.markup_path = mask, (markup if mask is None else None)
+        self._last_order = self.paths()
         self._refresh()
 
     def parent_ids(self) -> tuple[int, ...]:
@@ -137,6 +251,7 @@ class EditInputs(QWidget):
     def clear(self) -> None:
         self.list.clear()
         self._library_ids.clear()
+        self._last_order = ()
         self.clear_overlays()
 
     def paste_clipboard(self) -> None:
@@ -168,27 +283,78 @@ class EditInputs(QWidget):
         if files:
             self.add_paths(files)
 
-    def _remove_selected(self) -> None:
-        first = self.paths()[:1]
-        for item in self.list.selectedItems():
-            self._library_ids.pop(item.data(Qt.ItemDataRole.UserRole), None)
-            self.list.takeItem(self.list.row(item))
-        if self.paths()[:1] != first:
-            self._first_changed()
-        self._refresh()
+    # -- remove, reorder, mask base ----------------------------------------------------------------
+    def _selected_rows(self) -> list[int]:
+        return sorted(self.list.row(item) for item in self.list.selectedItems())
 
-    def _first_changed(self) -> None:
-        # a mask belongs to the first image's size: a new first image invalidates it
-        self.mask_path = self.markup_path = None
+    def _remove_selected(self) -> None:
+        rows = self._selected_rows()
+        for row in reversed(rows):
+            item = self.list.takeItem(row)
+            if item is not None:
+                self._library_ids.pop(item.data(PathRole), None)
+        if rows:
+            self._order_changed()
+
+    def _move_selected(self, step: int) -> None:
+        rows = self._selected_rows()
+        if len(rows) != 1:
+            return
+        row = rows[0]
+        target = row + step
+        if not 0 <= target < self.list.count():
+            return
+        item = self.list.takeItem(row)
+        self.list.insertItem(target, item)
+        self.list.setCurrentItem(item)
+        self._order_changed()
+
+    def _make_mask_base(self) -> None:
+        rows = self._selected_rows()
+        if len(rows) != 1 or rows[0] == 0:
+            return
+        item = self.list.takeItem(rows[0])
+        self.list.insertItem(0, item)
+        self.list.setCurrentItem(item)
+        self._order_changed()
+
+    def _order_changed(self) -> None:
+        order = self.paths()
+        first_changed = order[:1] != self._last_order[:1]
+        self._last_order = order
+        had_overlay = bool(self.mask_path or self.markup_path)
+        if first_changed and had_overlay:
+            # a mask belongs to the first image's size: a new first image invalidates it — and we say so
+            self.mask_path = self.markup_path = None
+            self._refresh()
+            self.status.setText(self.tr("The mask was cleared: it was painted on the previous first image."))
+            return
         self._refresh()
 
     def _paint(self, mode: str) -> None:
         if self.paths():
             self.paintRequested.emit(self.paths()[0], mode)
 
+    def _refresh_buttons(self) -> None:
+        rows = self._selected_rows()
+        one = len(rows) == 1
+        self.remove.setEnabled(bool(rows))
+        self.move_left.setEnabled(one and rows[0] > 0)
+        self.move_right.setEnabled(one and rows[0] + 1 < self.list.count())
+        self.mask_base.setEnabled(one and rows[0] > 0)
+
     def _refresh(self) -> None:
         has = bool(self.paths())
-        self.remove.setEnabled(has)
+        self.list.setVisible(has)
+        base = self.tr("Image 1 is the mask base: a mask is painted on it and must have its size.")
+        for i in range(self.list.count()):  # numbered: the order is the order sent, and image 1 is the mask base
+            item = self.list.item(i)
+            path = item.data(PathRole)
+            item.setText(f"{i + 1}  {self._caption(path)}")
+            item.setToolTip(f"{base}\n{path}" if i == 0 else path)
+        self._refresh_buttons()
+        for widget in (self.move_left, self.move_right, self.mask_base, self.remove):
+            widget.setVisible(has)
         self.paint.setEnabled(has)
         self.clear_mask.setEnabled(bool(self.mask_path or self.markup_path))
         if self.mask_path:
@@ -209,3 +375,24 @@ class EditInputs(QWidget):
     def dropEvent(self, event: QDropEvent) -> None:
         if self.take_mime(event.mimeData()):
             event.acceptProposedAction()
+
+
+def _tool(text: str, name: str, tip: str) -> QToolButton:
+    button = QToolButton()
+    button.setText(text)
+    button.setObjectName(name)
+    button.setToolTip(tip)
+    button.setAccessibleName(tip)
+    return button
+
+
+def _placeholder(*, broken: bool = False) -> QPixmap:
+    """A grey square while the thumbnail decodes (with a ✕ when the file cannot be read)."""
+    pixmap = QPixmap(THUMB, THUMB)
+    pixmap.fill(QColor(128, 128, 128, 60))
+    if broken:
+        painter = QPainter(pixmap)
+        painter.setPen(QColor(180, 40, 40))
+        painter.drawText(pixmap.rect(), Qt.AlignmentFlag.AlignCenter, "✕")
+        painter.end()
+    return pixmap

@@ -35,7 +35,7 @@ from imagestudio.core.enhance import Enhancement
 from imagestudio.core.errors import InvalidRequest
 from imagestudio.core.ledger import Totals
 from imagestudio.core.types import EditRequest, GenerationRequest, LibraryImage
-from imagestudio.ui.prompt.edit_inputs import EditInputs
+from imagestudio.ui.prompt.edit_inputs import THUMB, EditInputs
 from imagestudio.ui.prompt.enhance_dialog import EnhanceDialog
 from imagestudio.ui.prompt.mask_painter import MaskPainterDialog
 from imagestudio.ui.prompt.prompt_drafts import DraftTabs
@@ -162,6 +162,8 @@ class PromptEditor(QWidget):
             self.inputs.pasteData.connect(lambda data, ext: studio.save_bytes(data, ext, "input"))
             self.inputs.libraryIdsDropped.connect(self.edit_images)
             studio.libraryImagesLoaded.connect(self._library_images_loaded)
+            self.inputs.thumbnailWanted.connect(lambda path: studio.load_thumbnail(path, 2 * THUMB))
+            studio.thumbnailLoaded.connect(self.inputs.set_thumbnail)
             self.drafts.saveRequested.connect(studio.save_drafts)
         # an image dropped on the prompt text becomes an edit input too (not its file name as text)
         self.prompt.viewport().installEventFilter(self)
