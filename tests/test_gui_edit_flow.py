@@ -144,3 +144,41 @@ def test_an_unreadable_input_gets_a_marked_thumbnail(qtbot: Any, make_app: Any, 
     broken.write_bytes(b"\x89PNG\r\n\x1a\nnot really")
     inputs.add_paths([str(broken)])
     qtbot.waitUntil(lambda: "could not be read" in inputs.list.item(0).toolTip(), timeout=10000)
+
+
+def test_the_painters_brush_size_has_a_usable_slider_a_value_and_bracket_keys(
+    qtbot: Any, make_app: Any, tmp_path: Path
+) -> None:
+    parts = make_app()
+    editor = parts.window.prompt_editor
+    editor.inputs.add_paths([_png(tmp_path, "red", (400, 300))])
+    qtbot.mouseClick(editor.inputs.paint, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: editor.painter is not None, timeout=5000)
+    painter = editor.painter
+    qtbot.waitExposed(painter)
+    painter.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is painter)
+    slider, value = painter.brush_slider, painter.brush_value
+    assert slider.width() >= 160 and value.isVisible()  # not squashed to a stub, its value shown
+    assert value.text() == f"{slider.value()} px" == "48 px"
+    qtbot.keyClick(painter.canvas, Qt.Key.Key_BracketRight)
+    assert slider.value() == 60 and value.text() == "60 px" and painter.canvas.brush_size == 60
+    for _ in range(2):
+        qtbot.keyClick(painter.canvas, Qt.Key.Key_BracketLeft)
+    assert slider.value() == 38
+    for _ in range(40):
+        qtbot.keyClick(painter.canvas, Qt.Key.Key_BracketLeft)
+    assert slider.value() == 2  # the smallest brush, never 0
+    # the slider itself, from the keyboard
+    slider.setFocus()
+    qtbot.keyClick(slider, Qt.Key.Key_End)
+    assert value.text() == "400 px"
+    # a big brush paints a big dot: image pixels, whatever the zoom
+    canvas = painter.canvas
+    centre = canvas.target_rect().center()
+    qtbot.mousePress(canvas, Qt.MouseButton.LeftButton, pos=centre)
+    qtbot.mouseRelease(canvas, Qt.MouseButton.LeftButton, pos=centre)
+    mask = painter.result_image()
+    assert mask is not None
+    assert mask.pixelColor(200 - 150, 150).alpha() == 0 and mask.pixelColor(200 + 150, 150).alpha() == 0
+    painter.reject()

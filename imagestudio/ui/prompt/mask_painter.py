@@ -11,8 +11,18 @@ from __future__ import annotations
 
 import math
 
-from PySide6.QtCore import QPoint, QPointF, QRect, Qt, Signal
-from PySide6.QtGui import QColor, QImage, QMouseEvent, QPainter, QPaintEvent, QPen, QPolygonF
+from PySide6.QtCore import QEvent, QPoint, QPointF, QRect, Qt, Signal
+from PySide6.QtGui import (
+    QColor,
+    QImage,
+    QKeySequence,
+    QMouseEvent,
+    QPainter,
+    QPaintEvent,
+    QPen,
+    QPolygonF,
+    QShortcut,
+)
 from PySide6.QtWidgets import (
     QButtonGroup,
     QColorDialog,
@@ -28,6 +38,7 @@ from PySide6.QtWidgets import (
 )
 
 _UNDO_DEPTH = 30
+BRUSH_MIN, BRUSH_MAX = 2, 400  # image pixels
 
 
 def _checkerboard(painter: QPainter, rect: QRect, cell: int = 12) -> None:
@@ -54,8 +65,9 @@ class MaskCanvas(QWidget):
         self._undo: list[tuple[str, QImage]] = []
         self._last: QPointF | None = None
         self._arrow_from: QPointF | None = None
+        self._hover: QPointF | None = None  # where the brush outline is drawn
         self.setMinimumSize(320, 240)
-        self.setMouseTracking(False)
+        self.setMouseTracking(True)
 
     # -- geometry --------------------------------------------------------------------------------
     def target_rect(self) -> QRect:
@@ -190,6 +202,8 @@ class MaskCanvas(QWidget):
         self.stroke(point, point)
 
     def mouseMoveEvent(self, event: QMouseEvent) -> None:
+        self._hover = event.position()
+        self.update()
         if self._last is not None:
             point = self.to_image(event.position())
             self.stroke(self._last, point)
@@ -200,6 +214,11 @@ class MaskCanvas(QWidget):
             self.arrow(self._arrow_from, self.to_image(event.position()))
         self._last = self._arrow_from = None
 
+    def leaveEvent(self, event: QEvent) -> None:
+        self._hover = None
+        self.update()
+        super().leaveEvent(event)
+
     def paintEvent(self, _event: QPaintEvent) -> None:
         p = QPainter(self)
         r = self.target_rect()
@@ -209,6 +228,12 @@ class MaskCanvas(QWidget):
         p.drawImage(r, self.coverage)
         p.setOpacity(1.0)
         p.drawImage(r, self.markup)
+        if self._hover is not None and self.tool in ("brush", "eraser"):  # the brush's size, where it would paint
+            radius = self._pen().widthF() / 2 * r.width() / max(1, self.image.width())
+            p.setPen(QPen(QColor(255, 255, 255), 1))
+            p.drawEllipse(self._hover, radius, radius)
+            p.setPen(QPen(QColor(0, 0, 0), 1, Qt.PenStyle.DotLine))
+            p.drawEllipse(self._hover, radius, radius)
         p.end()
 
 
@@ -246,10 +271,23 @@ class MaskPainterDialog(QDialog):
         (self.markup_mode if self.canvas.mode == "markup" else self.mask_mode).setChecked(True)
         self.brush.setChecked(True)
         self.brush_slider = QSlider(Qt.Orientation.Horizontal)
-        self.brush_slider.setRange(2, 400)
+        self.brush_slider.setObjectName("brushSize")
+        self.brush_slider.setRange(BRUSH_MIN, BRUSH_MAX)
         self.brush_slider.setValue(self.canvas.brush_size)
+        self.brush_slider.setMinimumWidth(180)  # a usable length, never squashed to a stub
+        self.brush_slider.setPageStep(16)
         self.brush_slider.setAccessibleName(self.tr("Brush size"))
-        self.brush_slider.valueChanged.connect(lambda v: setattr(self.canvas, "brush_size", v))
+        self.brush_slider.setToolTip(self.tr("Brush size in image pixels ([ smaller, ] larger)"))
+        self.brush_value = QLabel()
+        self.brush_value.setObjectName("brushSizeValue")
+        self.brush_value.setMinimumWidth(self.brush_value.fontMetrics().horizontalAdvance("400 px") + 4)
+        self.brush_slider.valueChanged.connect(self._brush_changed)
+        for keys, factor, name in (
+            ("[", 1 / 1.25, self.tr("Smaller brush")), ("]", 1.25, self.tr("Larger brush")),
+        ):  # fmt: skip
+            shortcut = QShortcut(QKeySequence(keys), self)
+            shortcut.setWhatsThis(name)  # its name in Help → Keyboard shortcuts
+            shortcut.activated.connect(lambda f=factor: self.scale_brush(f))
         self.invert = QPushButton(self.tr("Invert"))
         self.clear = QPushButton(self.tr("Clear"))
         self.undo = QPushButton(self.tr("Undo"))
@@ -264,20 +302,40 @@ class MaskPainterDialog(QDialog):
         tool_buttons = ((self.brush, "brush"), (self.eraser, "eraser"), (self.arrow, "arrow"), (self.text, "text"))
         for button, tool in tool_buttons:
             button.clicked.connect(lambda _c=False, t=tool: setattr(self.canvas, "tool", t))
-        bar = QHBoxLayout()
+        bar = QHBoxLayout()  # modes and tools
         modes_and_tools: tuple[QWidget, ...] = (self.mask_mode, self.markup_mode, QLabel("|"), self.brush)
-        modes_and_tools += (self.eraser, self.arrow, self.text)
-        actions = (QLabel(self.tr("Size")), self.brush_slider, self.invert, self.clear, self.undo, self.colour)
-        for w in (*modes_and_tools, *actions):
+        for w in (*modes_and_tools, self.eraser, self.arrow, self.text):
             bar.addWidget(w)
+        bar.addStretch(1)
+        size_row = QHBoxLayout()  # the brush size on its own row: a slider long enough to use, with its value
+        size_label = QLabel(self.tr("Brush &size"))
+        size_label.setBuddy(self.brush_slider)
+        size_row.addWidget(size_label)
+        size_row.addWidget(self.brush_slider, 1)
+        size_row.addWidget(self.brush_value)
+        for w in (self.invert, self.clear, self.undo, self.colour):
+            size_row.addWidget(w)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
+        layout.addLayout(size_row)
         layout.addWidget(self.canvas, 1)
         layout.addWidget(self.buttons)
         self._set_mode(self.canvas.mode)
+        self._brush_changed(self.brush_slider.value())
+
+    def _brush_changed(self, value: int) -> None:
+        self.canvas.brush_size = value
+        self.brush_value.setText(self.tr("%1 px").replace("%1", str(value)))
+
+    def scale_brush(self, factor: float) -> None:
+        """[ and ]: a step that feels the same at any size (×1.25), at least one pixel."""
+        value = self.brush_slider.value()
+        new = round(value * factor)
+        new = max(value + 1, new) if factor > 1 else min(value - 1, new)
+        self.brush_slider.setValue(max(BRUSH_MIN, min(BRUSH_MAX, new)))
 
     def _set_mode(self, mode: str) -> None:
         self.canvas.mode = mode
