@@ -24,6 +24,7 @@ from imagestudio.app.presets import PresetService
 from imagestudio.app.settings_store import SettingsStore
 from imagestudio.core.capabilities import Capabilities
 from imagestudio.core.presets import Preset, PresetError, SizeChoice, allowed_sizes, localized
+from imagestudio.ui.prompt import setting_changes
 
 
 def _select(combo: QComboBox, value: object, *, editable: bool = False) -> bool:
@@ -37,8 +38,17 @@ def _select(combo: QComboBox, value: object, *, editable: bool = False) -> bool:
     return False
 
 
-def apply_to_editor(editor: Any, settings: SettingsStore, prompt: str, values: dict[str, Any]) -> None:
-    """Fill the prompt editor's public widgets; settings it has no control for go to the settings store."""
+def apply_to_editor(editor: Any, settings: SettingsStore, prompt: str, values: dict[str, Any], name: str = "") -> str:
+    """Fill the prompt editor's public widgets; settings it has no control for go to the settings store.
+
+    A preset starts a new image: edit inputs and a mask are removed, never kept silently. Returns the notice
+    that says what changed (also shown by the editor when it can show notices)."""
+    before = setting_changes.snapshot(editor)
+    inputs = getattr(editor, "inputs", None)
+    removed = ""
+    if inputs is not None and (inputs.paths() or inputs.mask_path or inputs.markup_path):
+        removed = setting_changes.cleared(len(inputs.paths()), bool(inputs.mask_path), bool(inputs.markup_path))
+        inputs.clear()
     options = getattr(editor, "options", editor)  # the options may live in a sub-form
     model = values.get("model")
     if model:
@@ -60,6 +70,11 @@ def apply_to_editor(editor: Any, settings: SettingsStore, prompt: str, values: d
         settings.update(background=background)
     editor.prompt.setPlainText(prompt)
     editor.prompt.setFocus()
+    notice = setting_changes.preset_notice(name, setting_changes.describe(before, setting_changes.snapshot(editor)),
+                                           removed)  # fmt: skip
+    if hasattr(editor, "show_notice"):
+        editor.show_notice(notice)
+    return notice
 
 
 class PresetFillDialog(QDialog):
@@ -207,5 +222,6 @@ class PresetPicker(QWidget):
             return
         dialog = self.make_dialog(preset)
         if self.run_dialog(dialog) == QDialog.DialogCode.Accepted:
-            apply_to_editor(self._editor, self._settings, dialog.prompt(), dialog.settings())
+            name = localized(preset.name, self._presets.language)
+            apply_to_editor(self._editor, self._settings, dialog.prompt(), dialog.settings(), name)
         dialog.deleteLater()

@@ -35,6 +35,7 @@ from imagestudio.core.enhance import Enhancement
 from imagestudio.core.errors import InvalidRequest
 from imagestudio.core.ledger import Totals
 from imagestudio.core.types import EditRequest, GenerationRequest, LibraryImage
+from imagestudio.ui.prompt import setting_changes
 from imagestudio.ui.prompt.edit_inputs import THUMB, EditInputs
 from imagestudio.ui.prompt.enhance_dialog import EnhanceDialog
 from imagestudio.ui.prompt.mask_painter import MaskPainterDialog
@@ -101,6 +102,12 @@ class PromptEditor(QWidget):
         self.error.setWordWrap(True)
         self.error.setStyleSheet("color: #ffffff; background: #b3261e; padding: 4px; border-radius: 3px;")
         self.error.hide()
+        #: what a preset or "Reuse settings" just changed (never silently); hidden at the next Generate
+        self.notice = QLabel()
+        self.notice.setObjectName("promptNotice")
+        self.notice.setWordWrap(True)
+        self.notice.setAccessibleName(self.tr("What changed"))
+        self.notice.hide()
 
         self.generate_button = QPushButton(self.tr("Generate"))
         self.generate_button.setObjectName("generate")
@@ -140,6 +147,7 @@ class PromptEditor(QWidget):
         layout.addLayout(form)
         layout.addWidget(self.options)
         layout.addWidget(self.inputs)
+        layout.addWidget(self.notice)
         layout.addWidget(self.error)
         layout.addWidget(self.generate_button)
 
@@ -193,11 +201,22 @@ class PromptEditor(QWidget):
         self.inputs.set_entries(draft.inputs, draft.mask, draft.markup)
 
     def open_in_new_draft(self, request: GenerationRequest | EditRequest) -> None:
-        """ "Reuse settings": a new draft tab with the request's prompt and options; the current draft is kept."""
+        """ "Reuse settings": a new draft tab with the request's prompt and options; the current draft is kept,
+        with its edit inputs (never carried into the new one). A notice says what changed."""
+        before = setting_changes.snapshot(self)
+        inputs = self.inputs
+        kept = setting_changes.cleared(len(inputs.paths()), bool(inputs.mask_path), bool(inputs.markup_path))
         options = {k: v for k, v in request.to_json().items() if k in self.options.values()}
         self.drafts.open_draft(Draft(prompt=request.original_prompt or request.prompt, model=request.model,
                                      options=options))  # fmt: skip
         self.prompt.setFocus()
+        changes = setting_changes.describe(before, setting_changes.snapshot(self))
+        self.show_notice(setting_changes.reuse_notice(changes, kept))
+
+    def show_notice(self, text: str) -> None:
+        """A short sentence about what was just changed for the person (presets, Reuse settings)."""
+        self.notice.setText(text)
+        self.notice.setVisible(bool(text))
 
     async def flush_drafts(self) -> None:
         """At quit: the drafts as they are now, written before the app exits."""
@@ -312,6 +331,7 @@ class PromptEditor(QWidget):
             self.show_error(e.message)
             return
         self.show_error("")
+        self.show_notice("")
         totals = self._studio.last_totals if self._studio is not None else None
         if totals is not None and totals.blocked and self._studio is not None and self._studio.paid_provider():
             if not self.ask_over_budget(self, totals):
