@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 from PIL import Image
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QApplication, QDialogButtonBox
 
@@ -182,3 +182,82 @@ def test_the_painters_brush_size_has_a_usable_slider_a_value_and_bracket_keys(
     assert mask is not None
     assert mask.pixelColor(200 - 150, 150).alpha() == 0 and mask.pixelColor(200 + 150, 150).alpha() == 0
     painter.reject()
+
+
+def test_a_preset_clears_edit_inputs_and_the_mask_and_says_what_it_changed(
+    qtbot: Any, make_app: Any, tmp_path: Path
+) -> None:
+    parts = make_app()
+    editor = parts.window.prompt_editor
+    editor.inputs.add_paths([_png(tmp_path, "red", (320, 240)), _png(tmp_path, "green", (320, 240))])
+    mask = _paint_a_mask(qtbot, editor)
+    editor.quality.setCurrentIndex(editor.quality.findData("low"))
+    editor.size_box.setCurrentIndex(editor.size_box.findData("1536x1024"))
+    assert editor.generate_button.text().startswith("Edit")
+    picker = parts.window.menus.picker
+    filled: list[str] = []
+
+    def fill() -> None:  # the preset's own modal dialog, answered like a person
+        dialog = QApplication.activeModalWidget()
+        assert dialog is not None
+        field = next(iter(dialog.fields.values()))
+        qtbot.keyClicks(field, "Ada")
+        filled.append(dialog.preview.toPlainText())
+        qtbot.mouseClick(dialog.ok, Qt.MouseButton.LeftButton)
+
+    QTimer.singleShot(0, fill)
+    picker.combo.setCurrentIndex(picker.combo.findData("avatar"))
+    qtbot.mouseClick(picker.use_button, Qt.MouseButton.LeftButton)
+    assert filled and "Ada" in editor.prompt.toPlainText()
+    assert editor.inputs.paths() == () and editor.inputs.mask_path is None  # never silently kept
+    notice = editor.notice.text()
+    assert editor.notice.isVisible()
+    assert notice.startswith("Preset 'Avatar' set Quality: High, Size: 1024×1024")
+    assert "cleared 2 edit image" in notice and "the mask" in notice
+    assert editor.generate_button.text().startswith("Generate")
+    sent: list[Any] = []
+    editor.generateRequested.connect(sent.append)
+    qtbot.mouseClick(editor.generate_button, Qt.MouseButton.LeftButton)
+    [request] = sent
+    assert not isinstance(request, EditRequest) and request.quality == "high" and request.size == "1024x1024"
+    assert not editor.notice.isVisible()  # said once; gone at the next Generate
+    assert Path(mask).exists()
+
+
+def test_a_preset_that_changes_nothing_says_so(qtbot: Any, make_app: Any) -> None:
+    parts = make_app()
+    editor = parts.window.prompt_editor
+    editor.quality.setCurrentIndex(editor.quality.findData("high"))
+    editor.size_box.setCurrentIndex(editor.size_box.findData("1024x1024"))
+    editor.output_format.setCurrentIndex(editor.output_format.findData("png"))
+    picker = parts.window.menus.picker
+    QTimer.singleShot(0, lambda: qtbot.mouseClick(QApplication.activeModalWidget().ok, Qt.MouseButton.LeftButton))
+    picker.combo.setCurrentIndex(picker.combo.findData("avatar"))
+    qtbot.mouseClick(picker.use_button, Qt.MouseButton.LeftButton)
+    assert editor.notice.text() == "Preset 'Avatar' filled the prompt; the settings were already right."
+
+
+def test_reuse_settings_says_what_it_changed_and_carries_no_edit_inputs(
+    qtbot: Any, make_app: Any, arun: Any, tmp_path: Path
+) -> None:
+    parts = make_app()
+    add_image(arun, parts, "a green square", png_bytes((300, 200)))  # made at 1536x1024, quality high
+    wait_gallery(qtbot, parts, 1)
+    editor = parts.window.prompt_editor
+    red = _png(tmp_path, "red", (320, 240))
+    editor.inputs.add_paths([red])
+    editor.quality.setCurrentIndex(editor.quality.findData("low"))
+    view = parts.window.gallery.view
+    view.setFocus()
+    view.setCurrentIndex(parts.gallery_model.index(0))
+    qtbot.keyClick(view, Qt.Key.Key_Return)
+    viewer = parts.window.media.viewer
+    qtbot.waitUntil(lambda: viewer.metadata.reuse_button.isEnabled(), timeout=10000)
+    qtbot.mouseClick(viewer.metadata.reuse_button, Qt.MouseButton.LeftButton)
+    assert editor.drafts.tabs.count() == 2
+    assert editor.inputs.paths() == ()  # the new draft is a generation
+    notice = editor.notice.text()
+    assert notice.startswith("Reused settings in a new draft: ") and "Quality: High" in notice
+    assert "Size: 1536×1024" in notice and "the previous draft keeps its 1 edit image" in notice
+    editor.drafts.tabs.setCurrentIndex(0)
+    assert editor.inputs.paths() == (red,)  # kept where it was

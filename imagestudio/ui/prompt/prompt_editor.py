@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
-from PySide6.QtGui import QDragEnterEvent, QDropEvent, QImage, QKeySequence, QShortcut
+from PySide6.QtGui import QDragEnterEvent, QDropEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -36,7 +36,8 @@ from imagestudio.core.errors import InvalidRequest
 from imagestudio.core.ledger import Totals
 from imagestudio.core.types import EditRequest, GenerationRequest, LibraryImage
 from imagestudio.ui.prompt import setting_changes
-from imagestudio.ui.prompt.edit_inputs import THUMB, EditInputs
+from imagestudio.ui.prompt.edit_inputs import EditInputs
+from imagestudio.ui.prompt.edit_painting import EditPainting
 from imagestudio.ui.prompt.enhance_dialog import EnhanceDialog
 from imagestudio.ui.prompt.mask_painter import MaskPainterDialog
 from imagestudio.ui.prompt.prompt_drafts import DraftTabs
@@ -62,7 +63,6 @@ class PromptEditor(QWidget):
         self._studio = studio
         self._pending: GenerationRequest | EditRequest | None = None
         self.review_dialog: EnhanceDialog | None = None
-        self.painter: MaskPainterDialog | None = None
         #: asked before a request goes over the monthly budget (tests replace it)
         self.ask_over_budget: Callable[[QWidget, Totals], bool] = ask_over_budget
         s = settings.current
@@ -157,21 +157,16 @@ class PromptEditor(QWidget):
         self.enhance.toggled.connect(self._enhance_changed)
         self.enhance_mode.currentIndexChanged.connect(self._enhance_changed)
         self.inputs.changed.connect(self._inputs_changed)
-        self.inputs.paintRequested.connect(self._paint_requested)
+        self.painting = EditPainting(self, self.inputs, studio, lambda: self._caps.get(self.model.currentData()),
+                                     self.show_error)  # fmt: skip
         if studio is not None:
             self.refresh_models.clicked.connect(studio.refresh_models)
             studio.modelsRefreshed.connect(self._models_refreshed)
             studio.refreshFailed.connect(self.show_error)
             studio.enhanced.connect(self._enhanced)
             studio.enhanceFailed.connect(self._enhance_failed)
-            studio.imageSaved.connect(self._image_saved)
-            studio.imageSaveFailed.connect(self.show_error)
-            studio.imageLoaded.connect(self._image_loaded)
-            self.inputs.pasteData.connect(lambda data, ext: studio.save_bytes(data, ext, "input"))
             self.inputs.libraryIdsDropped.connect(self.edit_images)
             studio.libraryImagesLoaded.connect(self._library_images_loaded)
-            self.inputs.thumbnailWanted.connect(lambda path: studio.load_thumbnail(path, 2 * THUMB))
-            studio.thumbnailLoaded.connect(self.inputs.set_thumbnail)
             self.drafts.saveRequested.connect(studio.save_drafts)
         # an image dropped on the prompt text becomes an edit input too (not its file name as text)
         self.prompt.viewport().installEventFilter(self)
@@ -385,36 +380,7 @@ class PromptEditor(QWidget):
             return
         self.generateRequested.emit(changed)
 
-    # -- input images, mask and markup -------------------------------------------------------------
-    def _paint_requested(self, path: str, _mode: str) -> None:
-        if self._studio is not None:
-            self._studio.load_image(path)
-
-    def _image_loaded(self, path: str, image: QImage) -> None:
-        if path not in self.inputs.paths()[:1]:
-            return
-        if image.isNull():
-            self.show_error(self.tr("The first image could not be opened for painting."))
-            return
-        info = self._caps.get(self.model.currentData())
-        dialog = MaskPainterDialog(image, allow_markup=bool(info.edit and info.edit.markup), parent=self)
-        self.painter = dialog
-
-        def done(result: int) -> None:
-            self.painter = None
-            if result != QDialog.DialogCode.Accepted or self._studio is None:
-                return
-            painted = dialog.result_image()
-            if painted is None:
-                self.inputs.clear_overlays()
-            else:
-                self._studio.save_image(painted, dialog.canvas.mode)
-
-        dialog.finished.connect(done)
-        dialog.open()
-
-    def _image_saved(self, purpose: str, path: str) -> None:
-        if purpose == "input":
-            self.inputs.add_paths([path])
-        elif purpose in ("mask", "markup"):
-            self.inputs.set_overlay(purpose, path)
+    @property
+    def painter(self) -> MaskPainterDialog | None:
+        """The open mask/markup painter (ui/prompt/edit_painting.py)."""
+        return self.painting.dialog

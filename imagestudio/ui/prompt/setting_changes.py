@@ -19,8 +19,8 @@ translate = QCoreApplication.translate  # a literal context: lupdate and runtime
 def _names() -> dict[str, str]:
     return {
         "model": translate("SettingChanges", "Model"),
-        "size": translate("SettingChanges", "Size"),
         "quality": translate("SettingChanges", "Quality"),
+        "size": translate("SettingChanges", "Size"),
         "n": translate("SettingChanges", "Images"),
         "output_format": translate("SettingChanges", "Format"),
         "background": translate("SettingChanges", "Background"),
