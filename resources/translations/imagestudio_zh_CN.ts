@@ -440,7 +440,7 @@
     </message>
     <message>
         <source>The settings file is not a JSON object; defaults are used.</source>
-        <extracomment>jobs of one provider profile that run at the same time what to do with jobs a crash interrupted (they may have been charged): &quot;ask&quot; or &quot;auto&quot; the jobs panel&apos;s Pause, kept across restarts (waiting jobs stay queued until Resume)</extracomment>
+        <extracomment>jobs of one provider profile that run at the same time what to do with jobs a crash interrupted (they may have been charged): &quot;ask&quot; or &quot;auto&quot; the jobs panel&apos;s Pause, kept across restarts (waiting jobs stay queued until Resume) Generate asks first when the request&apos;s estimated cost is above this (0 = never asks)</extracomment>
         <translation>设置文件不是 JSON 对象；已使用默认设置。</translation>
     </message>
     <message>
@@ -540,12 +540,12 @@
     <name>EditInputs</name>
     <message>
         <source>Input images</source>
-        <extracomment>The person asked to paint on the first image: (path, mode &quot;mask&quot;/&quot;markup&quot;). Encoded image bytes from a drop or paste (bytes, extension): saved by StudioService, then add_paths. Library image ids dropped or pasted from our own gallery/viewer: the editor looks up their files.</extracomment>
+        <extracomment>The person asked to paint on the first image: (path, mode &quot;mask&quot;/&quot;markup&quot;). Encoded image bytes from a drop or paste (bytes, extension): saved by StudioService, then add_paths. Library image ids dropped or pasted from our own gallery/viewer: the editor looks up their files. A thumbnail is needed for this path (decoded off the GUI thread, then ``set_thumbnail``).</extracomment>
         <translation>输入图片</translation>
     </message>
     <message>
-        <source>Drop images here, paste with Ctrl+V, or use Add… — they will be edited</source>
-        <translation>把图片拖到这里、用 Ctrl+V 粘贴，或点击“添加…”——这些图片将被编辑</translation>
+        <source>Drop images here, paste with Ctrl+V, or use Add… — they will be edited. Drag to reorder.</source>
+        <translation>把图片拖到这里、用 Ctrl+V 粘贴，或点“添加…”——这些图片将被编辑。拖动可调整顺序。</translation>
     </message>
     <message>
         <source>Add…</source>
@@ -560,6 +560,26 @@
         <translation>移除</translation>
     </message>
     <message>
+        <source>Remove the selected images (Delete)</source>
+        <translation>移除所选图片（Delete）</translation>
+    </message>
+    <message>
+        <source>Move the selected image earlier</source>
+        <translation>把所选图片前移</translation>
+    </message>
+    <message>
+        <source>Move the selected image later</source>
+        <translation>把所选图片后移</translation>
+    </message>
+    <message>
+        <source>Set as mask base</source>
+        <translation>设为蒙版底图</translation>
+    </message>
+    <message>
+        <source>Make the selected image the first one: the mask is painted on it</source>
+        <translation>把所选图片设为第一张：蒙版画在它上面</translation>
+    </message>
+    <message>
         <source>Mask / markup…</source>
         <translation>蒙版 / 标注…</translation>
     </message>
@@ -568,12 +588,24 @@
         <translation>无蒙版</translation>
     </message>
     <message>
+        <source>Remove the selected edit images</source>
+        <translation>移除所选的待编辑图片</translation>
+    </message>
+    <message>
         <source>&lt;b&gt;Images to edit&lt;/b&gt; (optional)</source>
         <translation>&lt;b&gt;要编辑的图片&lt;/b&gt;（可选）</translation>
     </message>
     <message>
         <source>Not added (PNG, JPEG or WebP; at most %1): %2</source>
         <translation>未添加（仅限 PNG、JPEG 或 WebP；最多 %1 张）：%2</translation>
+    </message>
+    <message>
+        <source>Pasted</source>
+        <translation>粘贴的图片</translation>
+    </message>
+    <message>
+        <source>%1 (could not be read)</source>
+        <translation>%1（无法读取）</translation>
     </message>
     <message>
         <source>The clipboard holds no image.</source>
@@ -588,6 +620,14 @@
         <translation>图片 (*.png *.jpg *.jpeg *.webp)</translation>
     </message>
     <message>
+        <source>The mask was cleared: it was painted on the previous first image.</source>
+        <translation>蒙版已清除：它是画在之前的第一张图片上的。</translation>
+    </message>
+    <message>
+        <source>Image 1 is the mask base: a mask is painted on it and must have its size.</source>
+        <translation>第 1 张是蒙版底图：蒙版画在它上面，尺寸必须与它相同。</translation>
+    </message>
+    <message>
         <source>Mask set: the painted area will change.</source>
         <translation>已设置蒙版：涂抹的区域将被修改。</translation>
     </message>
@@ -598,6 +638,14 @@
     <message>
         <source>%1 image(s): Generate becomes Edit.</source>
         <translation>%1 张图片：“生成”变为“编辑”。</translation>
+    </message>
+</context>
+<context>
+    <name>EditPainting</name>
+    <message>
+        <source>The first image could not be opened for painting.</source>
+        <extracomment>the open painter, if any</extracomment>
+        <translation>无法打开第一张图片来绘制。</translation>
     </message>
 </context>
 <context>
@@ -1475,7 +1523,7 @@
     </message>
     <message>
         <source>Ready</source>
-        <extracomment>View (panes, theme), Presets (toolbar + menu), Help → Keyboard shortcuts / Getting started viewer, compare, export, copy/paste, drag-out of the gallery (ui/media_actions.py) asks what to do with unfinished jobs on quit (tests replace it)</extracomment>
+        <extracomment>View (panes, theme), Presets (toolbar + menu), Help → Keyboard shortcuts / Getting started viewer, compare, export, copy/paste, drag-out of the gallery (ui/viewer/media_actions.py) asks what to do with unfinished jobs on quit (tests replace it)</extracomment>
         <translation>就绪</translation>
     </message>
     <message>
@@ -1596,6 +1644,18 @@ Make and keep images with the OpenAI Images API.</source>
         <translation>画笔大小</translation>
     </message>
     <message>
+        <source>Brush size in image pixels ([ smaller, ] larger)</source>
+        <translation>画笔大小，以图片像素计（[ 变小，] 变大）</translation>
+    </message>
+    <message>
+        <source>Smaller brush</source>
+        <translation>缩小画笔</translation>
+    </message>
+    <message>
+        <source>Larger brush</source>
+        <translation>放大画笔</translation>
+    </message>
+    <message>
         <source>Invert</source>
         <translation>反转</translation>
     </message>
@@ -1612,8 +1672,12 @@ Make and keep images with the OpenAI Images API.</source>
         <translation>颜色…</translation>
     </message>
     <message>
-        <source>Size</source>
-        <translation>尺寸</translation>
+        <source>Brush &amp;size</source>
+        <translation>画笔大小(&amp;S)</translation>
+    </message>
+    <message>
+        <source>%1 px</source>
+        <translation>%1 像素</translation>
     </message>
     <message>
         <source>Markup colour</source>
@@ -2475,6 +2539,11 @@ Make and keep images with the OpenAI Images API.</source>
         <translation>优化模式</translation>
     </message>
     <message>
+        <source>What changed</source>
+        <extracomment>what a preset or &quot;Reuse settings&quot; just changed (never silently); hidden at the next Generate</extracomment>
+        <translation>更改了什么</translation>
+    </message>
+    <message>
         <source>The selected images are no longer in the library.</source>
         <translation>所选图片已不在图库中。</translation>
     </message>
@@ -2501,10 +2570,6 @@ Make and keep images with the OpenAI Images API.</source>
     <message>
         <source>Prompt enhancement failed: %1</source>
         <translation>提示词优化失败：%1</translation>
-    </message>
-    <message>
-        <source>The first image could not be opened for painting.</source>
-        <translation>无法打开第一张图片进行绘制。</translation>
     </message>
     <message>
         <source>Generate</source>
@@ -2604,6 +2669,77 @@ Make and keep images with the OpenAI Images API.</source>
     <message>
         <source>Keep this search in the sidebar; it updates itself as images arrive</source>
         <translation>把此搜索保留在侧栏中；有新图片时会自动更新</translation>
+    </message>
+</context>
+<context>
+    <name>SettingChanges</name>
+    <message>
+        <source>Model</source>
+        <translation>模型</translation>
+    </message>
+    <message>
+        <source>Quality</source>
+        <translation>质量</translation>
+    </message>
+    <message>
+        <source>Size</source>
+        <translation>尺寸</translation>
+    </message>
+    <message>
+        <source>Images</source>
+        <translation>张数</translation>
+    </message>
+    <message>
+        <source>Format</source>
+        <translation>格式</translation>
+    </message>
+    <message>
+        <source>Background</source>
+        <translation>背景</translation>
+    </message>
+    <message>
+        <source>default</source>
+        <translation>默认</translation>
+    </message>
+    <message>
+        <source>%n edit image(s)</source>
+        <translation>%n 张待编辑图片</translation>
+    </message>
+    <message>
+        <source>the mask</source>
+        <translation>蒙版</translation>
+    </message>
+    <message>
+        <source>the markup</source>
+        <translation>标注</translation>
+    </message>
+    <message>
+        <source>%1 and %2</source>
+        <translation>%1和%2</translation>
+    </message>
+    <message>
+        <source>Preset &apos;%1&apos; set %2</source>
+        <translation>预设“%1”设置了 %2</translation>
+    </message>
+    <message>
+        <source>Preset &apos;%1&apos; filled the prompt; the settings were already right</source>
+        <translation>预设“%1”已填入提示词；设置本来就符合</translation>
+    </message>
+    <message>
+        <source>; cleared %1 (a preset starts a new image, not an edit)</source>
+        <translation>；已清除%1（预设是生成新图片，而不是编辑）</translation>
+    </message>
+    <message>
+        <source>Reused settings in a new draft: %1.</source>
+        <translation>已在新草稿中沿用设置：%1。</translation>
+    </message>
+    <message>
+        <source>Reused settings in a new draft (the same as before).</source>
+        <translation>已在新草稿中沿用设置（与之前相同）。</translation>
+    </message>
+    <message>
+        <source>No edit images or mask are reused; the previous draft keeps its %1.</source>
+        <translation>不会沿用待编辑图片或蒙版；之前的草稿保留它的%1。</translation>
     </message>
 </context>
 <context>
