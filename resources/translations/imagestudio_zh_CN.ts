@@ -560,8 +560,8 @@
         <translation>移除</translation>
     </message>
     <message>
-        <source>Remove the selected images (Delete)</source>
-        <translation>移除所选图片（Delete）</translation>
+        <source>Remove the selected images (Del)</source>
+        <translation>移除所选图片（Del）</translation>
     </message>
     <message>
         <source>Move the selected image earlier</source>

@@ -107,7 +107,7 @@ class EditInputs(QWidget):
         self.add = QPushButton(self.tr("Add…"))
         self.add.setObjectName("addInput")
         self.paste = QPushButton(self.tr("Paste"))
-        self.remove = _tool(self.tr("Remove"), "removeInput", self.tr("Remove the selected images (Delete)"))
+        self.remove = _tool(self.tr("Remove"), "removeInput", self.tr("Remove the selected images (Del)"))
         self.move_left = _tool("◀", "moveInputLeft", self.tr("Move the selected image earlier"))
         self.move_right = _tool("▶", "moveInputRight", self.tr("Move the selected image later"))
         self.mask_base = _tool(
