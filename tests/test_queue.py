@@ -97,10 +97,8 @@ def test_jobs_run_to_done_with_images_cost_and_request_order(paths: AppPaths, si
     assert [j.state for j in jobs] == [JobState.DONE] * 5
     assert [g["prompt"] for g in generations(simulator)] == prompts  # queue order
     assert all(j.received == 2 and len(set(j.image_ids)) == 2 and j.attempts == 1 for j in jobs)
-    # the price of gpt-image-2 may be unknown ("—"), never guessed
-    prices = Capabilities.load().get("gpt-image-2").prices_per_million
-    known = all(v is not None for v in prices.values())
-    assert all((j.cost is not None and j.cost > 0) if known else j.cost is None for j in jobs)
+    # gpt-image-2 has published prices and the simulator reports usage: an exact cost for every job
+    assert all(j.cost is not None and j.cost > 0 and not j.cost_estimated for j in jobs)
     with sqlite3.connect(paths.library_db) as db:
         assert db.execute("SELECT count(*) FROM images").fetchone()[0] == 10
         assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"

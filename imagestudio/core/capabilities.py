@@ -100,6 +100,7 @@ class ModelInfo:
     #: "gif"/"svg" -> their rules; only models listed here may have preview access at all.
     preview_formats: dict[str, dict[str, Any]] = field(default_factory=dict)
     notes: str = ""
+    pricing: dict[str, Any] = field(default_factory=dict)  # source, checked, estimated (read by core/pricing.py)
 
     def retiring_within(self, days: int, today: dt.date | None = None) -> bool:
         if self.shutdown is None:
@@ -122,11 +123,10 @@ class TextModelInfo:
     label: str
     prices_per_million: dict[str, float | None]
     shutdown: dt.date | None
+    pricing: dict[str, Any] = field(default_factory=dict)
 
     def retiring_within(self, days: int, today: dt.date | None = None) -> bool:
-        if self.shutdown is None:
-            return False
-        return 0 <= (self.shutdown - (today or dt.date.today())).days <= days
+        return self.shutdown is not None and 0 <= (self.shutdown - (today or dt.date.today())).days <= days
 
 
 def _parse_model(m: dict[str, Any], rule: SizeRule, shutdown: dt.date | None) -> ModelInfo:
@@ -165,6 +165,7 @@ def _parse_model(m: dict[str, Any], rule: SizeRule, shutdown: dt.date | None) ->
         edit=edit,
         preview_formats={k: dict(v) for k, v in previews.items()},
         notes=str(m.get("notes", "")),
+        pricing=dict(m.get("pricing") or {}),
     )
 
 
@@ -176,6 +177,7 @@ class Capabilities:
         default_model: str,
         text_models: list[TextModelInfo] | None = None,
         default_text_model: str = "",
+        pricing: dict[str, Any] | None = None,
     ) -> None:
         self._models = {m.id: m for m in models}
         self._snapshots = {s: m for m in models for s in m.snapshots}
@@ -183,6 +185,7 @@ class Capabilities:
         self.default_model = default_model
         self._text_models = {m.id: m for m in text_models or []}
         self.default_text_model = default_text_model
+        self.pricing: dict[str, Any] = pricing or {}  # the table-wide "pricing" block (core/pricing.py)
         #: Models the table knows but the server did not list at the last "Refresh models".
         self.hidden: tuple[str, ...] = ()
 
@@ -228,13 +231,12 @@ class Capabilities:
         for t in raw.get("text_models", []):
             shutdown = dt.date.fromisoformat(t["shutdown"]) if t.get("shutdown") else None
             if shutdown is None or shutdown > today:
-                text_models.append(
-                    TextModelInfo(t["id"], t.get("label", t["id"]), dict(t.get("prices_per_million", {})), shutdown)
-                )
+                prices, pricing = dict(t.get("prices_per_million", {})), dict(t.get("pricing") or {})
+                text_models.append(TextModelInfo(t["id"], t.get("label", t["id"]), prices, shutdown, pricing))
         default_text = (raw.get("defaults") or {}).get("text_model", "")
         if text_models and default_text not in {t.id for t in text_models}:
             default_text = text_models[0].id
-        return cls(models, retired, default, text_models, default_text)
+        return cls(models, retired, default, text_models, default_text, dict(raw.get("pricing") or {}))
 
     # -- lookups -----------------------------------------------------------------------------------
     def models(self) -> list[ModelInfo]:
@@ -275,7 +277,7 @@ class Capabilities:
         default = self.default_model if self.default_model in {m.id for m in kept} else kept[0].id
         texts = [t for t in self._text_models.values() if t.id in available] or list(self._text_models.values())
         default_text = self.default_text_model if self.default_text_model in {t.id for t in texts} else texts[0].id
-        caps = Capabilities(kept, self.retired, default, texts, default_text)
+        caps = Capabilities(kept, self.retired, default, texts, default_text, self.pricing)
         caps.hidden = tuple(m for m in self._models if m not in caps._models)
         return caps
 

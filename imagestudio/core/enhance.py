@@ -14,6 +14,7 @@ from typing import Protocol
 
 from imagestudio.core.capabilities import Capabilities
 from imagestudio.core.errors import InvalidRequest
+from imagestudio.core.pricing import text_rates
 
 DEFAULT_INSTRUCTION = (
     "You improve prompts for an image generation model. Rewrite the user's prompt into one detailed, concrete "
@@ -46,13 +47,10 @@ class Enhancement:
 
 
 def text_cost_usd(caps: Capabilities, model: str, input_tokens: int, output_tokens: int) -> float | None:
-    info = caps.text_model(model)
-    if info is None:
-        return None
-    pin, pout = info.prices_per_million.get("input"), info.prices_per_million.get("output")
-    if (input_tokens and pin is None) or (output_tokens and pout is None):
-        return None
-    return round((input_tokens * (pin or 0.0) + output_tokens * (pout or 0.0)) / 1_000_000, 6)
+    """The text model's cost; a model without a price in the table counts at the conservative fallback rates."""
+    pin, pout, _estimated = text_rates(caps, model)
+    total = (max(0, input_tokens) * pin + max(0, output_tokens) * pout) / 1_000_000
+    return round(total, 6) if 0 <= total < float("inf") else 0.0
 
 
 async def enhance(

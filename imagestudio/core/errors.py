@@ -12,6 +12,9 @@ class ImageStudioError(Exception):
 
     #: Whether trying the same request again later could succeed.
     retryable: bool = False
+    #: The request may have been billed although no image came of it (a 2xx answer cut off, a timeout after the
+    #: request was sent): the ledger records it and the queue retries it at most once on its own.
+    possibly_charged: bool = False
 
     def __init__(self, message: str, *, request_id: str | None = None) -> None:
         super().__init__(message)

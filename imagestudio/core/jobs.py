@@ -81,8 +81,12 @@ class Job:
 
     @property
     def cost(self) -> float | None:
-        """US dollars so far, None when some part had no known price."""
-        return self.cost_usd if self.cost_known else None
+        """US dollars so far (a part without exact usage or prices is counted at its estimate: ``cost_estimated``)."""
+        return self.cost_usd
+
+    @property
+    def cost_estimated(self) -> bool:
+        return not self.cost_known
 
     def elapsed(self, now: float | None = None) -> float:
         if self.started_at is None:
@@ -107,6 +111,7 @@ class Job:
             "attempts": self.attempts,
             "error": self.error,
             "cost_usd": self.cost,
+            "cost_estimated": self.cost_estimated,
             "image_ids": list(self.image_ids),
             "request_ids": list(self.request_ids),
             "batch": self.batch,

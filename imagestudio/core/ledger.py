@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 import os
 import threading
 import time
@@ -18,8 +19,9 @@ from pathlib import Path
 from typing import Any
 
 from imagestudio.core.capabilities import Capabilities
-from imagestudio.core.errors import ImageStudioError, InvalidRequest
+from imagestudio.core.errors import ImageStudioError
 from imagestudio.core.i18n_marks import QT_TRANSLATE_NOOP, fill
+from imagestudio.core.pricing import cost_of_usage
 from imagestudio.core.types import Usage
 
 FILE_NAME = "ledger.jsonl"
@@ -30,23 +32,10 @@ class BudgetExceeded(ImageStudioError):
     """This month's spend reached the budget in Settings; nothing was sent."""
 
 
-def cost_usd(capabilities: Capabilities, model: str, usage: Usage) -> float | None:
-    """The cost in US dollars, or None when the model's prices are not known (never a guess)."""
-    try:
-        prices = capabilities.get(model).prices_per_million
-    except InvalidRequest:
-        return None
-    parts = (
-        (usage.input_text_tokens, prices.get("text_input")),
-        (usage.input_image_tokens, prices.get("image_input")),
-        (usage.output_image_tokens, prices.get("image_output")),
-    )
-    total = 0.0
-    for tokens, price in parts:
-        if tokens and price is None:
-            return None
-        total += tokens * (price or 0.0) / 1_000_000
-    return round(total, 6)
+def cost_usd(capabilities: Capabilities, model: str, usage: Usage) -> float:
+    """The cost in US dollars (``core/pricing.cost_of_usage``: an unknown price or usage counts at a conservative
+    estimate, never $0 and never negative)."""
+    return cost_of_usage(capabilities, model, usage).usd
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,18 +44,25 @@ class LedgerEntry:
     kind: str  # "generate", "edit", "enhance"
     provider: str
     model: str
-    cost_usd: float | None  # None: prices unknown for this model
+    cost_usd: float | None  # None: an old line whose prices were unknown (new lines always hold a cost)
     input_tokens: int = 0
     output_tokens: int = 0
     request_id: str | None = None
+    # counted at an estimate (the usage or the prices were not known exactly): shown with "≈"
+    estimated: bool = False
+    # the request broke after it may have been billed (2xx then a cut body, a timeout after sending): no images
+    possibly_charged: bool = False
+    # the usage as the server reported it (core.types.Usage fields), to compare line by line
+    usage: dict[str, int] | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class Totals:
     today_usd: float
     month_usd: float
-    unpriced_calls: int  # calls whose cost is unknown (not counted in the sums)
+    unpriced_calls: int  # old lines whose cost is unknown (not counted in the sums)
     budget_usd: float  # 0 = none
+    estimated_calls: int = 0  # counted at an estimate (in the sums)
 
     @property
     def budget_fraction(self) -> float:
@@ -81,7 +77,8 @@ class Totals:
         return self.budget_usd > 0 and self.month_usd >= self.budget_usd
 
     def summary(self) -> str:
-        text = f"Today ${self.today_usd:.2f} · month ${self.month_usd:.2f}"
+        about = "≈ " if self.estimated_calls else ""
+        text = f"Today {about}${self.today_usd:.2f} · month {about}${self.month_usd:.2f}"
         if self.budget_usd > 0:
             text += f" of ${self.budget_usd:.2f} ({self.budget_fraction:.0%})"
         if self.unpriced_calls:
@@ -125,21 +122,39 @@ class Ledger:
         moment = dt.datetime.fromtimestamp(now if now is not None else time.time())
         today, month = moment.date(), (moment.year, moment.month)
         day_sum = month_sum = 0.0
-        unpriced = 0
+        unpriced = estimated = 0
         for e in self.entries():
-            when = dt.datetime.fromtimestamp(e.at)
+            try:
+                when = dt.datetime.fromtimestamp(e.at)
+            except (TypeError, ValueError, OverflowError, OSError):
+                continue
             if (when.year, when.month) != month:
                 continue
-            if e.cost_usd is None:
+            cost = e.cost_usd
+            # a damaged or hostile line (negative, NaN, infinite, not a number) never lowers the total
+            if isinstance(cost, bool) or not isinstance(cost, int | float) or not math.isfinite(cost) or cost < 0:
                 unpriced += 1
                 continue
-            month_sum += e.cost_usd
+            estimated += 1 if e.estimated else 0
+            month_sum += cost
             if when.date() == today:
-                day_sum += e.cost_usd
-        return Totals(round(day_sum, 6), round(month_sum, 6), unpriced, budget_usd)
+                day_sum += cost
+        return Totals(round(day_sum, 6), round(month_sum, 6), unpriced, budget_usd, estimated)
 
-    def check_budget(self, budget_usd: float, *, override: bool = False) -> Totals:
+    def check_budget(self, budget_usd: float, *, override: bool = False, upcoming_usd: float = 0.0) -> Totals:
+        """Raise BudgetExceeded when this month's spend, plus ``upcoming_usd`` (the estimate of the request about
+        to be sent), would reach the budget."""
         totals = self.totals(budget_usd)
+        upcoming = upcoming_usd if math.isfinite(upcoming_usd) and upcoming_usd > 0 else 0.0
+        over = budget_usd > 0 and upcoming and not totals.blocked and totals.month_usd + upcoming > budget_usd
+        if over and not override:
+            template = QT_TRANSLATE_NOOP(
+                "CoreMessages",
+                "This request (about %1) would take this month's spend (%2) over your budget of %3. "
+                "Raise the budget in Settings or allow this request anyway.",
+            )
+            spent, budget = f"${totals.month_usd:.2f}", f"${budget_usd:.2f}"
+            raise BudgetExceeded(fill(template, f"${upcoming:.2f}", spent, budget))
         if totals.blocked and not override:
             template = QT_TRANSLATE_NOOP(
                 "CoreMessages",

@@ -189,9 +189,10 @@ class JobStore:
         return self.get(job_id)
 
     def progress_hook(
-        self, job_id: int, attempt: int, *, cost: float | None, request_id: str | None, done: bool
-    ) -> InTransaction:
-        """What the library runs inside the transaction that inserts the images: the job's progress."""
+        self, job_id: int, attempt: int, *, cost: float | None, request_id: str | None, done: bool, estimated: bool = False  # noqa: E501
+    ) -> InTransaction:  # fmt: skip
+        """What the library runs inside the transaction that inserts the images: the job's progress (an
+        ``estimated`` cost is added and marks the job's cost as not exact)."""
 
         def record(c: sqlite3.Connection, image_ids: list[int]) -> None:
             now = time.time()
@@ -207,7 +208,7 @@ class JobStore:
                 " state = CASE WHEN ? THEN 'done' ELSE state END,"
                 " finished_at = CASE WHEN ? THEN ? ELSE finished_at END,"
                 " owner = CASE WHEN ? THEN NULL ELSE owner END WHERE id = ?",
-                (len(image_ids), cost or 0.0, cost is not None, now, done, done, now, done, job_id),
+                (len(image_ids), cost or 0.0, cost is not None and not estimated, now, done, done, now, done, job_id),
             )
             c.execute(
                 "UPDATE queue_attempts SET finished_at = ?, outcome = 'ok', request_id = ?"

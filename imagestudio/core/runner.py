@@ -24,8 +24,8 @@ from typing import Any, TypeVar
 
 from imagestudio.core.capabilities import Capabilities
 from imagestudio.core.errors import BadResponse, ImageDecodeError, ImageStudioError
-from imagestudio.core.ledger import cost_usd
 from imagestudio.core.library.db import InTransaction
+from imagestudio.core.pricing import cost_of_usage, estimate_request
 from imagestudio.core.providers.base import ImageProvider
 from imagestudio.core.queue import Job, JobStore, Runner
 from imagestudio.core.retry import RetryPolicy
@@ -292,8 +292,15 @@ class QueueRunner:
         images = result.images[: job.remaining]  # a server sending extra images does not overfill the job
         result = dataclasses.replace(result, images=images)
         done = len(images) >= job.remaining
-        cost = cost_usd(self._caps, result.model, result.usage)
-        hook = self.store.progress_hook(job.id, attempt, cost=cost, request_id=result.request_id, done=done)
+        if result.cost_usd is not None:  # the metering wrapper priced it (and wrote the ledger)
+            cost, estimated = result.cost_usd, result.cost_estimated
+        else:
+            estimate = estimate_request(self._caps, dataclasses.replace(job.request, n=max(1, len(images))))
+            priced = cost_of_usage(self._caps, result.model, result.usage, estimate=estimate)
+            cost, estimated = priced.usd, priced.estimated
+        hook = self.store.progress_hook(
+            job.id, attempt, cost=cost, estimated=estimated, request_id=result.request_id, done=done
+        )
         # Paid images are never dropped half-way: saving — from marking the job "saving" on — runs to its end even
         # when the job is cancelled, however early the cancel lands.
         saving = asyncio.ensure_future(self._keep(job, result, hook))

@@ -136,12 +136,23 @@ class EditRequest:
 
 @dataclass(frozen=True, slots=True)
 class Usage:
+    """Tokens one request used, as the server reported them (parsed by ``core/pricing.parse_usage``)."""
+
     input_tokens: int = 0
     output_tokens: int = 0
     total_tokens: int = 0
     input_text_tokens: int = 0
     input_image_tokens: int = 0
     output_image_tokens: int = 0
+    output_text_tokens: int = 0
+    #: ``svg_usage``: the SVG author (text) model's tokens, reasoning included in its output tokens
+    svg_input_tokens: int = 0
+    svg_output_tokens: int = 0
+    #: partial images received while streaming (their surcharge is inside ``output_tokens``: docs/openai-api.md)
+    partial_images: int = 0
+    #: 0 when the server sent no usage or numbers that cannot be right (negative, absurd, not a number): the cost
+    #: is then unknown and counted at the request's estimate
+    reported: int = 1
 
     def to_json(self) -> dict[str, int]:
         return asdict(self)
@@ -164,6 +175,14 @@ class GenerationResult:
     request_id: str | None = None
     #: What the server says it did (size, quality, background...), kept as metadata.
     response_meta: dict[str, Any] = field(default_factory=dict)
+    #: One (request id, usage) per HTTP request when several made up this result (one streamed request per image):
+    #: the ledger writes one line each. Empty: one request, ``usage`` and ``request_id`` above.
+    calls: tuple[tuple[str | None, Usage], ...] = ()
+    #: Set by the metering wrapper: what this result cost and whether that is an estimate (``core/pricing.py``).
+    cost_usd: float | None = None
+    cost_estimated: bool = False
+    #: The request broke after ``images`` arrived (they are paid for and kept; the job asks again for the rest).
+    error: Exception | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -306,6 +306,10 @@
         <translation>GIF 输出不能与蒙版同时使用。</translation>
     </message>
     <message>
+        <source>This request (about %1) would take this month&apos;s spend (%2) over your budget of %3. Raise the budget in Settings or allow this request anyway.</source>
+        <translation>本次请求（约 %1）会使本月支出（%2）超出预算 %3。请在设置中提高预算，或仍然允许本次请求。</translation>
+    </message>
+    <message>
         <source>This month&apos;s spend (%1) reached your budget of %2. Raise the budget in Settings or allow this request anyway.</source>
         <translation>本月支出（%1）已达到预算 %2。请在设置中提高预算，或仍然允许本次请求。</translation>
     </message>

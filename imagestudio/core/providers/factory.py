@@ -3,22 +3,24 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 import time
 from pathlib import Path
 
 from imagestudio.core.capabilities import Capabilities
 from imagestudio.core.enhance import TextAnswer, text_cost_usd
-from imagestudio.core.errors import ConfigError, NoApiKey
+from imagestudio.core.errors import ConfigError, ImageStudioError, NoApiKey
 from imagestudio.core.i18n_marks import QT_TRANSLATE_NOOP, fill
-from imagestudio.core.ledger import Ledger, LedgerEntry, cost_usd
+from imagestudio.core.ledger import Ledger, LedgerEntry
+from imagestudio.core.pricing import Estimate, cost_of_usage, estimate_request
 from imagestudio.core.profiles import Profile
 from imagestudio.core.profiles import find as find_profile
 from imagestudio.core.profiles import load as load_profiles
 from imagestudio.core.providers.base import ImageProvider, OnPartial
 from imagestudio.core.secrets import KeyStore
 from imagestudio.core.settings import Settings
-from imagestudio.core.types import EditRequest, GenerationRequest, GenerationResult
+from imagestudio.core.types import EditRequest, GenerationRequest, GenerationResult, Usage
 
 
 def key_profile(provider: str) -> str:
@@ -128,7 +130,9 @@ log = logging.getLogger(__name__)
 
 
 class MeteredProvider:
-    """Writes one ledger line per paid call, right after the server answered (before anything is saved)."""
+    """Writes one ledger line per paid call, right after the server answered (before anything is saved), and
+    one "possibly charged" line for an attempt that broke after it may have been billed. The budget check counts
+    the request's estimate (``core/pricing.estimate_request``) before anything is sent."""
 
     def __init__(
         self,
@@ -147,40 +151,94 @@ class MeteredProvider:
         self._override = budget_override
 
     async def _check_budget(self, request: GenerationRequest | EditRequest | None = None) -> None:
-        """Block a paid request once this month's budget is spent (BudgetExceeded), unless overridden (for the
-        whole provider, or for this one request the person allowed)."""
+        """Block a paid request when this month's spend plus its estimate would pass the budget
+        (BudgetExceeded), unless overridden (for the whole provider, or for this one request the person allowed)."""
         override = self._override or bool(request is not None and request.allow_over_budget)
         if self._budget > 0 and self.name != "demo":
-            await asyncio.to_thread(self._ledger.check_budget, self._budget, override=override)
+            upcoming = estimate_request(self._caps, request).usd if request is not None else 0.0
+            await asyncio.to_thread(self._ledger.check_budget, self._budget, override=override, upcoming_usd=upcoming)
 
-    async def _record(self, kind: str, result: GenerationResult) -> None:
-        if result.provider == "demo":
-            return  # free
-        entry = LedgerEntry(
-            at=time.time(),
-            kind=kind,
-            provider=result.provider,
-            model=result.model,
-            cost_usd=cost_usd(self._caps, result.model, result.usage),
-            input_tokens=result.usage.input_tokens,
-            output_tokens=result.usage.output_tokens,
-            request_id=result.request_id,
-        )
+    async def _append(self, entry: LedgerEntry) -> None:
         try:
             await asyncio.to_thread(self._ledger.append, entry)
         except OSError as e:  # a full disk must not cost the images just paid for; the cost is still logged
             log.warning("could not write the cost ledger (%s): %s %s", e.strerror, entry.model, entry.cost_usd)
 
+    async def _record(
+        self, kind: str, request: GenerationRequest | EditRequest, result: GenerationResult
+    ) -> GenerationResult:
+        """One line per HTTP request of the result; the result comes back with its cost filled in."""
+        if result.provider == "demo":
+            return dataclasses.replace(result, cost_usd=0.0, cost_estimated=False)  # free
+        calls = result.calls or ((result.request_id, result.usage),)
+        per_image = dataclasses.replace(request, n=max(1, len(result.images) // max(1, len(calls))))
+        estimate = estimate_request(self._caps, per_image)
+        total, estimated = 0.0, False
+        for request_id, usage in calls:
+            cost = cost_of_usage(self._caps, result.model, usage, estimate=estimate, svg_model=request.svg_model)
+            total += cost.usd
+            estimated = estimated or cost.estimated
+            await self._append(self._entry(kind, result.model, cost.usd, cost.estimated, usage, request_id))
+        return dataclasses.replace(result, cost_usd=round(total, 6), cost_estimated=estimated)
+
+    def _entry(
+        self,
+        kind: str,
+        model: str,
+        usd: float,
+        estimated: bool,
+        usage: Usage | None,
+        request_id: str | None,
+        *,
+        possibly_charged: bool = False,
+    ) -> LedgerEntry:
+        return LedgerEntry(
+            at=time.time(),
+            kind=kind,
+            provider=self.name,
+            model=model,
+            cost_usd=usd,
+            input_tokens=usage.input_tokens if usage else 0,
+            output_tokens=usage.output_tokens if usage else 0,
+            request_id=request_id,
+            estimated=estimated,
+            possibly_charged=possibly_charged,
+            usage=usage.to_json() if usage and usage.reported else None,
+        )
+
+    async def _possibly_charged(self, kind: str, request: GenerationRequest | EditRequest, error: Exception) -> None:
+        """The attempt broke after it may have been billed (and brought no image): counted at its estimate."""
+        if self.name == "demo" or not getattr(error, "possibly_charged", False):
+            return
+        estimate: Estimate = estimate_request(self._caps, dataclasses.replace(request, n=1))
+        request_id = getattr(error, "request_id", None)
+        entry = self._entry(kind, request.model, estimate.usd, True, None, request_id, possibly_charged=True)
+        await self._append(entry)
+
     async def generate(self, request: GenerationRequest, *, on_partial: OnPartial | None = None) -> GenerationResult:
         await self._check_budget(request)
-        result = await self.inner.generate(request, on_partial=on_partial)
-        await asyncio.shield(self._record("generate", result))
-        return result
+        try:
+            result = await self.inner.generate(request, on_partial=on_partial)
+        except ImageStudioError as e:
+            await asyncio.shield(self._possibly_charged("generate", request, e))
+            raise
+        return await asyncio.shield(self._finish("generate", request, result))
 
     async def edit(self, request: EditRequest, *, on_partial: OnPartial | None = None) -> GenerationResult:
         await self._check_budget(request)
-        result = await self.inner.edit(request, on_partial=on_partial)
-        await asyncio.shield(self._record("edit", result))
+        try:
+            result = await self.inner.edit(request, on_partial=on_partial)
+        except ImageStudioError as e:
+            await asyncio.shield(self._possibly_charged("edit", request, e))
+            raise
+        return await asyncio.shield(self._finish("edit", request, result))
+
+    async def _finish(
+        self, kind: str, request: GenerationRequest | EditRequest, result: GenerationResult
+    ) -> GenerationResult:
+        result = await self._record(kind, request, result)
+        if result.error is not None:  # images arrived, then the rest of the request broke
+            await self._possibly_charged(kind, request, result.error)
         return result
 
     async def complete_text(self, *, model: str, instructions: str, text: str) -> TextAnswer:

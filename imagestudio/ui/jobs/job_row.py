@@ -48,11 +48,11 @@ def dragged_job(mime: QMimeData) -> int | None:
         return None
 
 
-def format_cost(cost: float | None) -> str:
-    """Dollars; "—" when a price is unknown (never a guess)."""
+def format_cost(cost: float | None, estimated: bool = False) -> str:
+    """Dollars; "≈" when part of it is an estimate; "—" when nothing is known."""
     if cost is None:
         return "—"
-    return f"${cost:.3f}" if 0 < cost < 0.01 else f"${cost:.2f}"
+    return ("≈ " if estimated else "") + (f"${cost:.3f}" if 0 < cost < 0.01 else f"${cost:.2f}")
 
 
 class JobRow(QFrame):
@@ -170,7 +170,7 @@ class JobRow(QFrame):
             .replace("%1", str(job.received))
             .replace("%2", str(job.n))
             .replace("%3", str(job.attempts))
-            .replace("%4", format_cost(job.cost))
+            .replace("%4", format_cost(job.cost, job.cost_estimated))
         )
         ids = ", ".join(job.request_ids[-3:])
         self.details.setToolTip(self.tr("Request ids: %1").replace("%1", ids) if ids else "")
