@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import binascii
+import dataclasses
 import gc
 import hashlib
 import sys
@@ -18,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from imagestudio.core import errors
 from imagestudio.core.masks import load_edit_uploads
+from imagestudio.core.pricing import merge_stream, parse_usage
 from imagestudio.core.providers.download import download_image
 from imagestudio.core.providers.openai_errors import translate_exception
 from imagestudio.core.types import EditRequest, GeneratedImage, GenerationRequest, GenerationResult, Usage
@@ -146,18 +148,22 @@ class OpenAIProvider:
     ) -> GenerationResult:
         """Read ``image_generation.*`` / ``image_edit.*`` events; partials go to ``on_partial``."""
         images: list[GeneratedImage] = []
-        usage = Usage()
+        usage: Usage | None = None
+        partials = 0
         meta: dict[str, Any] = {}
         async for event in stream:
             kind = getattr(event, "type", "")
             if kind.endswith(".partial_image"):
+                partials += 1
                 if on_partial is not None:
                     data = _decode(event.b64_json)
                     on_partial(int(event.partial_image_index), data)
             elif kind.endswith(".completed"):
                 fmt = event.output_format or request.output_format
                 images.append(GeneratedImage(_decode(event.b64_json), fmt))
-                usage = _add(usage, _usage(event.usage))
+                # several completed events of one request: its input is counted once (core/pricing.merge_stream)
+                got = parse_usage(getattr(event, "usage", None))
+                usage = got if usage is None else merge_stream(usage, got)
                 meta = {k: getattr(event, k, None) for k in ("size", "quality", "background", "output_format")}
         if len(images) < request.n:
             raise errors.BadResponse(
@@ -167,7 +173,7 @@ class OpenAIProvider:
             images=tuple(images),
             provider=self.name,
             model=request.model,
-            usage=usage,
+            usage=dataclasses.replace(usage or parse_usage(None), partial_images=partials),
             request_id=getattr(stream, "_request_id", None) or _header_request_id(stream),
             response_meta={k: v for k, v in {**meta, "streamed": True}.items() if v is not None},
         )
@@ -196,7 +202,7 @@ class OpenAIProvider:
             images=tuple(images),
             provider=self.name,
             model=request.model,
-            usage=_usage(response.usage),
+            usage=parse_usage(getattr(response, "usage", None), getattr(response, "svg_usage", None)),
             request_id=getattr(response, "_request_id", None),
             response_meta={
                 k: v
@@ -266,22 +272,3 @@ def _decode(b64: str | None) -> bytes:
 def _header_request_id(stream: Any) -> str | None:
     response = getattr(stream, "response", None)
     return response.headers.get("x-request-id") if response is not None else None
-
-
-def _add(a: Usage, b: Usage) -> Usage:
-    return Usage(*(x + y for x, y in zip(a.to_json().values(), b.to_json().values(), strict=True)))
-
-
-def _usage(usage: Any) -> Usage:
-    if usage is None:
-        return Usage()
-    inp = getattr(usage, "input_tokens_details", None)
-    out = getattr(usage, "output_tokens_details", None)
-    return Usage(
-        input_tokens=int(usage.input_tokens or 0),
-        output_tokens=int(usage.output_tokens or 0),
-        total_tokens=int(usage.total_tokens or 0),
-        input_text_tokens=int(getattr(inp, "text_tokens", 0) or 0),
-        input_image_tokens=int(getattr(inp, "image_tokens", 0) or 0),
-        output_image_tokens=int(getattr(out, "image_tokens", 0) or 0) if out else int(usage.output_tokens or 0),
-    )
