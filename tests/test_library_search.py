@@ -133,7 +133,10 @@ def _expected_cost(model: str, usage: Usage, n: int = 1) -> float | None:
 
 def test_cost_is_stored_and_sortable(lib: Library) -> None:
     request, result = make_result(prompt="priced", n=2, size=(64, 64))
-    priced = dataclasses.replace(result, model=PRICED_MODEL)
+    # every model has prices now: this request's images are the dearest in the library (a high-quality pair)
+    usage = Usage(input_tokens=12, output_tokens=14048, total_tokens=14060, input_text_tokens=12,
+                  output_image_tokens=14048)  # fmt: skip
+    priced = dataclasses.replace(result, model=PRICED_MODEL, usage=usage)
     images = lib.ingest(request, priced)
     expected = _expected_cost(PRICED_MODEL, priced.usage, 2)
     assert [im.cost_usd for im in images] == [expected, expected]
