@@ -3,7 +3,8 @@
 #   system-deps.sh run   what Qt's xcb platform plugin loads on a desktop (a stock Debian lacks
 #                        libxcb-icccm4 / libxcb-keysyms1, and Qt then blames libxcb-cursor0 misleadingly)
 #   system-deps.sh test  the above plus: gnome-keyring, dbus, libsecret-tools (the real Secret Service
-#                        test), fonts-noto-cjk (Chinese text in GUI tests and screenshots)
+#                        test), fonts-noto-cjk (Chinese text in GUI tests and screenshots), xvfb + xauth +
+#                        xdotool + openbox (tests/test_xdrag.py: a real mouse drags thumbnails into another program)
 #   system-deps.sh package  `make package` / `package-test`: the libraries the bundle links to (dpkg-shlibdeps
 #                        reads Depends from them), PyInstaller's binutils, patchelf, dpkg-dev, the validators
 #                        (desktop-file-utils, appstream, lintian), gnome-keyring + dbus + xvfb for the smoke test
@@ -12,7 +13,7 @@ mode="${1:-run}"
 pkgs="libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-render-util0 libxcb-shape0 \
 libxcb-randr0 libxcb-xfixes0 libxcb-xkb1 libxkbcommon-x11-0 libxkbcommon0 libegl1 libgl1 libfontconfig1 libdbus-1-3"
 if [ "$mode" = "test" ]; then
-    pkgs="$pkgs gnome-keyring dbus dbus-x11 libsecret-tools fonts-noto-cjk"
+    pkgs="$pkgs gnome-keyring dbus dbus-x11 libsecret-tools fonts-noto-cjk xvfb xauth xdotool openbox"
 fi
 if [ "$mode" = "package" ]; then
     pkgs="$pkgs libwayland-client0 libwayland-cursor0 libwayland-egl1 libxcb-util1 libx11-xcb1 \

@@ -41,7 +41,7 @@ def test_drag_from_gallery_offers_original_files_and_pixels(
     wait_gallery(qtbot, parts, 2)
     view = parts.window.gallery.view
     view.selectAll()
-    view.startDrag(Qt.DropAction.CopyAction)  # what QAbstractItemView calls once the mouse has moved far enough
+    _press_and_move(qtbot, view, _cell_centre(view, 0))  # a real press on a selected thumbnail, then a move
     [mime] = drags
     files = [Path(url.toLocalFile()) for url in mime.urls()]
     assert len(files) == 2 and all(url.isLocalFile() for url in mime.urls())
@@ -72,14 +72,55 @@ def test_alt_drag_converts_with_the_export_defaults(
     monkeypatch.setattr(QGuiApplication, "keyboardModifiers", staticmethod(lambda: Qt.KeyboardModifier.AltModifier))
     prefs = parts.window.media._services.prefs
     prefs.options = prefs.options.__class__(format="jpeg", max_edge=200, template="{prompt}")
-    parts.window.gallery.view.selectAll()
-    parts.window.gallery.view.startDrag(Qt.DropAction.CopyAction)
+    view = parts.window.gallery.view
+    _press_and_move(qtbot, view, _cell_centre(view, 0))  # pressing an unselected thumbnail drags it alone
     [path] = [Path(u.toLocalFile()) for u in drags[0].urls()]
     assert path.name == "convert me.jpg"
     from PIL import Image
 
     with Image.open(path) as im:
         assert im.format == "JPEG" and im.size == (200, 100)
+
+
+def _cell_centre(view: Any, row: int) -> QPoint:
+    return view.visualRect(view.model().index(row)).center()  # type: ignore[no-any-return]
+
+
+def _press_and_move(qtbot: Any, view: Any, start: QPoint) -> None:
+    """Press, move past the start-drag distance in a few steps, release (the drag starts on the way)."""
+    viewport = view.viewport()
+    qtbot.mousePress(viewport, Qt.MouseButton.LeftButton, pos=start)
+    for step in (5, 15, 30, 45):
+        qtbot.mouseMove(viewport, start + QPoint(step, step // 3))
+    qtbot.mouseRelease(viewport, Qt.MouseButton.LeftButton, pos=start + QPoint(45, 15))
+
+
+def test_press_on_empty_gallery_space_draws_a_rubber_band_not_a_drag(
+    qtbot: Any, make_app: Any, arun: Any, drags: list[QMimeData]
+) -> None:
+    """A press on a thumbnail that moves drags it (the model marks library rows draggable); a press on empty
+    space that moves selects what the band covers instead. (The cross-process drag: tests/test_xdrag.py.)"""
+    parts = make_app()
+    for n in range(2):
+        add_image(arun, parts, f"band {n}", make_png((200, 200), (10 + 100 * n, 50, 90)))
+    wait_gallery(qtbot, parts, 2)
+    view = parts.window.gallery.view
+    model = parts.gallery_model
+    assert all(model.flags(model.index(r)) & Qt.ItemFlag.ItemIsDragEnabled for r in range(2))
+    last = view.visualRect(model.index(1))
+    empty = QPoint(last.right() + 20, last.bottom() - 10)
+    if not view.viewport().rect().contains(empty) or view.indexAt(empty).isValid():
+        empty = QPoint(last.left() + 10, last.bottom() + 20)
+    assert view.viewport().rect().contains(empty) and not view.indexAt(empty).isValid()
+    view.clearSelection()
+    viewport = view.viewport()
+    target = _cell_centre(view, 0)
+    qtbot.mousePress(viewport, Qt.MouseButton.LeftButton, pos=empty)
+    for i in range(1, 6):
+        qtbot.mouseMove(viewport, empty + (target - empty) * (i / 5))
+    qtbot.mouseRelease(viewport, Qt.MouseButton.LeftButton, pos=target)
+    assert drags == []
+    assert len(view.selected_ids()) >= 1  # the band selected the thumbnails it crossed
 
 
 def test_drag_out_of_the_viewer(qtbot: Any, make_app: Any, arun: Any, drags: list[QMimeData]) -> None:

@@ -244,7 +244,10 @@ class GalleryModel(QAbstractListModel):
     def flags(self, index: _Index) -> Qt.ItemFlag:
         if index.isValid() and index.row() < len(self._placeholders):
             return Qt.ItemFlag.ItemIsEnabled  # not selectable, not draggable: there is no image yet
-        return super().flags(index)
+        flags = super().flags(index)
+        # a press on a thumbnail that moves drags it (and the rest of the selection) out as files; a press on
+        # empty space still draws a rubber band (the view only drags from items that say they can be dragged)
+        return flags | Qt.ItemFlag.ItemIsDragEnabled if index.isValid() else flags
 
     def ids(self) -> list[int]:
         return list(self._ids)
