@@ -12,7 +12,7 @@ import sys
 from typing import TextIO
 
 from imagestudio import __version__
-from imagestudio.cli import batch, images, library
+from imagestudio.cli import batch, images, library, queue
 from imagestudio.core import errors, logsetup
 from imagestudio.core.paths import AppPaths
 from imagestudio.core.providers.factory import key_profile
@@ -31,7 +31,8 @@ def build_parser() -> argparse.ArgumentParser:
     gen.add_argument("prompt", help="what to draw (any language)")
     images.add_image_options(gen)  # every image option, shared with `edit`
     gen.add_argument("--repeat", type=int, default=1, help="queue N jobs of this request (run like a batch)")
-    batch.add_commands(sub)  # batch, queue
+    batch.add_commands(sub)  # batch
+    queue.add_commands(sub)  # queue list/resume/cancel/clear
     images.add_commands(sub)  # edit, ledger
     library.add_parser(sub)  # library list/search/similar/import/check/trash/…
 
@@ -60,7 +61,7 @@ def run(argv: list[str], *, stdin: TextIO | None = None) -> int:
     if args.command == "batch":
         return batch.run_batch(args, paths, keys)
     if args.command == "queue":
-        return batch.run_queue(args, paths, keys)
+        return queue.run_queue(args, paths, keys)
     if args.command in ("generate", "edit"):
         return images.run_images(args, paths, keys, kind=args.command)
     if args.command == "library":

@@ -1,4 +1,4 @@
-"""``imagestudio batch FILE.jsonl``, ``generate --repeat N`` and ``imagestudio queue list|resume|cancel|clear``.
+"""``imagestudio batch FILE.jsonl`` and ``generate --repeat N`` (``queue …`` lives in ``cli/queue.py``).
 
 Every request goes through the same persistent queue as the app (rows in the library DB), so a job queued here
 shows up in a running app's jobs panel, and only one process runs a given job. Running the same batch file again
@@ -14,29 +14,20 @@ import hashlib
 import json
 import sys
 import uuid
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from imagestudio.cli.images import _options, _resolve_images, _settings_for
+from imagestudio.cli.session import EXIT_USAGE, Session, report, with_concurrency
 from imagestudio.core import errors
-from imagestudio.core import settings as settings_io
 from imagestudio.core.capabilities import Capabilities
 from imagestudio.core.install_id import safety_identifier
-from imagestudio.core.jobs import AnyRequest, Job, profile_of, settings_for_profile
-from imagestudio.core.ledger import Ledger
-from imagestudio.core.library.library import Library
+from imagestudio.core.jobs import AnyRequest, Job, profile_of
 from imagestudio.core.paths import AppPaths
-from imagestudio.core.providers.base import ImageProvider
-from imagestudio.core.providers.factory import make_provider
-from imagestudio.core.queue import JobStore
-from imagestudio.core.runner import QueueRunner
-from imagestudio.core.runner_host import LocalHost
 from imagestudio.core.secrets import KeyStore
 from imagestudio.core.settings import Settings
 from imagestudio.core.types import EditRequest, GenerationRequest, JobState
 
-EXIT_OK, EXIT_USAGE, EXIT_FAILED = 0, 2, 3
 _OPTION_FIELDS = {
     "model", "size", "quality", "n", "output_format", "background", "output_compression", "moderation",
     "complexity", "partial_images", "frame_count", "frame_duration_ms", "svg_model", "svg_effort",
@@ -52,11 +43,6 @@ def add_commands(sub: Any) -> None:
     b.add_argument("--profile", help="a provider profile by name")
     b.add_argument("--provider", choices=("openai", "demo"), help="default: settings, or demo with no key")
     b.add_argument("--base-url", help="an OpenAI-compatible server, e.g. http://127.0.0.1:8000/v1")
-    q = sub.add_parser("queue", help="the job queue shared with the app")
-    q.add_argument("action", choices=("list", "resume", "cancel", "clear"))
-    q.add_argument("id", nargs="?", type=int, help="the job to cancel")
-    q.add_argument("--json", action="store_true")
-    q.add_argument("--concurrency", type=int)
 
 
 def _fail(message: str, code: int) -> int:
@@ -112,87 +98,13 @@ _ARG_NAMES = (
 
 
 # -- running ---------------------------------------------------------------------------------------------
-class _Session:
-    """Library + queue + runner for one CLI command."""
-
-    def __init__(self, paths: AppPaths, keys: KeyStore, s: Settings, caps: Capabilities, batch: str | None) -> None:
-        self.library = Library(paths)
-        self.store = JobStore(self.library.db)
-        ledger = Ledger(paths.data)
-
-        def factory(profile: str, base_url: str) -> ImageProvider:
-            job_settings = settings_for_profile(s, profile, base_url)
-            return make_provider(job_settings, keys, ledger=ledger, capabilities=caps, config_dir=paths.config)
-
-        self.host = LocalHost(self.library, factory)
-        self.quiet = False
-        self.runner = QueueRunner(
-            self.store,
-            self.host,
-            caps,
-            spawn=lambda coro, name: asyncio.ensure_future(coro),
-            concurrency=lambda: s.queue_concurrency,
-            on_jobs=self._progress,
-            batch=batch,
-            poll_interval=0.2,
-        )
-        self._said: set[tuple[int, str]] = set()
-
-    def _progress(self, jobs: list[Job]) -> None:
-        for job in jobs:
-            if self.quiet or (job.id, job.state.value) in self._said:
-                continue
-            self._said.add((job.id, job.state.value))
-            if job.state.finished or job.state is JobState.RUNNING:
-                extra = f": {job.error}" if job.error else ""
-                print(f"job {job.id} {job.state.value} ({job.received}/{job.n}){extra}", file=sys.stderr)
-
-    async def run_until_idle(self) -> None:
-        loop = asyncio.ensure_future(self.runner.run())
-        try:
-            await self.runner.wait_idle()
-        finally:
-            await self.runner.stop()
-            loop.cancel()
-            await self.host.close_providers()
-
-    def close(self) -> None:
-        self.host.close()
-        self.library.close()
-
-
-def _report(session: _Session, jobs: list[Job], bad: list[dict[str, Any]], as_json: bool, batch: str | None) -> int:
-    final = session.store.get_many([j.id for j in jobs])
-    if as_json:
-        body: dict[str, Any] = {"batch": batch, "jobs": [], "errors": bad}
-        for job in final:
-            entry = job.to_json()
-            entry["images"] = [im.to_json() for im in session.library.db.get_many(list(job.image_ids))]
-            body["jobs"].append(entry)
-        print(json.dumps(body, ensure_ascii=False))
-    else:
-        for job in final:
-            print(f"#{job.id} {job.state.value} {job.received}/{job.n} {job.request.prompt[:50]}")
-            for image in session.library.db.get_many(list(job.image_ids)):
-                print(f"  {image.path}  #{image.id}")
-    if bad:
-        return EXIT_USAGE
-    return EXIT_OK if all(j.state is JobState.DONE for j in final) else EXIT_FAILED
-
-
-def _concurrency(s: Settings, value: int | None) -> Settings | None:
-    if value is None:
-        return s
-    return s.with_changes(queue_concurrency=value) if 1 <= value <= 16 else None
-
-
 def run_batch(args: argparse.Namespace, paths: AppPaths, keys: KeyStore) -> int:
     try:
         s = _settings_for(args, paths, keys)
         caps = Capabilities.load()
     except (errors.InvalidRequest, errors.ConfigError) as e:
         return _fail(e.message, EXIT_USAGE)
-    limited = _concurrency(s, args.concurrency)
+    limited = with_concurrency(s, args.concurrency)
     if limited is None:
         return _fail("--concurrency must be between 1 and 16", EXIT_USAGE)
     file = Path(args.file)
@@ -241,7 +153,7 @@ def _run_jobs(
     bad: list[dict[str, Any]],
     as_json: bool,
 ) -> int:
-    session = _Session(paths, keys, s, caps, batch)
+    session = Session(paths, keys, s, caps, batch)
 
     async def go() -> list[Job]:
         await session.runner.start()
@@ -271,78 +183,6 @@ def _run_jobs(
 
     try:
         jobs = asyncio.run(go())
-        return _report(session, jobs, bad, as_json, batch)
+        return report(session, jobs, bad, as_json, batch)
     finally:
         session.close()
-
-
-def run_queue(args: argparse.Namespace, paths: AppPaths, keys: KeyStore) -> int:
-    s = settings_io.load(paths.settings_file).settings
-    limited = _concurrency(s, args.concurrency)
-    if limited is None:
-        return _fail("--concurrency must be between 1 and 16", EXIT_USAGE)
-    session = _Session(paths, keys, limited, Capabilities.load(), None)
-    actions: dict[str, Callable[[argparse.Namespace, _Session], int]] = {
-        "list": _list,
-        "resume": _resume,
-        "cancel": _cancel,
-        "clear": _clear,
-    }
-    try:
-        return actions[args.action](args, session)
-    finally:
-        session.close()
-
-
-def _list(args: argparse.Namespace, session: _Session) -> int:
-    jobs = session.store.all()
-    if args.json:
-        print(json.dumps([j.to_json() for j in jobs], ensure_ascii=False))
-        return EXIT_OK
-    if not jobs:
-        print("The queue is empty.")
-    for j in jobs:
-        cost = "—" if j.cost is None else f"${j.cost:.2f}"
-        error = f"  {j.error}" if j.error and j.state is not JobState.DONE else ""
-        print(f"#{j.id:<5} {j.state.value:<11} {j.received}/{j.n}  tries {j.attempts}  {cost:>6}  {j.profile:<8} "
-              f"{j.request.prompt[:40]}{error}")  # fmt: skip
-    return EXIT_OK
-
-
-def _resume(args: argparse.Namespace, session: _Session) -> int:
-    async def go() -> list[Job]:
-        await session.runner.start()
-        resumed = await asyncio.to_thread(session.store.resume_interrupted)
-        if resumed:
-            note = f"resuming {len(resumed)} interrupted job(s) (they may have been charged)"
-            print(f"imagestudio: {note}", file=sys.stderr)
-        waiting = await asyncio.to_thread(session.store.candidates, session.runner.token)
-        await session.run_until_idle()
-        return waiting
-
-    jobs = asyncio.run(go())
-    if not jobs:
-        print("Nothing to resume.")
-        return EXIT_OK
-    return _report(session, jobs, [], args.json, None)
-
-
-def _cancel(args: argparse.Namespace, session: _Session) -> int:
-    if args.id is None:
-        return _fail("queue cancel needs a job id (see: imagestudio queue list)", EXIT_USAGE)
-    job = session.store.get(args.id)
-    if job is None:
-        return _fail(f"there is no job #{args.id}", EXIT_USAGE)
-    if job.state.finished:
-        print(f"Job #{job.id} has already finished ({job.state.value}).")
-    elif session.store.request_cancel(job.id):
-        print(f"Job #{job.id} cancelled.")
-    else:
-        print(f"Job #{job.id} is running; the process running it will stop it.")
-    return EXIT_OK
-
-
-def _clear(args: argparse.Namespace, session: _Session) -> int:
-    removed = session.store.clear_finished()
-    print(f"Removed {len(removed)} finished job(s) from the queue (their images stay in the library).")
-    return EXIT_OK
