@@ -34,6 +34,17 @@ if TYPE_CHECKING:
 # packaging/smoke_test.sh sets it to 1: the installed app quits (exit 0) once its main window is on screen.
 SMOKE_TEST_ENV = "IMAGESTUDIO_SMOKE_TEST"
 CLI_WORDS = ("generate", "edit", "ledger", "key", "library", "batch", "queue", "--version", "-h", "--help")
+# Qt's own command-line options (qt6options(7), QApplication): the window opens with these or with nothing at all.
+# Anything else is the command line's to answer: a mistyped command says so and exits 2 instead of opening a
+# window, which would hang a script on a machine without a display.
+QT_OPTIONS = frozenset(
+    {
+        "style", "stylesheet", "widgetcount", "reverse", "qmljsdebugger", "platform", "platformpluginpath",
+        "platformtheme", "plugin", "qwindowgeometry", "qwindowicon", "qwindowtitle", "session", "display",
+        "geometry", "dialogs", "fontengine", "nograb", "dograb", "sync", "name", "visual", "ncols", "cmap", "im",
+    }
+)  # fmt: skip
+QT_FLAGS = frozenset({"widgetcount", "reverse", "nograb", "dograb", "sync"})  # the rest take a value
 
 
 @dataclass
@@ -360,9 +371,25 @@ async def _close_once_exposed(parts: Composition) -> None:
     parts.window.close()
 
 
+def opens_window(args: list[str]) -> bool:
+    """No arguments, or only Qt's own options (``-platform offscreen``, ``-style=fusion``, ``-reverse``…)."""
+    i = 0
+    while i < len(args):
+        arg = args[i]
+        if arg.startswith("-psn_"):  # the process serial number macOS Finder adds to an app it starts
+            i += 1
+            continue
+        name, has_value = arg.removeprefix("-").removeprefix("-"), "=" in arg
+        name = name.partition("=")[0]
+        if not arg.startswith("-") or name not in QT_OPTIONS:
+            return False
+        i += 1 if name in QT_FLAGS or has_value else 2
+    return True
+
+
 def main(argv: list[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
-    if args and args[0] in CLI_WORDS:
+    if (args and args[0] in CLI_WORDS) or not opens_window(args):
         from imagestudio import cli
 
         return cli.run(args)

@@ -1,12 +1,19 @@
 """Command-line interface. Shares the core with the GUI; never imports Qt.
 
-Exit codes: 0 success; 2 invalid arguments or an option the model does not support (checked before any
-request); 3 provider or network error (one human line on stderr).
+Exit codes: 0 success; 1 ``library`` found problems (check, import); 2 invalid arguments, an unknown command or an
+option the model does not support (checked before any request); 3 provider, network or budget error, or a job that
+failed (one human line on stderr); 130 Ctrl+C (a ``generate``/``edit`` job is cancelled and says so) or the job
+was cancelled from elsewhere.
+
+``generate`` and ``edit`` are jobs of the persistent queue like the app's (cli/session.py): written before
+anything is sent, retried by the queue's policy (a 429 or 5xx is retried, not exit 3), and after a crash
+``imagestudio queue resume`` finishes them.
 """
 
 from __future__ import annotations
 
 import argparse
+import difflib
 import getpass
 import sys
 from typing import TextIO
@@ -18,7 +25,7 @@ from imagestudio.core.paths import AppPaths
 from imagestudio.core.providers.factory import key_profile
 from imagestudio.core.secrets import KeySource, KeyStore
 
-EXIT_OK, EXIT_USAGE, EXIT_PROVIDER = 0, 2, 3
+EXIT_OK, EXIT_USAGE, EXIT_PROVIDER, EXIT_INTERRUPTED = 0, 2, 3, 130
 SUBCOMMANDS = ("generate", "key", "edit", "ledger", "library", "batch", "queue")
 
 
@@ -44,6 +51,28 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def run(argv: list[str], *, stdin: TextIO | None = None) -> int:
+    try:
+        return _run(argv, stdin)
+    except KeyboardInterrupt:  # Ctrl+C outside a job (a running job is cancelled and reported by its command)
+        print("imagestudio: interrupted.", file=sys.stderr)
+        return EXIT_INTERRUPTED
+
+
+def unknown_command(word: str) -> str | None:
+    """The message for a first argument that is no command (a typo such as ``genrate``), else None."""
+    if word.startswith("-") or word in SUBCOMMANDS:
+        return None
+    close = difflib.get_close_matches(word.lower(), SUBCOMMANDS, n=1, cutoff=0.6)
+    hint = f" Did you mean “{close[0]}”?" if close else ""
+    return (
+        f"unknown command {word!r}.{hint} Commands: {', '.join(SUBCOMMANDS)} (imagestudio --help); "
+        "run imagestudio with no arguments to open the window."
+    )
+
+
+def _run(argv: list[str], stdin: TextIO | None) -> int:
+    if argv and (problem := unknown_command(argv[0])) is not None:
+        return _fail(problem, EXIT_USAGE)
     parser = build_parser()
     try:
         args, extra = parser.parse_known_args(argv)

@@ -9,11 +9,13 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import sqlite3
 import sys
 from dataclasses import asdict, replace
 from pathlib import Path
 from typing import Any
 
+from imagestudio.cli.session import OneJob, run_one
 from imagestudio.core import errors
 from imagestudio.core import settings as settings_io
 from imagestudio.core.capabilities import Capabilities
@@ -25,9 +27,9 @@ from imagestudio.core.paths import AppPaths
 from imagestudio.core.providers.factory import key_profile, make_provider
 from imagestudio.core.secrets import KeyStore
 from imagestudio.core.settings import Settings
-from imagestudio.core.types import EditRequest, GenerationRequest
+from imagestudio.core.types import EditRequest, GenerationRequest, JobState
 
-EXIT_OK, EXIT_USAGE, EXIT_PROVIDER = 0, 2, 3
+EXIT_OK, EXIT_USAGE, EXIT_PROVIDER, EXIT_CANCELLED = 0, 2, 3, 130
 
 
 def add_image_options(p: argparse.ArgumentParser) -> None:
@@ -138,73 +140,80 @@ def _resolve_images(items: list[str], paths: AppPaths) -> tuple[tuple[str, ...],
     return tuple(files), tuple(ids)
 
 
+def _build_request(
+    args: argparse.Namespace, paths: AppPaths, keys: KeyStore, kind: str
+) -> tuple[Settings, Capabilities, GenerationRequest | EditRequest]:
+    """The checked request of ``generate``/``edit`` (InvalidRequest or ConfigError: exit 2, nothing sent)."""
+    s = _settings_for(args, paths, keys)
+    caps = Capabilities.load()
+    options = _options(args, s, safety_identifier(paths.config))
+    if kind == "edit":
+        if len(args.items) < 2:
+            raise errors.InvalidRequest('Give at least one image and then the prompt: edit IMAGE "PROMPT".')
+        images, parents = _resolve_images(args.items[:-1], paths)
+        request: GenerationRequest | EditRequest = EditRequest(
+            prompt=args.items[-1], images=images, mask=args.mask, markup=args.markup, parent_ids=parents,
+            **options,
+        )  # fmt: skip
+    else:
+        request = GenerationRequest(prompt=args.prompt, **options)
+    caps.validate(request)
+    if args.enhance and caps.text_model(s.text_model) is None:
+        raise errors.InvalidRequest(f"{s.text_model!r} is not a current text model for enhancement.")
+    return s, caps, request
+
+
 def run_images(args: argparse.Namespace, paths: AppPaths, keys: KeyStore, *, kind: str) -> int:
+    """``generate``/``edit``: one job of the persistent queue, run here and waited for (see cli/session.py)."""
     try:
-        s = _settings_for(args, paths, keys)
-        caps = Capabilities.load()
-        options = _options(args, s, safety_identifier(paths.config))
-        if kind == "edit":
-            if len(args.items) < 2:
-                raise errors.InvalidRequest('Give at least one image and then the prompt: edit IMAGE "PROMPT".')
-            images, parents = _resolve_images(args.items[:-1], paths)
-            request: GenerationRequest | EditRequest = EditRequest(
-                prompt=args.items[-1], images=images, mask=args.mask, markup=args.markup, parent_ids=parents,
-                **options,
-            )  # fmt: skip
-        else:
-            request = GenerationRequest(prompt=args.prompt, **options)
-        caps.validate(request)
-        if args.enhance and caps.text_model(s.text_model) is None:
-            raise errors.InvalidRequest(f"{s.text_model!r} is not a current text model for enhancement.")
+        s, caps, request = _build_request(args, paths, keys, kind)
     except (errors.InvalidRequest, errors.ConfigError) as e:
         return _fail(e.message, EXIT_USAGE)
     ledger = Ledger(paths.data)
-    try:
+    try:  # a missing key or profile is reported before a job is written
         provider = make_provider(
             s, keys, ledger=ledger, capabilities=caps, config_dir=paths.config, budget_override=args.over_budget
         )
     except errors.ImageStudioError as e:
         return _fail(e.message, EXIT_PROVIDER)
+    enhancement = None
+    if args.enhance:  # a text request of its own (metered), before the image job is written
 
-    def on_partial(index: int, data: bytes) -> None:
-        print(f"partial image {index + 1} ({len(data):,} bytes)", file=sys.stderr)
-
-    async def call() -> tuple[list[dict[str, object]], Enhancement | None]:
-        nonlocal request
-        enhancement = None
-        try:
-            if args.enhance:
-                enhancement = await enhance(
+        async def rewrite() -> Enhancement:
+            try:
+                return await enhance(
                     provider,  # type: ignore[arg-type]  # MeteredProvider: complete_text via the profile
                     caps,
                     request.prompt,
                     model=s.text_model,
                     instruction=s.enhance_instruction,
                 )
-                if not args.json:
-                    print(f"enhanced prompt: {enhancement.enhanced}")
-                request = _replace_prompt(request, enhancement)
-            if isinstance(request, EditRequest):
-                result = await provider.edit(request, on_partial=on_partial)
-            else:
-                result = await provider.generate(request, on_partial=on_partial)
-        finally:
-            await provider.aclose()
-        library = Library(paths)
+            finally:
+                await provider.aclose()
+
         try:
-            # nothing else runs in the CLI: no need to move file work off the loop
-            return [image.to_json() for image in library.ingest(request, result)], enhancement  # type: ignore[arg-type]
-        finally:
-            library.close()
+            enhancement = asyncio.run(rewrite())
+        except errors.InvalidRequest as e:
+            return _fail(e.message, EXIT_USAGE)
+        except errors.ImageStudioError as e:
+            return _fail(e.message, EXIT_PROVIDER)
+        if not args.json:
+            print(f"enhanced prompt: {enhancement.enhanced}")
+        request = _replace_prompt(request, enhancement)
+
+    def on_partial(job_id: int, index: int, data: bytes) -> None:
+        print(f"partial image {index + 1} ({len(data):,} bytes)", file=sys.stderr)
 
     try:
-        saved, enhancement = asyncio.run(call())
-    except errors.ImageDecodeError as e:
-        return _fail(f"The server sent an unusable image: {e.message}", EXIT_PROVIDER)
-    except errors.InvalidRequest as e:
-        return _fail(e.message, EXIT_USAGE)
-    except errors.ImageStudioError as e:
-        return _fail(e.message, EXIT_PROVIDER)
+        ended = run_one(paths, keys, s, caps, request, budget_override=args.over_budget, on_partial=on_partial)
+    except (sqlite3.DatabaseError, OSError, RuntimeError) as e:  # a damaged, newer or unreadable library
+        return _fail(f"cannot open the library: {e}", EXIT_PROVIDER)
+    job = ended.job
+    if job is None or (job.state is not JobState.DONE and ended.interrupted):
+        return _cancelled(ended)
+    if job.state is not JobState.DONE:
+        return _job_failed(ended)
+    saved = [image.to_json() for image in ended.images]
     if args.json:
         body: dict[str, Any] = {"images": saved, "provider": provider.name, "model": request.model}
         if enhancement is not None:
@@ -215,6 +224,36 @@ def run_images(args: argparse.Namespace, paths: AppPaths, keys: KeyStore, *, kin
         for image in saved:
             print(f"{image['path']}  {image['width']}x{image['height']}  #{image['id']}")
     return EXIT_OK
+
+
+def _kept(ended: OneJob) -> str:
+    """What a job that did not finish had already saved (paid images are kept)."""
+    if not ended.images:
+        return ""
+    ids = ", ".join(f"#{image.id}" for image in ended.images)
+    return f" {len(ended.images)} image(s) it received are in the library ({ids})."
+
+
+def _cancelled(ended: OneJob) -> int:
+    if ended.job is None:
+        print("imagestudio: interrupted before the job was queued; nothing was sent.", file=sys.stderr)
+    else:
+        how = "" if ended.interrupted else " (from the app or `imagestudio queue cancel`)"
+        print(f"imagestudio: job #{ended.job.id} cancelled{how}.{_kept(ended)}", file=sys.stderr)
+    return EXIT_CANCELLED
+
+
+def _job_failed(ended: OneJob) -> int:
+    job = ended.job
+    assert job is not None
+    if job.state is JobState.CANCELLED:
+        return _cancelled(ended)
+    message = job.error or f"The job ended {job.state.value}."
+    if job.state is JobState.INTERRUPTED:
+        message += f" Job #{job.id} waits: `imagestudio queue resume` finishes it."
+    print(f"imagestudio: {message}{_kept(ended)}", file=sys.stderr)
+    last = job.attempt_log[-1].outcome if job.attempt_log else None
+    return EXIT_USAGE if last == "InvalidRequest" else EXIT_PROVIDER
 
 
 def _replace_prompt(request: GenerationRequest | EditRequest, e: Enhancement) -> GenerationRequest | EditRequest:

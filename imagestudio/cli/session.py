@@ -8,13 +8,16 @@ the same ``QueueRunner`` as the app: the job is written before anything is sent,
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
 import sys
+import uuid
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 from imagestudio.core.capabilities import Capabilities
-from imagestudio.core.jobs import Job, settings_for_profile
+from imagestudio.core.jobs import AnyRequest, Job, profile_of, settings_for_profile
 from imagestudio.core.ledger import Ledger
 from imagestudio.core.library.library import Library
 from imagestudio.core.paths import AppPaths
@@ -25,7 +28,7 @@ from imagestudio.core.runner import QueueRunner
 from imagestudio.core.runner_host import LocalHost
 from imagestudio.core.secrets import KeyStore
 from imagestudio.core.settings import Settings
-from imagestudio.core.types import JobState
+from imagestudio.core.types import JobState, LibraryImage
 
 EXIT_OK, EXIT_USAGE, EXIT_FAILED = 0, 2, 3
 
@@ -117,3 +120,80 @@ def with_concurrency(s: Settings, value: int | None) -> Settings | None:
     if value is None:
         return s
     return s.with_changes(queue_concurrency=value) if 1 <= value <= 16 else None
+
+
+# -- one job, waited for (``generate`` and ``edit``) ---------------------------------------------------------
+@dataclass
+class OneJob:
+    """How a CLI ``generate``/``edit`` job ended. ``job`` is None when Ctrl+C came before it was written."""
+
+    job: Job | None
+    images: list[LibraryImage] = field(default_factory=list)
+    interrupted: bool = False  # Ctrl+C (SIGINT): the job was cancelled
+
+
+def run_one(
+    paths: AppPaths,
+    keys: KeyStore,
+    s: Settings,
+    caps: Capabilities,
+    request: AnyRequest,
+    *,
+    budget_override: bool = False,
+    on_partial: Callable[[int, int, bytes], None] | None = None,
+) -> OneJob:
+    """Queue ``request`` as a job of its own (written before anything is sent), run it here through the queue's
+    runner (its retry policy included) and wait for it to end. Ctrl+C cancels the job.
+
+    The job is owned by this process and in a batch of its own, so neither this runner takes other jobs nor
+    another process (the app) this one; after a crash it is ``interrupted`` and ``queue resume`` finishes it."""
+    said: set[str] = set()
+
+    def on_jobs(jobs: list[Job]) -> None:
+        for job in jobs:  # a retry is announced once: what went wrong, and when the queue tries again
+            if job.state is JobState.QUEUED and job.error and job.error not in said:
+                said.add(job.error)
+                print(f"imagestudio: {job.error}", file=sys.stderr)
+
+    batch = uuid.uuid4().hex[:16]
+    session = Session(
+        paths, keys, s, caps, batch, budget_override=budget_override, on_jobs=on_jobs, on_partial=on_partial
+    )
+    try:
+        job_id, interrupted = asyncio.run(_wait_for(session, request, batch, *profile_of(s)))
+        job = session.store.get(job_id) if job_id is not None else None
+        images = session.library.db.get_many(list(job.image_ids)) if job is not None else []
+        return OneJob(job, images, interrupted)
+    finally:
+        session.close()
+
+
+async def _wait_for(
+    session: Session, request: AnyRequest, batch: str, profile: str, base_url: str
+) -> tuple[int | None, bool]:
+    runner, store = session.runner, session.store
+    job_id: int | None = None
+    scheduling: asyncio.Future[None] | None = None
+    try:
+        await runner.start()  # registered first: no other process takes the job for an orphan
+        add = functools.partial(
+            store.add, [request], profile=profile, base_url=base_url, batch=batch, owner=runner.token
+        )
+        adding = asyncio.ensure_future(session.host.db(add))
+        try:
+            job_id = (await asyncio.shield(adding))[0].id
+        except asyncio.CancelledError:  # Ctrl+C while it was being written: written all the same, then cancelled
+            job_id = (await adding)[0].id
+            raise
+        scheduling = asyncio.ensure_future(runner.run())
+        await runner.wait_idle()
+        return job_id, False
+    except asyncio.CancelledError:  # asyncio.run turns the first Ctrl+C into a cancel of this coroutine
+        if job_id is not None:
+            await runner.cancel(job_id)  # a waiting job ends at once; a running one's request is cancelled
+        return job_id, True
+    finally:
+        await runner.stop()  # waits for the job's task to record how it ended
+        if scheduling is not None:
+            scheduling.cancel()
+        await session.host.close_providers()
