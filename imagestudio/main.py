@@ -141,7 +141,7 @@ def compose(
     tasks = TaskOwner()
     capabilities = Capabilities.load()
     settings = SettingsStore(paths.settings_file, loaded.settings, tasks)
-    library = LibraryService(Library(paths))
+    library = LibraryService(Library(paths, svg_thumbnailer=_svg_thumbnail))
     ledger = Ledger(paths.data)
 
     def provider_factory() -> ImageProvider:
@@ -325,6 +325,12 @@ def _first_frame_settings(path: Path) -> tuple[str, str]:
         theme if theme in ("light", "dark") else "system",
         geometry if isinstance(geometry, str) and geometry.isascii() else "",  # Qt ignores bytes it did not write
     )
+
+
+def _svg_thumbnail(data: bytes) -> bytes | None:
+    from imagestudio.app.svg_render import svg_thumbnail_jpeg  # QtSvg loads on the first SVG, not at start-up
+
+    return svg_thumbnail_jpeg(data)
 
 
 def _show_painted(app: QApplication, window: MainWindow) -> None:

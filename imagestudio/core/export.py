@@ -217,8 +217,8 @@ def export_images(
             data, extension = convert(reader(image), image, options)
             path = filenames.claim_unique(directory, filenames.file_name(options.template, image, seq, extension))
             try:
-                if durable:
-                    atomic_write(path, data)
+                if durable:  # the placeholder got the mode the user's umask gives new files: so does the export
+                    atomic_write(path, data, mode=path.stat().st_mode & 0o777)
                 else:
                     path.write_bytes(data)
             except BaseException:

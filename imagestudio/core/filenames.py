@@ -114,7 +114,7 @@ def claim_unique(directory: Path, name: str) -> Path:
             continue
         path = directory / candidate
         try:
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)  # shared files: the umask decides
         except FileExistsError:
             continue
         os.close(fd)

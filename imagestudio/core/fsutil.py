@@ -41,13 +41,32 @@ def ensure_dir(path: Path) -> None:
         fsync_dir(created.parent)
 
 
-def durable_temp(data: bytes, directory: Path) -> Path:
+def private_dir(path: Path) -> None:
+    """``mkdir -p`` of a folder that holds private things (data, config, cache, logs): 0700 on POSIX, also when
+    it existed before with wider rights (older versions made them 0755)."""
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    make_private(path, 0o700)
+
+
+def make_private(path: Path, mode: int = 0o600) -> None:
+    """``chmod mode`` on POSIX when ``path`` exists and is ours; otherwise nothing (Windows: ACLs of the profile)."""
+    if os.name != "posix":
+        return
+    with contextlib.suppress(OSError):
+        if path.stat().st_mode & 0o777 != mode:
+            os.chmod(path, mode)
+
+
+def durable_temp(data: bytes, directory: Path, *, mode: int | None = None) -> Path:
     """The first half of ``atomic_write``: ``data`` in a new temp file in ``directory``, flushed and fsync'd.
-    The caller renames it into place with ``publish`` (or deletes it)."""
+    The caller renames it into place with ``publish`` (or deletes it). The file is 0600 (``mkstemp``) unless
+    ``mode`` says otherwise (exports: the mode the user's umask gives new files)."""
     ensure_dir(directory)
     # the pid in the name lets a later start remove what a crashed process left (remove_dead_partials)
     fd, tmp_name = tempfile.mkstemp(prefix=f".part-{os.getpid()}-", dir=directory)
     try:
+        if mode is not None and os.name == "posix":
+            os.fchmod(fd, mode)
         with os.fdopen(fd, "wb") as f:
             f.write(data)
             f.flush()
@@ -74,14 +93,19 @@ def publish(tmp: Path, path: Path, *, point: str = "atomic_write.before_replace"
 
 
 def atomic_write(
-    path: Path, data: bytes, *, tmp_dir: Path | None = None, point: str = "atomic_write.before_replace"
+    path: Path,
+    data: bytes,
+    *,
+    tmp_dir: Path | None = None,
+    point: str = "atomic_write.before_replace",
+    mode: int | None = None,
 ) -> None:
     """Replace ``path`` with ``data`` so a crash leaves either the old file or the new one, never half.
 
     ``tmp_dir`` must be on the same filesystem as ``path`` (the library keeps its own ``tmp/``). ``point`` names
     the crash point between the write and the rename (tests only, see ``crashpoints``).
     """
-    publish(durable_temp(data, tmp_dir or path.parent), path, point=point)
+    publish(durable_temp(data, tmp_dir or path.parent, mode=mode), path, point=point)
 
 
 def process_alive(pid: int) -> bool:

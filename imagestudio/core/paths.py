@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from imagestudio import APP_NAME
-from imagestudio.core.fsutil import remove_dead_partials
+from imagestudio.core.fsutil import private_dir, remove_dead_partials
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,7 +43,7 @@ class AppPaths:
 
     def ensure(self) -> AppPaths:
         for p in (self.data, self.config, self.cache, self.logs):
-            p.mkdir(parents=True, exist_ok=True)
+            private_dir(p)  # 0700: prompts, images, keys' metadata and logs are nobody else's business
         remove_dead_partials(self.config)  # settings, profiles, presets, install id: written beside the target
         return self
 

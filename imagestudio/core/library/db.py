@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 import sqlite3
 import threading
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
+from imagestudio.core.fsutil import make_private
 from imagestudio.core.library import search
 from imagestudio.core.library.costs import ledger_costs
 from imagestudio.core.types import LibraryImage
@@ -110,6 +113,17 @@ def split_statements(script: str) -> list[str]:
     return statements
 
 
+def _private_database(path: Path) -> None:
+    """The DB holds prompts and history: 0600 on POSIX. SQLite gives its -wal and -shm the database file's mode,
+    so the file is created 0600 before SQLite opens it; files an older version left wider are narrowed."""
+    if os.name != "posix":
+        return
+    with contextlib.suppress(FileExistsError):
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    for p in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        make_private(p)
+
+
 class LibraryDB:
     """One connection guarded by a lock. The app calls it from a single DB thread; the CLI from main."""
 
@@ -118,6 +132,7 @@ class LibraryDB:
         self._root = root
         self._cache_root = cache_root
         path.parent.mkdir(parents=True, exist_ok=True)
+        _private_database(path)
         self._lock = threading.RLock()
         self._conn = sqlite3.connect(path, check_same_thread=False, isolation_level=None, timeout=10.0)
         self._conn.execute("PRAGMA journal_mode=WAL")

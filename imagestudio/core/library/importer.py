@@ -3,7 +3,12 @@
 Each file is read, checked, hashed, and — unless already in the library — verified by a full decode and
 copied byte-exact like a generated image (``Library.store_file``: files first); then a batch of rows goes in ONE
 transaction. Exact duplicates (same sha256) are skipped. A file that cannot be used is reported with a reason
-and the import goes on with the rest."""
+and the import goes on with the rest: nothing one entry does (a FIFO, ``/dev/zero`` behind a link, a number too
+large for SQLite, a file name that is not UTF-8) aborts the others or leaves an orphan (``core/outside.py``).
+
+Inside a chosen folder only regular files are read; a link is followed only when it points inside one of the
+chosen folders (it is reported otherwise); a linked folder is reported, never walked (loops, and the other side
+of the disk)."""
 
 from __future__ import annotations
 
@@ -21,9 +26,11 @@ from imagestudio.core.crashpoints import crash_point
 from imagestudio.core.errors import ImageDecodeError
 from imagestudio.core.library.library import Library, StoredFile
 from imagestudio.core.library.metadata import EmbeddedMetadata, read_metadata
+from imagestudio.core.outside import Refused, path_text, read_regular, safe_text
 from imagestudio.core.types import GeneratedImage
 
 BATCH = 200
+READ_TIMEOUT_S = 30.0  # per file: a stalled network share is given up with a reason
 #: How ``imageio.inspect``'s human messages map to the short reasons of an import report.
 _REASONS = (
     ("empty", "empty file"),
@@ -85,22 +92,38 @@ class ImportReport:
         )
 
 
+def _inside(target: str, roots: list[str]) -> bool:
+    return any(target == r or target.startswith(r.rstrip(os.sep) + os.sep) for r in roots)
+
+
 def expand(paths: Iterable[str | Path]) -> Iterator[Path | ImportItem]:
-    """Files given, and every file under folders given (sorted, hidden ones left out); or a report line."""
-    for raw in paths:
-        path = Path(raw).expanduser()
-        if path.is_dir():
-            for dirpath, dirs, files in os.walk(path):
-                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-                for name in sorted(files):
-                    if not name.startswith("."):
-                        yield Path(dirpath) / name
-        elif path.is_file():
-            yield path
-        elif path.exists():
-            yield ImportItem(str(path), "skipped", "not a regular file")
-        else:
-            yield ImportItem(str(path), "skipped", "not found")
+    """Files given, and every file under folders given (sorted, hidden ones left out); or a report line.
+
+    A file given by name is read even if it is a link (the person chose it). Inside folders, links are followed
+    only to files inside the chosen folders; linked folders are reported and not walked."""
+    given = [Path(raw).expanduser() for raw in paths]
+    roots = [os.path.realpath(p) for p in given if p.is_dir()]
+    for path in given:
+        if not path.is_dir():
+            if path.exists():
+                yield path  # prepare() refuses what is not a regular file, with the reason
+            else:
+                yield ImportItem(path_text(path), "skipped", "not found")
+            continue
+        for dirpath, dirs, files in os.walk(path, onerror=None, followlinks=False):
+            for name in sorted(d for d in dirs if not d.startswith(".")):
+                folder = os.path.join(dirpath, name)
+                if os.path.islink(folder):
+                    yield ImportItem(path_text(folder), "skipped", "linked folder not followed")
+            dirs[:] = sorted(d for d in dirs if not d.startswith(".") and not os.path.islink(os.path.join(dirpath, d)))
+            for name in sorted(files):
+                if name.startswith("."):
+                    continue
+                file = Path(dirpath) / name
+                if file.is_symlink() and not _inside(os.path.realpath(file), roots):
+                    yield ImportItem(path_text(file), "skipped", "link to outside the chosen folders")
+                else:
+                    yield file
 
 
 def _reason(message: str) -> str:
@@ -112,80 +135,128 @@ def _reason(message: str) -> str:
 
 def prepare(library: Library, path: Path) -> Prepared | ImportItem:
     """Read, verify, de-duplicate and copy one file (a worker thread). Never raises for a bad file."""
+    shown = path_text(path)
     try:
-        size = path.stat().st_size
-        if size > imageio.MAX_BYTES:
-            return ImportItem(str(path), "skipped", "too large", detail=f"{size} bytes")
-        data = path.read_bytes()
-        mtime = path.stat().st_mtime
-    except OSError as e:
-        return ImportItem(str(path), "skipped", "unreadable", detail=e.strerror or type(e).__name__)
+        return _prepare(library, path, shown)
+    except Exception as e:  # one file's surprise (MemoryError, a parser bug) never ends the import
+        return ImportItem(shown, "skipped", "could not be imported", detail=type(e).__name__)
+
+
+def _prepare(library: Library, path: Path, shown: str) -> Prepared | ImportItem:
+    try:
+        data, mtime = read_regular(path, max_bytes=imageio.MAX_BYTES, timeout_s=READ_TIMEOUT_S)
+    except Refused as e:
+        return ImportItem(shown, "skipped", e.reason, detail=e.detail)
     try:
         info = imageio.identify(data)  # the cheap checks; store_file's decode is the full one
     except ImageDecodeError as e:
-        return ImportItem(str(path), "skipped", _reason(e.message), detail=e.message)
+        return ImportItem(shown, "skipped", _reason(e.message), detail=e.message)
     digest = hashlib.sha256(data).hexdigest()
     known = library.db.read("SELECT id, trashed_at FROM images WHERE sha256 = ?", (digest,))
     if known:
         where = " (in the trash)" if known[0][1] is not None else ""
-        return ImportItem(str(path), "duplicate", f"same file as #{known[0][0]}{where}", image_id=int(known[0][0]))
+        return ImportItem(shown, "duplicate", f"same file as #{known[0][0]}{where}", image_id=int(known[0][0]))
     try:
         stored = library.store_file(GeneratedImage(data, info.format), sha256=digest)
     except ImageDecodeError as e:
-        return ImportItem(str(path), "skipped", _reason(e.message), detail=e.message)
+        return ImportItem(shown, "skipped", _reason(e.message), detail=e.message)
     except OSError as e:
-        return ImportItem(str(path), "skipped", "could not be copied", detail=e.strerror or type(e).__name__)
-    return Prepared(str(path), stored, read_metadata(data), mtime)
+        return ImportItem(shown, "skipped", "could not be copied", detail=e.strerror or type(e).__name__)
+    try:
+        meta = read_metadata(data)
+    except Exception:  # metadata is a bonus: odd metadata is ignored, the image is kept
+        meta = EmbeddedMetadata()
+    return Prepared(shown, stored, meta, mtime)
+
+
+def _row(p: Prepared, created_at: float, source: str) -> dict[str, Any]:
+    params: dict[str, Any] = {
+        "imported_from": p.path,
+        "file_mtime": p.mtime,
+        "embedded": p.meta.source or None,
+        "c2pa": p.meta.c2pa,
+    }
+    if p.meta.params:
+        params["metadata"] = p.meta.params
+    if isinstance(p.meta.params.get("negative_prompt"), str):
+        params["negative_prompt"] = p.meta.params["negative_prompt"]
+    return {
+        "sha256": p.stored.sha256,
+        "rel_path": p.stored.rel_path,
+        "thumb_rel": p.stored.thumb_rel,
+        "format": p.stored.info.format,
+        "width": p.stored.info.width,
+        "height": p.stored.info.height,
+        "byte_size": p.stored.byte_size,
+        "prompt": safe_text(p.meta.prompt or Path(p.path).stem),
+        "model": safe_text(p.meta.model),
+        "provider": "import",
+        "params_json": safe_text(json.dumps(params, ensure_ascii=False, default=str)),
+        "usage_json": "{}",
+        "is_demo": 0,
+        "created_at": created_at,
+        "source": source,
+        "phash": p.stored.phash,
+    }
 
 
 def commit(library: Library, prepared: list[Prepared], *, source: str = "imported") -> list[ImportItem]:
-    """One transaction for the rows of a batch (the DB thread). Duplicates inside the batch keep one row."""
+    """One transaction for the rows of a batch (the DB thread). Duplicates inside the batch keep one row.
+
+    If the batch cannot be written as a whole, each row is tried on its own: a row that still fails is
+    reported (``could not be recorded``) and its files are removed again, unless another row uses them."""
     crash_point("import.after_prepare")
     now = time.time()
-    rows: list[dict[str, Any]] = []
     firsts: dict[str, str] = {}
+    items: list[ImportItem] = []
+    failed: list[Prepared] = []
+    good: list[tuple[Prepared, dict[str, Any]]] = []
     for i, p in enumerate(prepared):
-        firsts.setdefault(p.stored.sha256, p.path)
-        params: dict[str, Any] = {
-            "imported_from": p.path,
-            "file_mtime": p.mtime,
-            "embedded": p.meta.source or None,
-            "c2pa": p.meta.c2pa,
-        }
-        if p.meta.params:
-            params["metadata"] = p.meta.params
-        if isinstance(p.meta.params.get("negative_prompt"), str):
-            params["negative_prompt"] = p.meta.params["negative_prompt"]
-        rows.append(
-            {
-                "sha256": p.stored.sha256,
-                "rel_path": p.stored.rel_path,
-                "thumb_rel": p.stored.thumb_rel,
-                "format": p.stored.info.format,
-                "width": p.stored.info.width,
-                "height": p.stored.info.height,
-                "byte_size": p.stored.byte_size,
-                "prompt": p.meta.prompt or Path(p.path).stem,
-                "model": p.meta.model,
-                "provider": "import",
-                "params_json": json.dumps(params, ensure_ascii=False, default=str),
-                "usage_json": "{}",
-                "is_demo": 0,
-                "created_at": now + i * 1e-6,
-                "source": source,
-                "phash": p.stored.phash,
-            }
-        )
-    ids = library.db.insert_images(rows)
+        try:
+            good.append((p, _row(p, now + i * 1e-6, source)))
+        except Exception as e:  # one entry's metadata never costs the others
+            items.append(_unrecorded(p, e))
+            failed.append(p)
+    try:
+        ids: list[int | None] = list(library.db.insert_images([r for _p, r in good]))
+    except Exception:  # find the entry at fault: each alone
+        ids = []
+        for p, row in good:
+            try:
+                ids.extend(library.db.insert_images([row]))
+            except Exception as e:
+                items.append(_unrecorded(p, e))
+                failed.append(p)
+                ids.append(None)
+    if source != "adopted":  # an orphan being adopted is never deleted, even when its row cannot be written
+        _remove_unreferenced(library, failed)
     crash_point("import.after_commit")
-    items = []
-    for p, image_id in zip(prepared, ids, strict=True):
+    for (p, _), image_id in zip(good, ids, strict=True):
+        if image_id is None:
+            continue
+        firsts.setdefault(p.stored.sha256, p.path)
         if firsts[p.stored.sha256] == p.path:
             note = "C2PA manifest present" if p.meta.c2pa else ""
             items.append(ImportItem(p.path, "imported", image_id=image_id, detail=note))
         else:
             items.append(ImportItem(p.path, "duplicate", f"same file as {firsts[p.stored.sha256]}", image_id))
     return items
+
+
+def _unrecorded(p: Prepared, error: Exception) -> ImportItem:
+    return ImportItem(p.path, "skipped", "could not be recorded", detail=type(error).__name__)
+
+
+def _remove_unreferenced(library: Library, failed: list[Prepared]) -> None:
+    """Rows that could not be written: their copied files go again unless a row names them (no orphans)."""
+    for p in failed:
+        try:
+            if not library.db.read("SELECT 1 FROM images WHERE sha256 = ?", (p.stored.sha256,)):
+                library.absolute(p.stored.rel_path).unlink(missing_ok=True)
+                if p.stored.thumb_rel:
+                    (library.paths.cache / p.stored.thumb_rel).unlink(missing_ok=True)
+        except Exception:  # an orphan at worst, adopted or reported by `library check`
+            pass
 
 
 def import_paths(

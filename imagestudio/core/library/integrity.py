@@ -4,7 +4,11 @@ Finds: SQLite corruption (``PRAGMA integrity_check``), rows whose original is mi
 bytes no longer match their sha256, orphan files nobody references, missing thumbnails, a search index
 out of step, images without a perceptual hash. ``repair`` fixes what it can without losing anything:
 thumbnails and hashes are rebuilt, orphans are adopted as images (never deleted), missing originals are
-marked (the row and its metadata stay), and it says plainly what it could not fix."""
+marked (the row and its metadata stay), and it says plainly what it could not fix.
+
+Nothing it finds makes it crash or hang: each row and each orphan is handled on its own (a failure is reported
+for that entry), files are read only when they are regular files (a FIFO put in place of an original is
+reported, not waited on), and names that are not UTF-8 are reported as ``\\xNN``."""
 
 from __future__ import annotations
 
@@ -22,6 +26,7 @@ from imagestudio.core.fsutil import atomic_write
 from imagestudio.core.library import importer, search
 from imagestudio.core.library.library import Library
 from imagestudio.core.library.phash import phash_of
+from imagestudio.core.outside import Refused, path_text, read_regular
 
 
 @dataclass
@@ -31,11 +36,13 @@ class IntegrityReport:
     mismatched: list[int] = field(default_factory=list)
     orphans: list[str] = field(default_factory=list)
     missing_thumbnails: list[int] = field(default_factory=list)
+    unreadable: list[int] = field(default_factory=list)  # the original is there but cannot be read
     search_out_of_step: bool = False
     fixed: list[str] = field(default_factory=list)
     not_fixed: list[str] = field(default_factory=list)
     checked: int = 0
     cancelled: bool = False  # stopped by the person before the end (nothing was repaired)
+    orphan_paths: list[str] = field(default_factory=list, repr=False)  # as on disk (``orphans``: as shown)
 
     @property
     def problems(self) -> int:
@@ -45,6 +52,7 @@ class IntegrityReport:
             + len(self.mismatched)
             + len(self.orphans)
             + len(self.missing_thumbnails)
+            + len(self.unreadable)
             + int(self.search_out_of_step)
         )
 
@@ -57,6 +65,7 @@ class IntegrityReport:
             "hash_mismatches": self.mismatched,
             "orphan_files": self.orphans,
             "missing_thumbnails": self.missing_thumbnails,
+            "unreadable_files": self.unreadable,
             "search_index_out_of_step": self.search_out_of_step,
             "fixed": self.fixed,
             "not_fixed": self.not_fixed,
@@ -67,6 +76,7 @@ class IntegrityReport:
         out += [f"database: {m}" for m in self.database]
         out += [f"missing original: #{i}" for i in self.missing]
         out += [f"original does not match its hash (damaged): #{i}" for i in self.mismatched]
+        out += [f"original cannot be read (not a regular file, or no access): #{i}" for i in self.unreadable]
         out += [f"orphan file (not in the library): {p}" for p in self.orphans]
         if self.missing_thumbnails:
             out.append(f"missing thumbnails: {len(self.missing_thumbnails)}")
@@ -101,11 +111,9 @@ _DAMAGED = (
 
 
 def _sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
+    """Raises ``Refused`` for anything but a readable regular file (a FIFO would block a plain ``open``)."""
+    data, _mtime = read_regular(path, max_bytes=imageio.MAX_BYTES, timeout_s=120.0)
+    return hashlib.sha256(data).hexdigest()
 
 
 def check(
@@ -142,30 +150,45 @@ def check(
             continue
         if was_missing:
             found_again.append(image_id)
-        if verify_hashes and _sha256_file(original) != sha:
-            report.mismatched.append(image_id)
+        try:
+            if verify_hashes and _sha256_file(original) != sha:
+                report.mismatched.append(image_id)
+                continue
+        except Refused:
+            report.unreadable.append(image_id)
             continue
         if not thumb_rel or not (library.paths.cache / thumb_rel).is_file():
             report.missing_thumbnails.append(image_id)
             if repair:
                 thumbs_done.append((image_id, _rebuild_thumbnail(library, original, sha)))
         if repair and phash is None:
-            hashes.append((phash_of(original.read_bytes()), image_id))
+            hashes.append((_phash(original), image_id))
     indexed = db.read("SELECT count(*) FROM image_search")[0][0]
     report.search_out_of_step = indexed != len(rows)
-    report.orphans = _orphans(library, referenced)
+    report.orphan_paths = _orphans(library, referenced)
+    report.orphans = [path_text(p) for p in report.orphan_paths]
     if not repair:
         return report
     _repair(library, report, now_missing, found_again, thumbs_done, hashes)
     return report
 
 
+def _phash(original: Path) -> int | None:
+    try:
+        return phash_of(read_regular(original, max_bytes=imageio.MAX_BYTES)[0])
+    except Exception:  # no hash for this one; find similar skips it
+        return None
+
+
 def _rebuild_thumbnail(library: Library, original: Path, sha: str) -> str | None:
     rel = str(Path("thumbs") / sha[:2] / f"{sha}.jpg")
     try:
-        thumbnail = imageio.make_thumbnail(original.read_bytes())
+        data, _mtime = read_regular(original, max_bytes=imageio.MAX_BYTES)
+        thumbnail = library.thumbnail_of(data)
+        if thumbnail is None:
+            return None
         atomic_write(library.paths.cache / rel, thumbnail, tmp_dir=library.cache_tmp)
-    except (ImageDecodeError, OSError):
+    except (ImageDecodeError, OSError, Refused, ValueError, MemoryError):
         return None
     return rel
 
@@ -216,23 +239,32 @@ def _adopt(library: Library, report: IntegrityReport) -> None:
     """Orphans become images again (source "adopted"); a stray copy is removed only once the library has
     its own verified copy. Files that are not usable images are left where they are and reported."""
     adopted = 0
-    for rel in report.orphans:
-        stray = library.root / rel
-        result = importer.prepare(library, stray)
-        if isinstance(result, importer.ImportItem):
-            if result.status == "duplicate":
-                if stray != library.root / _rel_of(library, result.image_id):
-                    stray.unlink(missing_ok=True)  # the library already holds these exact bytes
-                adopted += 1
-            else:
-                report.not_fixed.append(f"{rel}: not adopted ({result.reason}); left in place")
-            continue
-        [item] = importer.commit(library, [result], source="adopted")
-        if result.stored.rel_path != os.path.normpath(rel).replace(os.sep, "/"):
-            stray.unlink(missing_ok=True)  # it now lives under its content address
-        adopted += 1 if item.image_id is not None else 0
+    for rel in report.orphan_paths:
+        try:
+            adopted += _adopt_one(library, report, rel)
+        except Exception as e:  # one orphan never stops the repair of the others
+            report.not_fixed.append(f"{path_text(rel)}: not adopted ({type(e).__name__}); left in place")
     if adopted:
         report.fixed.append(f"adopted {adopted} orphan file(s) into the library")
+
+
+def _adopt_one(library: Library, report: IntegrityReport, rel: str) -> int:
+    stray = library.root / rel
+    result = importer.prepare(library, stray)
+    if isinstance(result, importer.ImportItem):
+        if result.status == "duplicate":
+            if stray != library.root / _rel_of(library, result.image_id):
+                stray.unlink(missing_ok=True)  # the library already holds these exact bytes
+            return 1
+        report.not_fixed.append(f"{path_text(rel)}: not adopted ({result.reason}); left in place")
+        return 0
+    [item] = importer.commit(library, [result], source="adopted")
+    if item.image_id is None:
+        report.not_fixed.append(f"{path_text(rel)}: not adopted ({item.reason}); left in place")
+        return 0
+    if result.stored.rel_path != os.path.normpath(rel).replace(os.sep, "/"):
+        stray.unlink(missing_ok=True)  # it now lives under its content address
+    return 1
 
 
 def _rel_of(library: Library, image_id: int | None) -> str:

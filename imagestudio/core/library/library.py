@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from imagestudio.core.crashpoints import crash_point
-from imagestudio.core.fsutil import BackgroundWrite, private_tmp, remove_if_empty
+from imagestudio.core.fsutil import BackgroundWrite, private_dir, private_tmp, remove_if_empty
 from imagestudio.core.library import organise, trash
 from imagestudio.core.library.costs import image_cost
 from imagestudio.core.library.db import InTransaction, LibraryDB
@@ -48,10 +48,18 @@ class StoredFile:
     phash: int | None = None
 
 
+#: Renders an SVG document into a JPEG thumbnail (None: cannot). Core has no SVG renderer; the app gives one
+#: built on Qt's (``app/svg_render.py``), which draws only ``svg.for_rendering``'s safe copy.
+SvgThumbnailer = Callable[[bytes], "bytes | None"]
+
+
 class Library:
-    def __init__(self, paths: AppPaths) -> None:
+    def __init__(self, paths: AppPaths, *, svg_thumbnailer: SvgThumbnailer | None = None) -> None:
         self.paths = paths
+        self.svg_thumbnailer = svg_thumbnailer
         self.root = paths.data
+        private_dir(paths.data)
+        private_dir(paths.cache)
         paths.originals.mkdir(parents=True, exist_ok=True)
         paths.thumbs.mkdir(parents=True, exist_ok=True)
         # Partial writes live only in per-process temp folders (never acknowledged): those of dead processes are
@@ -120,9 +128,24 @@ class Library:
             self._write_thumbnail(thumb_path, thumbnail)
         crash_point("ingest.after_thumbnail")
 
-    @staticmethod
+    def thumbnail_of(self, data: bytes) -> bytes | None:
+        """A JPEG thumbnail of any stored original (an SVG through the injected renderer, if there is one)."""
+        from imagestudio.core import imageio, svg
+
+        if svg.looks_like_svg(data):
+            return self._svg_thumbnail(data)
+        return imageio.make_thumbnail(data)
+
+    def _svg_thumbnail(self, data: bytes) -> bytes | None:
+        if self.svg_thumbnailer is None:
+            return None
+        try:
+            return self.svg_thumbnailer(data)
+        except Exception:  # no thumbnail (a placeholder is shown); the original is kept
+            return None
+
     def _decode(
-        data: bytes, info: imageio.ImageInfo, sound: Callable[[bytes | None], None]
+        self, data: bytes, info: imageio.ImageInfo, sound: Callable[[bytes | None], None]
     ) -> tuple[bytes | None, int | None]:
         """ONE decode for the check, the thumbnail and the pHash: returns (thumbnail, pHash) and calls
         ``sound(thumbnail)`` as soon as the data has proved sound, before the pHash is computed. Raises
@@ -131,9 +154,10 @@ class Library:
         from imagestudio.core import imageio
         from imagestudio.core.library.phash import phash_of, phash_of_image
 
-        if info.format == "svg":  # checked as XML by identify; the app draws its thumbnail with Qt
-            sound(None)
-            return None, None
+        if info.format == "svg":  # checked as XML by identify; drawn by the injected renderer (the app's Qt one)
+            thumbnail = self._svg_thumbnail(data)
+            sound(thumbnail)
+            return thumbnail, None
         with contextlib.ExitStack() as open_image:
             try:
                 im = open_image.enter_context(imageio.open_image(data))

@@ -1,0 +1,74 @@
+"""SVG drawn safely into a raster, on any thread but never on the GUI thread's paint path.
+
+Only ``core.svg.for_rendering``'s copy is given to Qt's renderer: every reference to a local file or the network
+is gone (``<image href="/home/…/secret.png">`` draws nothing), and a document over the element budget is not
+drawn at all (a 190k-element SVG took 14 s a paint). The raster is bounded in pixels. Callers cache the result:
+the viewer draws this QImage, never the vectors, so a paint costs what a bitmap costs.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QRectF, QSize, Qt
+from PySide6.QtGui import QImage, QPainter
+from PySide6.QtSvg import QSvgRenderer, QtSvg
+
+from imagestudio.core import svg
+
+MAX_RASTER_SIDE = 4096
+
+
+def render_svg(data: bytes, max_side: int) -> QImage:
+    """The drawing at most ``max_side`` px on its long edge, transparent background; a null QImage when it
+    cannot or must not be drawn. Safe off the GUI thread (QImage + QPainter)."""
+    safe = svg.for_rendering(data)
+    if safe is None:
+        return QImage()
+    renderer = QSvgRenderer()
+    renderer.setOptions(QtSvg.Option.DisableAnimations)
+    if not renderer.load(QByteArray(safe)) or not renderer.isValid():
+        return QImage()
+    size = renderer.defaultSize()
+    if size.isEmpty():
+        size = QSize(svg.DEFAULT_SIZE, svg.DEFAULT_SIZE)
+    side = max(1, min(max_side, MAX_RASTER_SIDE))
+    size = size.scaled(side, side, Qt.AspectRatioMode.KeepAspectRatio)
+    image = QImage(size.expandedTo(QSize(1, 1)), QImage.Format.Format_ARGB32_Premultiplied)
+    if image.isNull():
+        return image
+    image.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(image)
+    try:
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        renderer.render(painter, QRectF(image.rect()))
+    finally:
+        painter.end()
+    return image
+
+
+def svg_thumbnail_jpeg(data: bytes) -> bytes | None:
+    """A library thumbnail (the same JPEG over a checkerboard as Pillow's for raster images), or None."""
+    from imagestudio.core import imageio
+
+    image = render_svg(data, imageio.THUMB_EDGE)
+    if image.isNull():
+        return None
+    buffer = QBuffer()
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    if not image.save(buffer, b"PNG"):
+        return None
+    return imageio.make_thumbnail(bytes(buffer.data().data()))
+
+
+class HeadlessSvgThumbnailer:
+    """``svg_thumbnail_jpeg`` for the CLI: Qt's renderer needs a QGuiApplication (fonts), so the first SVG
+    creates an offscreen one (no display needed); a process that never meets an SVG never starts Qt."""
+
+    def __init__(self) -> None:
+        self._app: object | None = None
+
+    def __call__(self, data: bytes) -> bytes | None:
+        from PySide6.QtGui import QGuiApplication
+
+        if QGuiApplication.instance() is None:
+            self._app = QGuiApplication(["imagestudio", "-platform", "offscreen"])
+        return svg_thumbnail_jpeg(data)
