@@ -8,7 +8,7 @@ the viewer draws this QImage, never the vectors, so a paint costs what a bitmap 
 
 from __future__ import annotations
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QRectF, QSize, Qt
+from PySide6.QtCore import QByteArray, QRectF, QSize, Qt
 from PySide6.QtGui import QImage, QPainter
 from PySide6.QtSvg import QSvgRenderer, QtSvg
 
@@ -46,17 +46,20 @@ def render_svg(data: bytes, max_side: int) -> QImage:
 
 
 def svg_thumbnail_jpeg(data: bytes) -> bytes | None:
-    """A library thumbnail (the same JPEG over a checkerboard as Pillow's for raster images), or None."""
+    """A library thumbnail: the same JPEG over a checkerboard as Pillow's for raster images; for an SVG that
+    must not or cannot be drawn (over budget, invalid for Qt) the empty checkerboard, so it is not "missing"."""
+    from PIL import Image
+
     from imagestudio.core import imageio
 
     image = render_svg(data, imageio.THUMB_EDGE)
     if image.isNull():
-        return None
-    buffer = QBuffer()
-    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-    if not image.save(buffer, b"PNG"):
-        return None
-    return imageio.make_thumbnail(bytes(buffer.data().data()))
+        return imageio.placeholder_thumbnail()
+    image = image.convertToFormat(QImage.Format.Format_RGBA8888)
+    frame = Image.frombuffer(
+        "RGBA", (image.width(), image.height()), bytes(image.constBits()), "raw", "RGBA", image.bytesPerLine(), 1
+    )
+    return imageio.thumbnail_jpeg(frame, True)
 
 
 class HeadlessSvgThumbnailer:

@@ -213,6 +213,14 @@ def thumbnail_jpeg(frame: Image.Image, has_alpha: bool) -> bytes:
     return out.getvalue()
 
 
+def placeholder_thumbnail(edge: int = THUMB_EDGE) -> bytes:
+    """An empty checkerboard: the thumbnail of an image that is kept but must not be drawn (an SVG over the
+    render budget)."""
+    out = io.BytesIO()
+    _checkerboard((edge, edge)).save(out, "JPEG", quality=85)
+    return out.getvalue()
+
+
 def make_thumbnail(data: bytes, edge: int = THUMB_EDGE) -> bytes:
     """A JPEG of at most ``edge`` px; transparency is shown over a checkerboard; animations use frame 0."""
     try:

@@ -143,6 +143,9 @@ def check(
             progress(done, len(rows))
         referenced.add(os.path.normpath(rel))
         original = library.root / rel
+        if original.exists() and not original.is_file():  # a FIFO, device or folder where the file was
+            report.unreadable.append(image_id)
+            continue
         if not original.is_file():
             report.missing.append(image_id)
             if not was_missing:
