@@ -134,6 +134,7 @@ def compose(
     from imagestudio.core.library.library import Library
     from imagestudio.core.providers.factory import make_provider
     from imagestudio.ui.main_window import MainWindow
+    from imagestudio.ui.plain_text import PlainToolTips
     from imagestudio.ui.viewer.viewer_services import ViewerServices
 
     paths.ensure()
@@ -189,6 +190,8 @@ def compose(
         ImageLoader(library), tasks, export_session, capabilities, ExportPrefs(paths.config / "export.json", tasks)
     )
     app = QGuiApplication.instance()
+    if app is not None and app.findChild(PlainToolTips) is None:  # prompts and server texts never as rich text
+        app.installEventFilter(PlainToolTips(app))
     if theme is None and isinstance(app, QGuiApplication):
         theme = ThemeManager(app, settings.current.theme)
     if theme is not None:

@@ -1,4 +1,6 @@
-"""The viewer plays animated GIF results and draws SVG results from their vectors at any zoom."""
+"""The viewer plays animated GIF results and shows SVG results sharp at any zoom: rasters of the SVG's safe copy,
+rendered off the GUI thread at the pixels the zoom needs (never the vectors on every paint, never a local file
+the SVG points at)."""
 
 from __future__ import annotations
 
@@ -52,12 +54,15 @@ def test_animated_gif_plays_in_the_viewer(qtbot: Any, make_app: Any, arun: Any) 
     assert colour == canvas.movie.currentImage().pixelColor(16, 16)
 
 
-def test_svg_is_drawn_from_vectors_at_any_zoom(qtbot: Any, make_app: Any, arun: Any) -> None:
+def test_svg_is_sharp_at_any_zoom(qtbot: Any, make_app: Any, arun: Any) -> None:
     parts = make_app()
     image = _ingest(arun, parts, SVG, "svg")
     canvas = _open(qtbot, parts, image.id).canvas
-    assert canvas.svg is not None and canvas.svg.isValid()
+    assert canvas.vector and canvas.image_size().width() == 40
     canvas.set_zoom(10.0)
+    canvas.repaint()  # the paint finds the raster too small and asks for a sharper one, made on the CPU pool
+    qtbot.waitUntil(lambda: canvas._pixmap.width() >= 400, timeout=10000)
+    assert canvas.image_size().width() == 40  # the view still measures the image in its own units
     shot = canvas.grab().toImage()
     rect = canvas.target_rect()
     assert rect.width() == pytest.approx(400, abs=1)
@@ -67,3 +72,18 @@ def test_svg_is_drawn_from_vectors_at_any_zoom(qtbot: Any, make_app: Any, arun: 
     xs = [x for x in range(int(rect.left()), int(rect.left()) + 200) if shot.pixelColor(x, y).red() > 150
           and shot.pixelColor(x, y).green() < 90 and shot.pixelColor(x, y).blue() < 90]  # fmt: skip
     assert xs and abs((xs[0] - rect.left()) - 37.8) < 1.5
+
+
+def test_svg_pointing_at_a_local_file_never_shows_it(qtbot: Any, make_app: Any, arun: Any, tmp_path: Any) -> None:
+    from tests.make_hostile import _png, svg_local_image
+
+    secret = tmp_path / "secret.png"
+    secret.write_bytes(_png((64, 64), (255, 0, 0)))
+    parts = make_app()
+    image = _ingest(arun, parts, svg_local_image(secret), "svg")
+    assert image.thumb_path  # a real thumbnail, drawn from the safe copy
+    thumb = Image.open(image.thumb_path).convert("RGB")
+    assert thumb.getpixel((thumb.width // 2, thumb.height // 2))[0] < 60  # blue, not the local file's red
+    canvas = _open(qtbot, parts, image.id).canvas
+    colour = canvas._pixmap.toImage().pixelColor(canvas._pixmap.width() // 2, canvas._pixmap.height() // 2)
+    assert colour.blue() > 200 and colour.red() < 60

@@ -23,14 +23,34 @@ class LoadedImage:
     problem: str = ""
 
 
+#: The first raster of an SVG in the viewer (long side, px); zooming in asks for sharper ones (``render_svg``).
+SVG_FIRST_SIDE = 2048
+
+
 def decode(path: str) -> tuple[QImage, str]:
-    """Full-size decode on a worker thread (QImage, unlike QPixmap, may be made off the GUI thread)."""
+    """Full-size decode on a worker thread (QImage, unlike QPixmap, may be made off the GUI thread). An SVG
+    is never handed to QImageReader (Qt's plugin would follow its references): its safe copy is rendered."""
+    if path.lower().endswith(".svg"):
+        return decode_svg(path, SVG_FIRST_SIDE, enlarge=False)  # its own size: the view's units
     reader = QImageReader(path)
     reader.setAutoTransform(True)  # EXIF orientation
     image = reader.read()
     if image.isNull():
         return image, reader.errorString()
     return image, ""
+
+
+def decode_svg(path: str, side: int, *, enlarge: bool = True) -> tuple[QImage, str]:
+    from imagestudio.app.svg_render import render_svg
+    from imagestudio.core import svg
+    from imagestudio.core.outside import Refused, read_regular
+
+    try:
+        data, _mtime = read_regular(path, max_bytes=svg.MAX_SVG_BYTES)
+    except Refused as e:
+        return QImage(), e.reason
+    image = render_svg(data, side, enlarge=enlarge)
+    return image, "" if not image.isNull() else "the SVG is too complex to draw, or not safe to draw"
 
 
 class ImageLoader:
@@ -52,6 +72,11 @@ class ImageLoader:
             self._library.run_cpu(decode, image.path), self._library.run_cpu(file_facts, image.path)
         )
         return LoadedImage(image, pixels, facts, problem)
+
+    async def render_svg(self, path: str, side: int) -> QImage:
+        """A sharper raster of an SVG for the viewer's zoom (the CPU pool; at most MAX_RASTER_SIDE px)."""
+        image, _problem = await self._library.run_cpu(decode_svg, path, side)
+        return image
 
     async def lineage(self, image_id: int) -> Lineage:
         library = self._library.library

@@ -17,9 +17,9 @@ from imagestudio.core import svg
 MAX_RASTER_SIDE = 4096
 
 
-def render_svg(data: bytes, max_side: int) -> QImage:
-    """The drawing at most ``max_side`` px on its long edge, transparent background; a null QImage when it
-    cannot or must not be drawn. Safe off the GUI thread (QImage + QPainter)."""
+def render_svg(data: bytes, max_side: int, *, enlarge: bool = True) -> QImage:
+    """The drawing ``max_side`` px on its long edge (``enlarge=False``: its own size when that is smaller),
+    transparent background; a null QImage when it cannot or must not be drawn. Safe off the GUI thread."""
     safe = svg.for_rendering(data)
     if safe is None:
         return QImage()
@@ -31,7 +31,8 @@ def render_svg(data: bytes, max_side: int) -> QImage:
     if size.isEmpty():
         size = QSize(svg.DEFAULT_SIZE, svg.DEFAULT_SIZE)
     side = max(1, min(max_side, MAX_RASTER_SIDE))
-    size = size.scaled(side, side, Qt.AspectRatioMode.KeepAspectRatio)
+    if enlarge or size.width() > side or size.height() > side:
+        size = size.scaled(side, side, Qt.AspectRatioMode.KeepAspectRatio)
     image = QImage(size.expandedTo(QSize(1, 1)), QImage.Format.Format_ARGB32_Premultiplied)
     if image.isNull():
         return image

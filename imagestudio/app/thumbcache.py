@@ -8,19 +8,17 @@ import asyncio
 from collections import OrderedDict
 
 from PySide6.QtCore import QObject, Qt, Signal
-from PySide6.QtGui import QImage, QImageReader, QPixmap
+from PySide6.QtGui import QImage, QPixmap
 
 from imagestudio.app.library_service import LibraryService
 from imagestudio.app.tasks import TaskOwner
 
 
 def _read_image(path: str, max_side: int) -> QImage:
-    if path.endswith(".svg"):  # a vector original has no Pillow thumbnail: render it at thumbnail size
-        reader = QImageReader(path)
-        size = reader.size()
-        if size.isValid():
-            reader.setScaledSize(size.scaled(max_side, max_side, Qt.AspectRatioMode.KeepAspectRatio))
-        return reader.read()
+    if path.lower().endswith(".svg"):  # an SVG with no thumbnail yet: its safe copy, drawn at thumbnail size
+        from imagestudio.app.image_loader import decode_svg
+
+        return decode_svg(path, max_side)[0]
     image = QImage(path)  # QImage (unlike QPixmap) may be created off the GUI thread
     if not image.isNull() and max(image.width(), image.height()) > max_side:
         # scaled once here, not on every paint; and the cache holds half the bytes

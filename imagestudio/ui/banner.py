@@ -5,6 +5,8 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
 
+from imagestudio.ui.plain_text import plain
+
 
 class Banner(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -14,7 +16,7 @@ class Banner(QWidget):
         # without it a plain QWidget ignores its style sheet background (dark text on a dark theme)
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         self.setStyleSheet("#banner { background: #fff4ce; } #banner QLabel { color: #3d2e00; }")
-        self.text = QLabel()
+        self.text = plain(QLabel())
         self.text.setWordWrap(True)
         self.action = QPushButton()
         layout = QHBoxLayout(self)

@@ -13,6 +13,8 @@ from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QToolButton, QVBoxLayout, QWidget
 
+from imagestudio.ui.plain_text import plain
+
 #: how long a card stays (a card with Details stays longer: the person may want to open it)
 TIMEOUT_MS = 8000
 DETAILS_TIMEOUT_MS = 20000
@@ -27,7 +29,7 @@ class Notification(QFrame):
         self.setAutoFillBackground(True)  # the window's palette: readable in light and dark themes
         self.setAccessibleName(text)
         self.setAccessibleDescription(self.tr("Notification"))
-        self.text = QLabel(text)
+        self.text = plain(QLabel(text))  # server messages, file names: never rich text
         self.text.setWordWrap(True)
         self.text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.close_button = QToolButton()

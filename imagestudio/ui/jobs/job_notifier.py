@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QMainWindow, QMessageBox, QSystemTrayIcon, QWidget
 from imagestudio.app.controller import GenerationController, Job
 from imagestudio.app.core_text import translate_message
 from imagestudio.core.types import JobState
+from imagestudio.ui.plain_text import plain_notification
 
 translate = QCoreApplication.translate  # a literal context: lupdate and runtime agree
 
@@ -60,7 +61,9 @@ class JobNotifier:
             return
         self.last_message = (title, text)
         if self.tray is not None:
-            self.tray.showMessage(title, text, QSystemTrayIcon.MessageIcon.Information, 8000)
+            self.tray.showMessage(
+                plain_notification(title), plain_notification(text), QSystemTrayIcon.MessageIcon.Information, 8000
+            )
 
 
 def ask_quit_mode(parent: QWidget, running: int, waiting: int) -> QuitChoice:

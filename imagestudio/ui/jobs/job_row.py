@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 from imagestudio.app.controller import GenerationController, Job
 from imagestudio.app.core_text import translate_message
 from imagestudio.core.types import JobState
+from imagestudio.ui.plain_text import plain
 
 # marked for lupdate; JobRow translates them when it shows them
 _STATE_TEXT: dict[JobState, object] = {
@@ -67,17 +68,17 @@ class JobRow(QFrame):
         self.preview.setFixedSize(PREVIEW_SIZE, PREVIEW_SIZE)
         self.preview.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.preview.hide()
-        self.title = QLabel()
+        self.title = plain(QLabel())
         self.title.setWordWrap(True)
-        self.state = QLabel()
+        self.state = plain(QLabel())
         self.state.setObjectName("jobState")
-        self.details = QLabel()  # attempts · cost
+        self.details = plain(QLabel())  # attempts · cost
         self.details.setObjectName("jobDetails")
         self.elapsed = QLabel()
         self.progress = QProgressBar()
         self.progress.setMaximumHeight(6)
         self.progress.setTextVisible(False)
-        self.message = QLabel()
+        self.message = plain(QLabel())
         self.message.setObjectName("jobMessage")
         self.message.setWordWrap(True)
         self.message.hide()

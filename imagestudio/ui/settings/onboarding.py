@@ -24,6 +24,7 @@ from imagestudio.app.core_text import translate_message
 from imagestudio.app.settings_store import SettingsStore
 from imagestudio.app.tasks import TaskOwner
 from imagestudio.core.errors import SecretStoreUnavailable
+from imagestudio.ui.plain_text import plain
 
 PROVIDER_PAGE, KEY_PAGE, DONE_PAGE = 0, 1, 2
 
@@ -50,7 +51,7 @@ class ProviderPage(QWizardPage):
         self.base_url = QLineEdit(settings.current.base_url)
         self.base_url.setPlaceholderText("http://127.0.0.1:8000/v1")
         self.base_url.setAccessibleName(self.tr("Server address (base URL)"))
-        self.problem = QLabel()
+        self.problem = plain(QLabel())
         self.problem.setWordWrap(True)
         layout = QVBoxLayout(self)
         layout.addWidget(_label(self.tr("How do you want to make images?")))
@@ -117,7 +118,7 @@ class KeyPage(QWizardPage):
         self.session.hide()
         self.test = QPushButton(self.tr("&Test connection"))
         self.test.clicked.connect(self.test_connection)
-        self.status = QLabel()
+        self.status = plain(QLabel())
         self.status.setObjectName("onboardingStatus")
         self.status.setWordWrap(True)
         self.status.setAccessibleName(self.tr("Key status"))

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 from imagestudio.app.presets import PresetService
 from imagestudio.app.tasks import TaskOwner
 from imagestudio.core.presets import Preset, PresetError, Variable, localized, parse_preset
+from imagestudio.ui.plain_text import plain
 from imagestudio.ui.prompt.option_labels import option_label
 
 _KEEP = ""  # "keep what the prompt editor has" in the option combos
@@ -78,7 +79,7 @@ class PresetsDialog(QDialog):
         self.count.setAccessibleName(self.tr("Number of images"))
         self.builtin_note = QLabel(self.tr("Built-in presets cannot be changed: duplicate one to make it yours."))
         self.builtin_note.setWordWrap(True)
-        self.message = QLabel()
+        self.message = plain(QLabel())
         self.message.setObjectName("presetMessage")
         self.message.setWordWrap(True)
         self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)

@@ -28,6 +28,7 @@ from imagestudio.app.tasks import TaskOwner
 from imagestudio.core.errors import ConfigError, SecretStoreUnavailable
 from imagestudio.core.profiles import Profile, parse_overrides
 from imagestudio.core.secrets import KeySource, KeyStatus
+from imagestudio.ui.plain_text import plain
 
 KIND_LABELS = (
     ("openai", "OpenAI"),
@@ -69,7 +70,7 @@ class ProfilesDialog(QDialog):
         self.overrides.setAccessibleName(self.tr("Capability overrides (JSON)"))
         self.overrides.setPlaceholderText('{"qualities": ["low", "medium"], "edits": false}')
         self.overrides.setMaximumHeight(70)
-        self.form_error = QLabel()
+        self.form_error = plain(QLabel())
         self.form_error.setObjectName("profileError")
         self.form_error.setWordWrap(True)
         self.save_button = QPushButton(self.tr("&Save profile"))
@@ -83,11 +84,11 @@ class ProfilesDialog(QDialog):
         self.session_key.clicked.connect(lambda: self._save_key(session_only=True))
         self.delete_key = QPushButton(self.tr("Delete key"))
         self.delete_key.clicked.connect(self._delete_key)
-        self.key_status = QLabel()
+        self.key_status = plain(QLabel())
         self.key_status.setWordWrap(True)
         self.test = QPushButton(self.tr("&Test connection"))
         self.test.clicked.connect(self._test)
-        self.test_result = QLabel()
+        self.test_result = plain(QLabel())
         self.test_result.setObjectName("profileTestResult")
         self.test_result.setWordWrap(True)
         self.test_result.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -95,7 +96,7 @@ class ProfilesDialog(QDialog):
         self.use_button.clicked.connect(self._use)
         self.no_profile = QPushButton(self.tr("Use &no profile"))
         self.no_profile.clicked.connect(lambda: self._service.set_active(""))
-        self.active_label = QLabel()
+        self.active_label = plain(QLabel())
         self.active_label.setObjectName("activeProfile")
 
         self._form = QFormLayout()

@@ -21,6 +21,7 @@ from imagestudio.app.tasks import TaskOwner
 from imagestudio.core.errors import SecretStoreUnavailable
 from imagestudio.core.secrets import KeySource, KeyStatus
 from imagestudio.core.settings import Settings
+from imagestudio.ui.plain_text import plain
 from imagestudio.ui.settings.appearance import AppearanceBox
 
 _PROVIDERS = (
@@ -65,13 +66,13 @@ class SettingsPane(QWidget):
         self.delete_key = QPushButton(self.tr("Delete key"))
         self.delete_key.setObjectName("deleteKey")
         self.delete_key.clicked.connect(self._delete_key)
-        self.key_status = QLabel()
+        self.key_status = plain(QLabel())
         self.key_status.setObjectName("keyStatus")
         self.key_status.setWordWrap(True)
         self.test = QPushButton(self.tr("Test connection"))
         self.test.setObjectName("testConnection")
         self.test.clicked.connect(self._test)
-        self.test_result = QLabel()
+        self.test_result = plain(QLabel())
         self.test_result.setObjectName("testResult")
         self.test_result.setWordWrap(True)
 

@@ -6,6 +6,7 @@ from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QGridLayout, QLabel, QVBoxLayout, QWidget
 
+from imagestudio.ui.plain_text import plain
 from imagestudio.ui.viewer.image_canvas import ImageCanvas
 from imagestudio.ui.viewer.viewer_services import ViewerServices
 
@@ -36,7 +37,7 @@ class CompareWindow(QWidget):
             cell = QWidget()
             column = QVBoxLayout(cell)
             column.setContentsMargins(0, 0, 0, 0)
-            caption = QLabel(f"#{image_id}")
+            caption = plain(QLabel(f"#{image_id}"))
             caption.setWordWrap(False)
             canvas = ImageCanvas()
             canvas.set_image(None, self.tr("Loading…"))

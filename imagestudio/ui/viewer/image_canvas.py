@@ -1,6 +1,10 @@
 """A zoomable, pannable image view: fit or any zoom, wheel zoom around the cursor, drag to pan, transparent
 areas over a checkerboard. Its view (zoom + centre, relative to the image) can be mirrored by other canvases
-for side-by-side comparison."""
+for side-by-side comparison.
+
+An SVG is never drawn from its vectors here (a 190k-element drawing took 14 s a paint, and Qt's renderer follows
+``<image href>`` to local files): the viewer shows a raster of the safe copy made off the GUI thread, and when
+the zoom needs more pixels the canvas asks for a sharper one (``rasterWanted``) and swaps it in."""
 
 from __future__ import annotations
 
@@ -17,7 +21,6 @@ from PySide6.QtGui import (
     QResizeEvent,
     QWheelEvent,
 )
-from PySide6.QtSvg import QSvgRenderer
 from PySide6.QtWidgets import QApplication, QSizePolicy, QWidget
 
 MIN_ZOOM, MAX_ZOOM = 0.02, 32.0
@@ -39,6 +42,8 @@ class ImageCanvas(QWidget):
     viewChanged = Signal(float, QPointF, bool)
     #: a drag that cannot pan (the whole image is visible): the viewer turns it into a drag-out
     dragOutRequested = Signal()
+    #: a vector image is shown larger than its raster: the long side (device pixels) a sharper raster needs
+    rasterWanted = Signal(int)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -49,7 +54,9 @@ class ImageCanvas(QWidget):
         self._pixmap: QPixmap | None = None
         self._message = ""
         self.movie: QMovie | None = None  # an animated GIF plays here
-        self.svg: QSvgRenderer | None = None  # an SVG is drawn as vectors at every zoom
+        self.vector = False  # an SVG: rasters of it at more pixels come through show_sharper
+        self._size = QSize()  # the image's own size: views, zoom and fit use it, whatever the raster's pixels
+        self._asked = 0
         self._zoom = 1.0
         self._fit = True
         self._center = QPointF(0.5, 0.5)
@@ -65,6 +72,7 @@ class ImageCanvas(QWidget):
         """Show a decoded image (QPixmap is made here, on the GUI thread), or a message instead."""
         self._stop_media()
         self._pixmap = QPixmap.fromImage(image) if image is not None and not image.isNull() else None
+        self._size = self._pixmap.size() if self._pixmap is not None else QSize()
         self._message = message
         if self._fit:
             self._zoom = self._fit_zoom()
@@ -72,7 +80,7 @@ class ImageCanvas(QWidget):
         self.update()
 
     def play_original(self, path: str, fmt: str) -> None:
-        """After ``set_image``: an animated GIF plays (QMovie), an SVG is redrawn from its vectors at any zoom.
+        """After ``set_image``: an animated GIF plays (QMovie); an SVG asks for sharper rasters when enlarged.
         The first frame / default rendering already shown stays if the file cannot be read this way."""
         self._stop_media()
         if fmt == "gif":
@@ -82,10 +90,14 @@ class ImageCanvas(QWidget):
                 movie.frameChanged.connect(self._next_frame)
                 movie.start()
         elif fmt == "svg":
-            renderer = QSvgRenderer(path)
-            if renderer.isValid():
-                self.svg = renderer
-                self.update()
+            self.vector = True
+            self.update()
+
+    def show_sharper(self, image: QImage) -> None:
+        """A raster of the same vector image at more pixels (made off the GUI thread): drawn in the same place."""
+        if self.vector and self._pixmap is not None and not image.isNull():
+            self._pixmap = QPixmap.fromImage(image)
+            self.update()
 
     def _next_frame(self, _frame: int) -> None:
         if self.movie is not None:
@@ -97,13 +109,14 @@ class ImageCanvas(QWidget):
             self.movie.stop()
             self.movie.frameChanged.disconnect(self._next_frame)
             self.movie = None
-        self.svg = None
+        self.vector = False
+        self._asked = 0
 
     def has_image(self) -> bool:
         return self._pixmap is not None
 
     def image_size(self) -> QSize:
-        return self._pixmap.size() if self._pixmap is not None else QSize()
+        return QSize(self._size) if self._pixmap is not None else QSize()
 
     def message(self) -> str:
         return self._message
@@ -122,10 +135,10 @@ class ImageCanvas(QWidget):
         return QPointF(self._center)
 
     def _fit_zoom(self) -> float:
-        if self._pixmap is None or self._pixmap.width() == 0 or self._pixmap.height() == 0:
+        if self._pixmap is None or self._size.width() == 0 or self._size.height() == 0:
             return 1.0
         w, h = max(1, self.width()), max(1, self.height())
-        return min(w / self._pixmap.width(), h / self._pixmap.height(), 1.0)  # fit never enlarges
+        return min(w / self._size.width(), h / self._size.height(), 1.0)  # fit never enlarges
 
     def fit(self) -> None:
         self._fit = True
@@ -170,7 +183,7 @@ class ImageCanvas(QWidget):
     def _scaled_size(self) -> tuple[float, float]:
         if self._pixmap is None:
             return 0.0, 0.0
-        return self._pixmap.width() * self._zoom, self._pixmap.height() * self._zoom
+        return self._size.width() * self._zoom, self._size.height() * self._zoom
 
     def _clamp(self) -> None:
         """Keep the image on screen: centred when it fits, never panned past its edges."""
@@ -207,13 +220,19 @@ class ImageCanvas(QWidget):
         if self._pixmap.hasAlphaChannel():
             painter.setBrushOrigin(rect.topLeft())
             painter.fillRect(rect, self._checker)
-        if self.svg is not None:
-            painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-            self.svg.render(painter, rect)  # vectors: sharp at 3200 % as at 100 %
-            return
-        if self._zoom < 1.0:
+        if self.vector:
+            self._want_sharper(rect)
+        if self._zoom < 1.0 or self.vector:
             painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)  # pixels stay crisp when enlarged
         painter.drawPixmap(rect, self._pixmap, QRectF(self._pixmap.rect()))
+
+    def _want_sharper(self, rect: QRectF) -> None:
+        if self._pixmap is None:
+            return
+        side = round(max(rect.width(), rect.height()) * self.devicePixelRatioF())
+        if side > max(self._pixmap.width(), self._pixmap.height()) * 1.05 and side > self._asked:
+            self._asked = side
+            self.rasterWanted.emit(side)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         if self._fit:

@@ -23,6 +23,7 @@ from imagestudio.core.ledger import cost_usd
 from imagestudio.core.lineage import enhanced_prompt, own_prompt, parents_of, request_of
 from imagestudio.core.provenance import FileFacts
 from imagestudio.core.types import LibraryImage, Usage
+from imagestudio.ui.plain_text import plain
 
 
 def _human_bytes(n: int) -> str:
@@ -77,7 +78,7 @@ class MetadataPanel(QWidget):
             "c2pa": self.tr("C2PA"),
         }
         for key, text in labels.items():
-            value = QLabel()
+            value = QLabel() if key == "parents" else plain(QLabel())  # parents: links made of ids only
             value.setObjectName(f"meta_{key}")
             value.setTextInteractionFlags(Qt.TextInteractionFlag.TextBrowserInteraction)
             value.setWordWrap(True)

@@ -91,6 +91,7 @@ class ViewerWindow(QWidget):
 
         self.canvas.viewChanged.connect(lambda *_: self._show_zoom())
         self.canvas.dragOutRequested.connect(self.drag_out)
+        self.canvas.rasterWanted.connect(self._sharper)
         self.metadata.reuseRequested.connect(self.reuseRequested)
         self.metadata.navigateRequested.connect(self.show_id)
         self.lineage.navigateRequested.connect(self.show_id)
@@ -140,6 +141,16 @@ class ViewerWindow(QWidget):
         self.canvas.set_image(None, self.tr("Loading…"))
         self.metadata.set_image(None)
         self._services.tasks.spawn_if_open(self._fetch(image_id), name=f"viewer-{image_id}")
+
+    def _sharper(self, side: int) -> None:
+        image = self._current
+        if image is not None and image.format.lower() == "svg":
+            self._services.tasks.spawn_if_open(self._render(image.id, image.path, side), name=f"viewer-svg-{side}")
+
+    async def _render(self, image_id: int, path: str, side: int) -> None:
+        raster = await self._services.loader.render_svg(path, side)
+        if self.current_id == image_id:
+            self.canvas.show_sharper(raster)
 
     async def _fetch(self, image_id: int) -> None:
         loaded = await self._services.loader.load(image_id)
