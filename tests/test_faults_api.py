@@ -20,7 +20,7 @@ import pytest
 from imagestudio.core.capabilities import Capabilities
 from imagestudio.core.errors import ImageStudioError
 from imagestudio.core.jobs import Job
-from imagestudio.core.ledger import Ledger
+from imagestudio.core.ledger import Ledger, LedgerEntry
 from imagestudio.core.library import integrity
 from imagestudio.core.library.library import Library
 from imagestudio.core.paths import AppPaths
@@ -42,8 +42,8 @@ class RecordingPolicy(RetryPolicy):
         super().__init__(rng=random.Random(11))
         self.seen: list[tuple[str, Decision]] = []
 
-    def decide(self, error: ImageStudioError, *, attempt: int, rate_limited_before: int = 0) -> Decision:
-        decision = super().decide(error, attempt=attempt, rate_limited_before=rate_limited_before)
+    def decide(self, error: ImageStudioError, *, attempt: int, rate_limited_before: int = 0, **more: int) -> Decision:
+        decision = super().decide(error, attempt=attempt, rate_limited_before=rate_limited_before, **more)
         self.seen.append((type(error).__name__, decision))
         return dataclasses.replace(decision, delay=min(decision.delay, 0.02))
 
@@ -57,9 +57,17 @@ class Outcome:
     job: Job
     policy: RecordingPolicy
     requests: int
-    ledger_entries: int
+    ledger: list[LedgerEntry]
     images: int
     partials: list[int] = field(default_factory=list)
+
+    @property
+    def ledger_entries(self) -> int:
+        return len(self.ledger)
+
+    @property
+    def charged(self) -> list[LedgerEntry]:
+        return [e for e in self.ledger if e.possibly_charged]
 
     @property
     def messages(self) -> list[str]:
@@ -121,13 +129,19 @@ def run_job(paths: AppPaths, sim: OpenAISimulator, *, timeout: float = 30.0, **o
         host.close()
         library.close()
     generations = [r for r in sim.requests if r.path.endswith("/images/generations")]
-    return Outcome(job, policy, len(generations), len(ledger.entries()), images, partials)
+    return Outcome(job, policy, len(generations), ledger.entries(), images, partials)
 
 
-def _done(out: Outcome, *, requests: int) -> None:
+def _done(out: Outcome, *, requests: int, possibly_charged: int = 0) -> None:
     assert out.job.state is JobState.DONE and out.job.received == 1
     assert out.requests == requests and out.images == 1
-    assert out.ledger_entries == 1  # charged once: for the one answer that held the image
+    # charged once for the one answer that held the image; an attempt that broke after it may have been billed
+    # has its own line, counted at the estimate and marked
+    assert out.ledger_entries == 1 + possibly_charged
+    assert len(out.charged) == possibly_charged
+    assert all(e.estimated and e.cost_usd and e.cost_usd > 0 and e.usage is None for e in out.charged)
+    paid = [e for e in out.ledger if not e.possibly_charged]
+    assert paid[0].usage is not None and not paid[0].estimated
 
 
 def _failed(out: Outcome, *, requests: int, message: str) -> None:
@@ -177,17 +191,22 @@ def test_503_every_time_gives_up_after_four_tries(paths: AppPaths, sim: OpenAISi
     assert [d.retry for _n, d in out.policy.seen] == [True, True, True, False]
 
 
-def test_timeouts_are_retried_then_reported(paths: AppPaths, sim: OpenAISimulator) -> None:
-    sim.latency = 1.0  # longer than the client's timeout
+def test_timeouts_after_sending_are_retried_once_then_wait_for_the_person(paths: AppPaths, sim: OpenAISimulator) -> None:
+    sim.latency = 1.0  # longer than the client's timeout: the request was sent, the server may bill it
     out = run_job(paths, sim, timeout=0.3)
-    _failed(out, requests=4, message="The request timed out.")
-    assert [name for name, _d in out.policy.seen] == ["NetworkError"] * 4
+    assert out.job.state is JobState.INTERRUPTED and out.requests == 2 and out.images == 0
+    assert "The request timed out." in (out.job.error or "") and "may have been charged" in (out.job.error or "")
+    assert [(name, d.retry, d.wait_for_user) for name, d in out.policy.seen] == [
+        ("NetworkError", True, False),
+        ("NetworkError", False, True),
+    ]
+    assert len(out.charged) == 2 and out.ledger_entries == 2  # both attempts recorded as possibly charged
 
 
 def test_connection_dropped_mid_body_is_retried(paths: AppPaths, sim: OpenAISimulator) -> None:
     sim.drop_connection_next()
     out = run_job(paths, sim)
-    _done(out, requests=2)
+    _done(out, requests=2, possibly_charged=1)
     assert out.policy.seen[0][0] == "NetworkError" and out.policy.seen[0][1].retry
 
 
@@ -206,7 +225,7 @@ def test_truncated_or_invalid_answers_are_retried(
 ) -> None:
     sim.fail_next(200, raw_body=body)
     out = run_job(paths, sim)
-    _done(out, requests=2)
+    _done(out, requests=2, possibly_charged=1)
     assert out.policy.seen[0][0] == "BadResponse"
     assert message in out.messages[0]
 
@@ -223,7 +242,7 @@ def test_an_answer_that_is_not_an_image_is_a_bad_response(paths: AppPaths, sim: 
 def test_stream_cut_after_a_partial_saves_nothing_from_it(paths: AppPaths, sim: OpenAISimulator) -> None:
     sim.cut_stream_after_partials(1)
     out = run_job(paths, sim, partial_images=2)
-    _done(out, requests=2)
+    _done(out, requests=2, possibly_charged=1)
     assert out.policy.seen[0][0] in ("BadResponse", "NetworkError")
     assert out.partials[:1] == [0]  # the preview arrived; only the second, whole answer became an image
 
@@ -232,7 +251,7 @@ def test_stream_cut_after_a_partial_saves_nothing_from_it(paths: AppPaths, sim: 
     ("status", "code", "message", "error"),
     [
         (401, None, "The API key was rejected (401)", "AuthError"),
-        (403, None, "This key or account may not do that (403)", "PermissionDenied"),
+        (403, None, "organization must be verified", "PermissionDenied"),
         (404, "model_not_found", "does not know this model or endpoint (404)", "ModelNotFound"),
         (400, "moderation_blocked", "The safety system refused this request", "ModerationBlocked"),
         (400, "billing_hard_limit_reached", "The server refused the request", "BadRequest"),

@@ -86,9 +86,10 @@ class NetworkError(ProviderError):
 
 
 class BadResponse(ProviderError):
-    """The server answered with something that is not a valid image response."""
+    """The server answered (2xx) with something that is not a valid image response: it may have been billed."""
 
     retryable = True
+    possibly_charged = True
 
 
 class ImageDecodeError(ImageStudioError):

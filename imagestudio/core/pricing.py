@@ -28,7 +28,7 @@ from dataclasses import dataclass, replace
 
 from imagestudio.core.capabilities import Capabilities
 from imagestudio.core.errors import InvalidRequest
-from imagestudio.core.types import EditRequest, GenerationRequest, Usage
+from imagestudio.core.types import EditRequest, GenerationRequest, GenerationResult, Usage
 
 TOKEN_KINDS = ("text_input", "text_input_cached", "image_input", "image_input_cached", "image_output", "text_output")
 #: Any single count above this is not a real request: the usage is treated as unknown.
@@ -337,3 +337,11 @@ def estimate_request(caps: Capabilities, request: GenerationRequest | EditReques
         partial_images=request.partial_images or 0,
         prompt_chars=len(request.prompt),
     )
+
+
+def result_cost(caps: Capabilities, request: GenerationRequest | EditRequest, result: GenerationResult) -> Cost:
+    """A result's cost: as the metering wrapper priced it, else from its usage (unknown → the estimate)."""
+    if result.cost_usd is not None:
+        return Cost(_clean(result.cost_usd), result.cost_estimated)
+    estimate = estimate_request(caps, replace(request, n=max(1, len(result.images))))
+    return cost_of_usage(caps, result.model, result.usage, estimate=estimate, svg_model=request.svg_model)

@@ -3,7 +3,9 @@
 * no credit (``QuotaExceeded``), a refused key, a refused prompt, a bad request → fail at once, never retried;
 * 429 rate limit → the whole profile waits (``retry-after`` when the server sends it), then the job is tried
   again — rate limits are not the job's fault, so they get a larger budget;
-* 5xx, a dropped connection, a cut-off answer → bounded exponential backoff with full jitter.
+* 5xx, a dropped connection, a cut-off answer → bounded exponential backoff with full jitter;
+* an attempt that may have been billed (``possibly_charged``: a 2xx cut off, a timeout after sending) is tried
+  again once on its own; a second one in the same run waits for the person (``wait_for_user``).
 """
 
 from __future__ import annotations
@@ -12,6 +14,17 @@ import random
 from dataclasses import dataclass, field
 
 from imagestudio.core.errors import ImageStudioError, QuotaExceeded, RateLimited
+from imagestudio.core.i18n_marks import QT_TRANSLATE_NOOP, fill
+
+
+def waiting_message(error: ImageStudioError) -> str:
+    """What a job that waits for the person (``Decision.wait_for_user``) says."""
+    template = QT_TRANSLATE_NOOP(
+        "CoreMessages",
+        "%1 This attempt may have been charged, like the one before it, so it is not retried on its own. "
+        "Resume the job to try again.",
+    )
+    return fill(template, error.message)
 
 
 @dataclass(frozen=True, slots=True)
@@ -20,6 +33,8 @@ class Decision:
     delay: float = 0.0
     #: every job of the same profile waits (a 429 is about the account, not the job)
     profile_wide: bool = False
+    #: not retried on its own because it may have been billed again: the job waits for the person (Resume)
+    wait_for_user: bool = False
 
 
 @dataclass(slots=True)
@@ -32,10 +47,15 @@ class RetryPolicy:
     max_retry_after: float = 600.0  # a server asking for more is not waited for
     rng: random.Random = field(default_factory=random.Random)
 
-    def decide(self, error: ImageStudioError, *, attempt: int, rate_limited_before: int = 0) -> Decision:
-        """``attempt`` counts from 1 for this run of the job (a manual retry starts again at 1)."""
+    def decide(
+        self, error: ImageStudioError, *, attempt: int, rate_limited_before: int = 0, charged_before: int = 0
+    ) -> Decision:
+        """``attempt`` counts from 1 for this run of the job (a manual retry starts again at 1);
+        ``charged_before``: earlier attempts of this run that may have been billed."""
         if isinstance(error, QuotaExceeded) or not error.retryable:
             return Decision(retry=False)
+        if error.possibly_charged and charged_before >= 1:
+            return Decision(retry=False, wait_for_user=True)
         if isinstance(error, RateLimited):
             if rate_limited_before + 1 >= self.max_rate_limited:
                 return Decision(retry=False)

@@ -1,6 +1,5 @@
-"""QueueRunner: runs the persistent queue's jobs in this process (no Qt; the GUI and the CLI both use it).
-
-One runner per process. It registers itself in ``queue_runners`` and claims jobs with a conditional UPDATE, so
+"""QueueRunner: runs the persistent queue's jobs in this process (no Qt; the GUI and the CLI both use it). One per
+process. It registers itself in ``queue_runners`` and claims jobs with a conditional UPDATE, so
 two processes never run the same job. Jobs run in queue order with a concurrency limit per profile; a 429 makes
 the whole profile wait. Every state change is written before it is reported, and a job is written before any
 request is sent. The images a job receives are stored with its progress in one transaction, so after a crash
@@ -23,12 +22,12 @@ from collections.abc import Callable, Coroutine
 from typing import Any, TypeVar
 
 from imagestudio.core.capabilities import Capabilities
-from imagestudio.core.errors import BadResponse, ImageDecodeError, ImageStudioError
+from imagestudio.core.errors import BadResponse, ImageDecodeError, ImageStudioError, ServerError
 from imagestudio.core.library.db import InTransaction
-from imagestudio.core.pricing import cost_of_usage, estimate_request
+from imagestudio.core.pricing import result_cost
 from imagestudio.core.providers.base import ImageProvider
 from imagestudio.core.queue import Job, JobStore, Runner
-from imagestudio.core.retry import RetryPolicy
+from imagestudio.core.retry import RetryPolicy, waiting_message
 from imagestudio.core.runner_host import STALE_HEARTBEAT_S, RunnerHost, pid_alive, runner_alive
 from imagestudio.core.types import GenerationResult, JobState
 
@@ -37,6 +36,7 @@ __all__ = ["STALE_HEARTBEAT_S", "QueueRunner", "RunnerHost", "pid_alive", "runne
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 ProfileKey = tuple[str, str]  # (provider, base_url)
+_FEWER = "The server sent fewer images than asked for."
 
 
 class QueueRunner:
@@ -248,6 +248,8 @@ class QueueRunner:
             try:
                 provider = await self._host.make_provider(job.profile, job.base_url)
                 result = await self._call(provider, job)
+                if not result.images:  # an answer paid for (in the ledger) without one usable image
+                    raise result.error if isinstance(result.error, ImageStudioError) else ServerError(_FEWER)
             except asyncio.CancelledError:
                 state = self._stopping_as if self._closed and self._stopping_as else JobState.CANCELLED
                 error = None if state is JobState.CANCELLED else "Stopped while running (it may have been charged)."
@@ -292,14 +294,9 @@ class QueueRunner:
         images = result.images[: job.remaining]  # a server sending extra images does not overfill the job
         result = dataclasses.replace(result, images=images)
         done = len(images) >= job.remaining
-        if result.cost_usd is not None:  # the metering wrapper priced it (and wrote the ledger)
-            cost, estimated = result.cost_usd, result.cost_estimated
-        else:
-            estimate = estimate_request(self._caps, dataclasses.replace(job.request, n=max(1, len(images))))
-            priced = cost_of_usage(self._caps, result.model, result.usage, estimate=estimate)
-            cost, estimated = priced.usd, priced.estimated
+        cost = result_cost(self._caps, job.request, result)  # as the metering wrapper priced it, if it did
         hook = self.store.progress_hook(
-            job.id, attempt, cost=cost, estimated=estimated, request_id=result.request_id, done=done
+            job.id, attempt, cost=cost.usd, estimated=cost.estimated, request_id=result.request_id, done=done
         )
         # Paid images are never dropped half-way: saving — from marking the job "saving" on — runs to its end even
         # when the job is cancelled, however early the cancel lands.
@@ -327,10 +324,8 @@ class QueueRunner:
             log.warning("job %d: saving failed: %s", job.id, reason)
             await self._end(job, attempt, JobState.INTERRUPTED, message, "save_failed", closed=True)
             return
-        if not done:
-            # fewer images than asked: ask again for the rest, within the usual attempt budget
-            fewer = ImageStudioError("The server sent fewer images than asked for.")
-            fewer.retryable = True
+        if not done:  # fewer images than asked (or a request broke after some arrived): ask again for the rest
+            fewer = result.error if isinstance(result.error, ImageStudioError) else ServerError(_FEWER)
             await self._failed(job, attempt, (job.profile, job.base_url), fewer, closed=True)
             return
         await self._report([job.id])
@@ -351,8 +346,17 @@ class QueueRunner:
         log.info("job %d attempt %d failed: %s", job.id, attempt, type(error).__name__)
         this_run = [a for a in job.attempt_log if a.number > job.retry_base and a.number != attempt]
         rate_limited = sum(1 for a in this_run if a.outcome == "rate_limited")
-        decision = self.policy.decide(error, attempt=len(this_run) + 1 - rate_limited, rate_limited_before=rate_limited)
+        charged = sum(1 for a in this_run if (a.outcome or "").endswith("possibly_charged"))
+        decision = self.policy.decide(
+            error, attempt=len(this_run) + 1 - rate_limited, rate_limited_before=rate_limited, charged_before=charged
+        )
         outcome = "rate_limited" if decision.profile_wide else type(error).__name__
+        if error.possibly_charged:
+            outcome = "possibly_charged"
+        if decision.wait_for_user:
+            message = waiting_message(error)
+            await self._end(job, attempt, JobState.INTERRUPTED, message, outcome, error.request_id, closed=closed)
+            return
         if decision.retry:
             until = time.time() + decision.delay
             if decision.profile_wide:
@@ -381,7 +385,7 @@ class QueueRunner:
             attempt,
             state=state,
             error=error,
-            outcome=outcome if not closed else "short",
+            outcome=outcome if not closed else ("short_possibly_charged" if outcome == "possibly_charged" else "short"),
             request_id=request_id,
             not_before=not_before,
         )

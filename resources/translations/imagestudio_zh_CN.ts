@@ -327,6 +327,7 @@
     </message>
     <message>
         <source>The API key was rejected (401). Check or replace it in Settings.</source>
+        <extracomment>transport failures that happen before the request reaches the server (nothing can have been billed)</extracomment>
         <translation>API 密钥被拒绝（401）。请在设置中检查或更换密钥。</translation>
     </message>
     <message>
@@ -344,6 +345,18 @@
     <message>
         <source>Your OpenAI account has no credit left (insufficient_quota). Add credit in the billing settings.</source>
         <translation>你的 OpenAI 账户余额不足（insufficient_quota）。请在账单设置中充值。</translation>
+    </message>
+    <message>
+        <source>The server does not accept the option &apos;%1&apos; here: %2</source>
+        <translation>服务器在此不接受选项“%1”：%2</translation>
+    </message>
+    <message>
+        <source>Your OpenAI organization must be verified to use this model. Open platform.openai.com → Settings → Organization → General and choose Verify Organization; access can take up to 15 minutes to arrive.</source>
+        <translation>使用此模型需要先验证你的 OpenAI 组织。请打开 platform.openai.com → Settings → Organization → General，选择 Verify Organization；验证后权限最多可能需要 15 分钟才生效。</translation>
+    </message>
+    <message>
+        <source>This option (%1) is a limited preview your account cannot use yet. Turn it off and try again.</source>
+        <translation>此选项（%1）是有限预览功能，你的账户暂时无法使用。请关闭该选项后重试。</translation>
     </message>
     <message>
         <source>Too many requests (429). Try again in %1 s.</source>
@@ -378,8 +391,16 @@
         <translation>无法连接图像服务。请检查网络连接。</translation>
     </message>
     <message>
+        <source>The server could not finish the request in time (%1).</source>
+        <translation>服务器未能及时完成请求（%1）。</translation>
+    </message>
+    <message>
         <source>The server answered with an error (%1): %2</source>
         <translation>服务器返回错误（%1）：%2</translation>
+    </message>
+    <message>
+        <source>The image service reported an error while sending: %1</source>
+        <translation>图像服务在发送过程中报告了错误：%1</translation>
     </message>
     <message>
         <source>The server&apos;s answer was cut off or is not valid JSON. Try again.</source>
@@ -470,6 +491,18 @@
     <message>
         <source>No copy of the settings file could be kept (%1).</source>
         <translation>无法保留设置文件的副本（%1）。</translation>
+    </message>
+    <message>
+        <source>The stream ended after %1 of %2 images; the connection was cut. Try again.</source>
+        <translation>数据流在收到 %2 张中的 %1 张图像后结束，连接已中断。请重试。</translation>
+    </message>
+    <message>
+        <source>Connected: the key is valid and the server lists %1 models (image models: %2). Not checked: whether this account may use the image models (some need a verified organization) and whether it has credit left — the first image you generate will tell.</source>
+        <translation>已连接：密钥有效，服务器列出了 %1 个模型（图像模型：%2）。未检查：此账户能否使用图像模型（部分模型需要已验证的组织），以及账户是否还有余额——生成第一张图像时即可知晓。</translation>
+    </message>
+    <message>
+        <source>%1 This attempt may have been charged, like the one before it, so it is not retried on its own. Resume the job to try again.</source>
+        <translation>%1 本次尝试与上一次一样可能已被计费，因此不会自动重试。请继续该任务以再次尝试。</translation>
     </message>
 </context>
 <context>

@@ -14,14 +14,15 @@ import dataclasses
 import gc
 import hashlib
 import sys
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
 from imagestudio.core import errors
+from imagestudio.core.i18n_marks import QT_TRANSLATE_NOOP, fill
 from imagestudio.core.masks import load_edit_uploads
-from imagestudio.core.pricing import merge_stream, parse_usage
+from imagestudio.core.pricing import add_calls, merge_stream, parse_usage
 from imagestudio.core.providers.download import download_image
-from imagestudio.core.providers.openai_errors import translate_exception
+from imagestudio.core.providers.openai_errors import stream_error, translate_exception
 from imagestudio.core.types import EditRequest, GeneratedImage, GenerationRequest, GenerationResult, Usage
 
 if TYPE_CHECKING:
@@ -30,6 +31,7 @@ if TYPE_CHECKING:
 __all__ = ["OpenAIProvider", "TextResult", "translate_exception"]
 
 OnPartial = Callable[[int, bytes], None]
+Send = Callable[[GenerationRequest | EditRequest], Awaitable[Any]]
 
 
 class TextResult:
@@ -115,60 +117,95 @@ class OpenAIProvider:
     # -- images ------------------------------------------------------------------------------------
     async def generate(self, request: GenerationRequest, *, on_partial: OnPartial | None = None) -> GenerationResult:
         client = self._get_client()
-        params = request.api_params()
-        try:
-            response = await client.images.generate(**params)
-            if params.get("stream"):
-                return await self._collect_stream(response, request, on_partial)
-        except Exception as e:
-            raise self._translate(e) from None
-        return await self._result(response, request)
+
+        async def send(one: GenerationRequest | EditRequest) -> Any:
+            return await client.images.generate(**one.api_params())
+
+        return await self._send_all(send, request, on_partial)
 
     async def edit(self, request: EditRequest, *, on_partial: OnPartial | None = None) -> GenerationResult:
         uploads = await asyncio.to_thread(load_edit_uploads, request)  # file reads and decoding off the loop
         client = self._get_client()
-        params = request.api_params()
-        # images.edit has no `moderation` argument in the SDK: the API takes it as a form field.
-        extra_body = {"moderation": params.pop("moderation")} if "moderation" in params else None
         files: dict[str, Any] = {"image": [u.as_file() for u in uploads.images]}
         if uploads.mask is not None:
             files["mask"] = uploads.mask.as_file()
         if uploads.markup is not None:
             files["markup"] = uploads.markup.as_file()
-        try:
-            response = await client.images.edit(**files, **params, extra_body=extra_body)
-            if params.get("stream"):
-                return await self._collect_stream(response, request, on_partial)
-        except Exception as e:
-            raise self._translate(e) from None
-        return await self._result(response, request)
+
+        async def send(one: GenerationRequest | EditRequest) -> Any:
+            params = one.api_params()
+            # images.edit has no `moderation` argument in the SDK: the API takes it as a form field.
+            extra_body = {"moderation": params.pop("moderation")} if "moderation" in params else None
+            return await client.images.edit(**files, **params, extra_body=extra_body)
+
+        return await self._send_all(send, request, on_partial)
+
+    async def _send_all(
+        self, send: Send, request: GenerationRequest | EditRequest, on_partial: OnPartial | None
+    ) -> GenerationResult:
+        """One request; with previews (streaming), one streamed n=1 request per image: a completed event carries
+        no image index and ``stream`` with ``n`` > 1 is not documented. When a later request breaks, the images
+        that arrived come back with ``error`` set (they are paid for: the job keeps them and asks for the rest)."""
+        if not request.api_params().get("stream"):
+            try:
+                response = await send(request)
+            except Exception as e:
+                raise self._translate(e) from None
+            return await self._result(response, request)
+        parts: list[GenerationResult] = []
+        for _index in range(request.n):
+            one = dataclasses.replace(request, n=1)
+            try:
+                part = await self._collect_stream(await send(one), one, on_partial)
+            except Exception as e:
+                error = self._translate(e)
+                if not parts:
+                    raise error from None
+                return _combined(parts, error)
+            parts.append(part)
+            if part.error is not None:
+                break
+        return parts[0] if len(parts) == 1 else _combined(parts, parts[-1].error)
 
     async def _collect_stream(
         self, stream: Any, request: GenerationRequest | EditRequest, on_partial: OnPartial | None
     ) -> GenerationResult:
-        """Read ``image_generation.*`` / ``image_edit.*`` events; partials go to ``on_partial``."""
+        """Read ``image_generation.*`` / ``image_edit.*`` events; partials go to ``on_partial``. An ``error`` event
+        is mapped by its code; a stream cut after some completed images returns them with ``error`` set."""
         images: list[GeneratedImage] = []
         usage: Usage | None = None
         partials = 0
         meta: dict[str, Any] = {}
-        async for event in stream:
-            kind = getattr(event, "type", "")
-            if kind.endswith(".partial_image"):
-                partials += 1
-                if on_partial is not None:
-                    data = _decode(event.b64_json)
-                    on_partial(int(event.partial_image_index), data)
-            elif kind.endswith(".completed"):
-                fmt = event.output_format or request.output_format
-                images.append(GeneratedImage(_decode(event.b64_json), fmt))
-                # several completed events of one request: its input is counted once (core/pricing.merge_stream)
-                got = parse_usage(getattr(event, "usage", None))
-                usage = got if usage is None else merge_stream(usage, got)
-                meta = {k: getattr(event, k, None) for k in ("size", "quality", "background", "output_format")}
-        if len(images) < request.n:
-            raise errors.BadResponse(
-                f"The stream ended after {len(images)} of {request.n} images; the connection was cut. Try again."
+        failure: errors.ImageStudioError | None = None
+        try:
+            async for event in stream:
+                kind = getattr(event, "type", "")
+                if kind.endswith(".partial_image"):
+                    partials += 1
+                    if on_partial is not None:
+                        data = _decode(event.b64_json)
+                        on_partial(int(event.partial_image_index), data)
+                elif kind.endswith(".completed"):
+                    fmt = event.output_format or request.output_format
+                    images.append(GeneratedImage(_decode(event.b64_json), fmt))
+                    # several completed events of one request: its input counts once (core/pricing.merge_stream)
+                    got = parse_usage(getattr(event, "usage", None))
+                    usage = got if usage is None else merge_stream(usage, got)
+                    meta = {k: getattr(event, k, None) for k in ("size", "quality", "background", "output_format")}
+                elif kind == "error":  # passed through as an event (no nested "error" object for the SDK to raise)
+                    raise stream_error(getattr(event, "code", None), getattr(event, "message", None),
+                                       getattr(event, "param", None))  # fmt: skip
+        except Exception as e:
+            failure = self._translate(e)
+            if not images:
+                raise failure from None
+        if failure is None and len(images) < request.n:
+            template = QT_TRANSLATE_NOOP(
+                "CoreMessages", "The stream ended after %1 of %2 images; the connection was cut. Try again."
             )
+            failure = errors.BadResponse(fill(template, len(images), request.n))
+            if not images:
+                raise failure
         return GenerationResult(
             images=tuple(images),
             provider=self.name,
@@ -176,6 +213,7 @@ class OpenAIProvider:
             usage=dataclasses.replace(usage or parse_usage(None), partial_images=partials),
             request_id=getattr(stream, "_request_id", None) or _header_request_id(stream),
             response_meta={k: v for k, v in {**meta, "streamed": True}.items() if v is not None},
+            error=failure,
         )
 
     async def _result(self, response: Any, request: GenerationRequest | EditRequest) -> GenerationResult:
@@ -245,10 +283,16 @@ class OpenAIProvider:
         return [m.id for m in page.data]
 
     async def check(self) -> str:
+        """What was checked (the key, by listing models) and what was not (image access, credit)."""
         ids = await self.list_models()
         image_models = sorted(i for i in ids if "image" in i)
-        shown = ", ".join(image_models[:8]) or "none listed"
-        return f"Connected. The key works; {len(ids)} models available (image models: {shown})."
+        template = QT_TRANSLATE_NOOP(
+            "CoreMessages",
+            "Connected: the key is valid and the server lists %1 models (image models: %2). Not checked: whether "
+            "this account may use the image models (some need a verified organization) and whether it has credit "
+            "left — the first image you generate will tell.",
+        )
+        return fill(template, len(ids), ", ".join(image_models[:8]) or "—")
 
     async def aclose(self) -> None:
         if self._client is not None:
@@ -267,6 +311,20 @@ def _decode(b64: str | None) -> bytes:
         return base64.b64decode(b64, validate=True)
     except (binascii.Error, ValueError):
         raise errors.BadResponse("The server sent image data that is not valid base64.") from None
+
+
+def _combined(parts: list[GenerationResult], error: Exception | None) -> GenerationResult:
+    """Several n=1 requests as one result: their images in order, usages added, one ledger call each."""
+    usage = parts[0].usage
+    for part in parts[1:]:
+        usage = add_calls(usage, part.usage)
+    return dataclasses.replace(
+        parts[-1],
+        images=tuple(image for part in parts for image in part.images),
+        usage=usage,
+        calls=tuple((part.request_id, part.usage) for part in parts),
+        error=error,
+    )
 
 
 def _header_request_id(stream: Any) -> str | None:
