@@ -191,7 +191,7 @@ def test_503_every_time_gives_up_after_four_tries(paths: AppPaths, sim: OpenAISi
     assert [d.retry for _n, d in out.policy.seen] == [True, True, True, False]
 
 
-def test_timeouts_after_sending_are_retried_once_then_wait_for_the_person(paths: AppPaths, sim: OpenAISimulator) -> None:
+def test_timeouts_after_sending_are_retried_once_then_wait(paths: AppPaths, sim: OpenAISimulator) -> None:
     sim.latency = 1.0  # longer than the client's timeout: the request was sent, the server may bill it
     out = run_job(paths, sim, timeout=0.3)
     assert out.job.state is JobState.INTERRUPTED and out.requests == 2 and out.images == 0
