@@ -15,16 +15,41 @@ IdRole = Qt.ItemDataRole.UserRole + 1
 
 
 def diff_html(parts: tuple[DiffPart, ...]) -> str:
+    """The prompt with removed words struck through and added words marked. Spaces at the edges of a change
+    stay outside its mark (a struck-through space reads as no space: "~~running~~in"), and a removed run right
+    before an added one gets a space between them ("~~running~~ walking", not "runningwalking")."""
     out = []
+    previous = ""
     for part in parts:
-        text = escape(part.text)
-        if part.op == "added":
-            out.append(f'<span style="background:#d4f7d4;color:#0a5c0a">{text}</span>')
-        elif part.op == "removed":
-            out.append(f'<span style="background:#fbd9d9;color:#8a1111;text-decoration:line-through">{text}</span>')
-        else:
-            out.append(text)
+        if part.op == "same":
+            out.append(escape(part.text))
+            previous = part.text
+            continue
+        core = part.text.strip()
+        lead, trail = part.text[: len(part.text) - len(part.text.lstrip())], part.text[len(part.text.rstrip()) :]
+        if not core:
+            out.append(escape(part.text))
+            previous = part.text
+            continue
+        if not lead and previous and not previous[-1].isspace() and _spaced(previous[-1], core[0]):
+            lead = " "
+        style = _ADDED if part.op == "added" else _REMOVED
+        out.append(f'{escape(lead)}<span style="{style}">{escape(core)}</span>{escape(trail)}')
+        previous = part.text if trail else core
     return "".join(out)
+
+
+_ADDED = "background:#d4f7d4;color:#0a5c0a"
+_REMOVED = "background:#fbd9d9;color:#8a1111;text-decoration:line-through"
+
+
+def _spaced(before: str, after: str) -> bool:
+    """Whether two runs need a space between them: words do, CJK characters and punctuation do not."""
+
+    def wordy(ch: str) -> bool:
+        return ch.isalnum() and not ("\u2e80" <= ch <= "\u9fff" or "\uac00" <= ch <= "\ud7af")
+
+    return wordy(before) and wordy(after)
 
 
 def diff_summary(parts: tuple[DiffPart, ...]) -> str:
