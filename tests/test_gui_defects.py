@@ -41,3 +41,16 @@ def test_the_lineage_diff_keeps_the_spaces_between_words(qtbot: Any, make_app: A
     shown.setHtml(viewer.lineage.detail.text())
     assert shown.toPlainText().endswith("a red fox running walking in the snow")
     assert "running</span> <span" in viewer.lineage.detail.text()  # the space is outside the strike-through
+
+
+def test_check_library_is_above_quit_which_is_last(qtbot: Any, make_app: Any) -> None:
+    parts = make_app()
+    bar = parts.window.menuBar()
+    file_action = bar.actions()[0]
+    qtbot.mouseClick(bar, Qt.MouseButton.LeftButton, pos=bar.actionGeometry(file_action).center())
+    menu = file_action.menu()
+    qtbot.waitUntil(menu.isVisible)
+    items = [a.text().replace("&", "") for a in menu.actions() if not a.isSeparator()]
+    assert items[-1] == "Quit"
+    assert items.index("Check library…") < items.index("Quit")
+    menu.hide()

@@ -190,6 +190,7 @@ class MainWindow(QMainWindow):
 
         file_menu = self.file_menu = self.menuBar().addMenu(self.tr("&File"))
         quit_action = QAction(self.tr("&Quit"), self)
+        quit_action.setObjectName("quit")  # the File menu's last item: others insert above it
         # the platform's Quit key, or Ctrl+Q where it has none (Windows, some Linux desktops)
         quit_action.setShortcuts(QKeySequence.keyBindings(QKeySequence.StandardKey.Quit) or [QKeySequence("Ctrl+Q")])
         quit_action.triggered.connect(self.close)

@@ -118,8 +118,11 @@ class StatusFeedback(QObject):
             self.check_action = QAction(self.tr("Check &library…"), window)
             self.check_action.setStatusTip(self.tr("Look for missing or damaged files and repair the library"))
             self.check_action.triggered.connect(self.show_check)
-            file_menu.addSeparator()
-            file_menu.addAction(self.check_action)
+            # above Quit, with the library's other File actions: Quit stays the last item
+            quit_action = next((a for a in file_menu.actions() if a.objectName() == "quit"), None)
+            file_menu.insertAction(quit_action, self.check_action)  # type: ignore[arg-type]  # None: at the end
+            if quit_action is not None:
+                file_menu.insertSeparator(quit_action)
 
     def show_check(self) -> LibraryCheckDialog:
         assert self._actions is not None
