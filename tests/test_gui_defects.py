@@ -4,13 +4,17 @@ queue."""
 
 from __future__ import annotations
 
+import re
+import xml.etree.ElementTree as ET
 from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QTextDocument
+from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel
 
 from tests.gui_images import add_image, png_bytes, wait_gallery
+from tools import translations
 
 pytestmark = pytest.mark.gui
 
@@ -54,3 +58,37 @@ def test_check_library_is_above_quit_which_is_last(qtbot: Any, make_app: Any) ->
     assert items[-1] == "Quit"
     assert items.index("Check library…") < items.index("Quit")
     menu.hide()
+
+
+def _mnemonic(text: str) -> str | None:
+    match = re.search(r"&([^&])", text.replace("&&", ""))
+    return match.group(1).lower() if match else None
+
+
+def _mnemonics(dialog: Any) -> list[str]:
+    texts = [b.text() for b in dialog.findChildren(QAbstractButton) if b.isVisibleTo(dialog)]
+    texts += [label.text() for label in dialog.findChildren(QLabel) if label.buddy() is not None]
+    return [m for m in map(_mnemonic, texts) if m]
+
+
+def test_the_profiles_dialogs_mnemonics_are_unique_and_work(qtbot: Any, make_app: Any) -> None:
+    parts = make_app()
+    box = parts.window.profiles_box
+    qtbot.mouseClick(box.manage, Qt.MouseButton.LeftButton)
+    dialog = box.dialog
+    dialog.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog)
+    letters = _mnemonics(dialog)
+    assert len(letters) >= 12 and len(letters) == len(set(letters)), sorted(letters)
+    qtbot.keyClick(dialog, Qt.Key.Key_M, Qt.KeyboardModifier.AltModifier)
+    assert dialog.name.hasFocus()
+    qtbot.keyClick(dialog, Qt.Key.Key_I, Qt.KeyboardModifier.AltModifier)
+    assert dialog.kind.hasFocus()
+    # the Chinese catalogue gives every one of them its own letter too
+    root = ET.parse(translations.TS).getroot()
+    context = next(c for c in root.iter("context") if c.findtext("name") == "ProfilesDialog")
+    zh = [
+        _mnemonic(m.findtext("translation") or "") for m in context.iter("message") if "&" in m.findtext("source", "")
+    ]
+    zh_letters = [m for m in zh if m]
+    assert len(zh_letters) == len(set(zh_letters)), sorted(zh_letters)

@@ -2451,16 +2451,20 @@ Make and keep images with the OpenAI Images API.</source>
         <translation>使用此配置(&amp;U)</translation>
     </message>
     <message>
-        <source>Use &amp;no profile</source>
-        <translation>不使用配置(&amp;N)</translation>
+        <source>Use no p&amp;rofile</source>
+        <translation>不使用配置(&amp;R)</translation>
     </message>
     <message>
-        <source>&amp;Name</source>
-        <translation>名称(&amp;N)</translation>
+        <source>Na&amp;me</source>
+        <translation>名称(&amp;M)</translation>
     </message>
     <message>
-        <source>&amp;Kind</source>
-        <translation>类型(&amp;K)</translation>
+        <source>K&amp;ind</source>
+        <translation>类型(&amp;I)</translation>
+    </message>
+    <message>
+        <source>&amp;API key</source>
+        <translation>API 密钥(&amp;A)</translation>
     </message>
     <message>
         <source>&amp;Base URL</source>
@@ -2481,10 +2485,6 @@ Make and keep images with the OpenAI Images API.</source>
     <message>
         <source>&amp;Overrides</source>
         <translation>覆盖(&amp;O)</translation>
-    </message>
-    <message>
-        <source>API &amp;key</source>
-        <translation>API 密钥(&amp;K)</translation>
     </message>
     <message>
         <source>New jobs use the profile %1.</source>
