@@ -1969,6 +1969,14 @@ Make and keep images with the OpenAI Images API.</source>
         <source>Transparent</source>
         <translation>透明</translation>
     </message>
+    <message>
+        <source>Demo</source>
+        <translation>演示</translation>
+    </message>
+    <message>
+        <source>Custom server</source>
+        <translation>自定义服务器</translation>
+    </message>
 </context>
 <context>
     <name>OptionsForm</name>
@@ -2795,7 +2803,7 @@ Make and keep images with the OpenAI Images API.</source>
     </message>
     <message>
         <source>Base URL</source>
-        <translation>Base URL</translation>
+        <translation>基础 URL</translation>
     </message>
     <message>
         <source>Paste your API key (sk-…)</source>
@@ -2827,7 +2835,7 @@ Make and keep images with the OpenAI Images API.</source>
     </message>
     <message>
         <source>&amp;Base URL</source>
-        <translation>Base URL(&amp;B)</translation>
+        <translation>基础 URL(&amp;B)</translation>
     </message>
     <message>
         <source>API &amp;key</source>

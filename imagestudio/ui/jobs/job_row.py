@@ -23,6 +23,7 @@ from imagestudio.app.controller import GenerationController, Job
 from imagestudio.app.core_text import translate_message
 from imagestudio.core.types import JobState
 from imagestudio.ui.plain_text import plain
+from imagestudio.ui.prompt.option_labels import provider_label
 
 # marked for lupdate; JobRow translates them when it shows them
 _STATE_TEXT: dict[JobState, object] = {
@@ -162,8 +163,9 @@ class JobRow(QFrame):
         self.title.setText(f"{prompt[:60]}{'…' if len(prompt) > 60 else ''}")
         self.title.setToolTip(r.prompt)
         kind = self.tr("Edit") + " · " if job.kind == "edit" else ""
+        where = provider_label(job.profile)  # "demo" in the interface's language; a profile's own name as it is
         self.state.setText(
-            f"#{job.id} {self.tr(str(_STATE_TEXT[job.state]))} · {kind}{r.model} · {r.size} · ×{job.n} · {job.profile}"
+            f"#{job.id} {self.tr(str(_STATE_TEXT[job.state]))} · {kind}{r.model} · {r.size} · ×{job.n} · {where}"
         )
         self.elapsed.setText(f"{job.elapsed(time.time()):.0f} s" if job.started_at else "")
         self.details.setText(

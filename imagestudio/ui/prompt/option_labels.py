@@ -24,3 +24,13 @@ def option_label(value: str) -> str:
         "transparent": QCoreApplication.translate("OptionLabels", "Transparent"),
     }
     return labels.get(value, value)
+
+
+def provider_label(value: str) -> str:
+    """The interface's name for a built-in provider ("demo" → 演示 in Chinese); a profile's own name as it is."""
+    labels = {
+        "demo": QCoreApplication.translate("OptionLabels", "Demo"),
+        "openai": "OpenAI",
+        "custom": QCoreApplication.translate("OptionLabels", "Custom server"),
+    }
+    return labels.get(value, value)

@@ -10,6 +10,7 @@ from typing import Any
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QSpinBox, QWidget
 
+from imagestudio.app.core_text import translate_message
 from imagestudio.core.capabilities import PREVIEW_FORMATS, ModelInfo
 from imagestudio.core.settings import Settings
 from imagestudio.ui.prompt.option_labels import option_label
@@ -185,7 +186,7 @@ class OptionsForm(QWidget):
         size = self.current_size()
         problem = info.size_rule.problem(size)
         if problem:
-            self.size_note.setText(problem)
+            self.size_note.setText(translate_message(problem))  # core's words in the interface language
         elif info.size_rule.is_experimental(size):
             self.size_note.setText(self.tr("Above 2560×1440 is experimental."))
         else:

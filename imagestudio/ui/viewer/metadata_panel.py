@@ -24,6 +24,7 @@ from imagestudio.core.lineage import enhanced_prompt, own_prompt, parents_of, re
 from imagestudio.core.provenance import FileFacts
 from imagestudio.core.types import LibraryImage, Usage
 from imagestudio.ui.plain_text import plain
+from imagestudio.ui.prompt.option_labels import provider_label
 
 
 def _human_bytes(n: int) -> str:
@@ -122,7 +123,7 @@ class MetadataPanel(QWidget):
             cost = cost_usd(self._capabilities, image.model, _usage(image.usage))
         values = {
             "model": image.model + (self.tr(" (demo)") if image.is_demo else ""),
-            "provider": image.provider,
+            "provider": provider_label(image.provider),
             "size": f"{image.width} × {image.height}",
             "format": image.format.upper(),
             "file_size": "…" if facts is None else (
