@@ -92,3 +92,28 @@ def test_the_profiles_dialogs_mnemonics_are_unique_and_work(qtbot: Any, make_app
     ]
     zh_letters = [m for m in zh if m]
     assert len(zh_letters) == len(set(zh_letters)), sorted(zh_letters)
+
+
+def _field_colour(field: Any) -> str:
+    image = field.grab().toImage()
+    return image.pixelColor(image.width() - 6, image.height() // 2).name()  # inside the frame, right of any text
+
+
+def test_the_base_url_field_is_greyed_with_a_reason_unless_custom(qtbot: Any, make_app: Any) -> None:
+    parts = make_app()
+    parts.window.activateWindow()
+    pane = parts.window.settings_pane
+    combo, field, hint = pane.provider, pane.base_url, pane.base_url_hint
+    combo.setFocus()
+    qtbot.keyClick(combo, Qt.Key.Key_Home)
+    assert combo.currentData() == "openai"
+    assert not field.isEnabled()
+    assert hint.isVisibleTo(pane) and "OpenAI" in hint.text() and "custom server" in hint.text()
+    assert field.toolTip() == hint.text()
+    greyed = _field_colour(field)
+    assert greyed != _field_colour(pane.key)  # the enabled key field beside it looks different
+    qtbot.keyClick(combo, Qt.Key.Key_Down)
+    assert combo.currentData() == "demo" and not field.isEnabled() and "offline" in hint.text()
+    qtbot.keyClick(combo, Qt.Key.Key_End)
+    assert combo.currentData() == "custom" and field.isEnabled() and not hint.isVisibleTo(pane)
+    assert _field_colour(field) == _field_colour(pane.key) != greyed

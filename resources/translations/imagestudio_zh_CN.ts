@@ -2807,6 +2807,7 @@ Make and keep images with the OpenAI Images API.</source>
     </message>
     <message>
         <source>Paste your API key (sk-…)</source>
+        <extracomment>why the Base URL field is greyed out (OpenAI and the demo have their own address, or none)</extracomment>
         <translation>粘贴你的 API 密钥（sk-…）</translation>
     </message>
     <message>
@@ -2844,6 +2845,14 @@ Make and keep images with the OpenAI Images API.</source>
     <message>
         <source>&lt;b&gt;Settings&lt;/b&gt;</source>
         <translation>&lt;b&gt;设置&lt;/b&gt;</translation>
+    </message>
+    <message>
+        <source>Not used: the demo makes images offline. Only a custom server needs a base URL.</source>
+        <translation>未使用：演示模式离线生成图片。只有自定义服务器才需要基础 URL。</translation>
+    </message>
+    <message>
+        <source>Not used: OpenAI&apos;s own address is used. Only a custom server needs a base URL.</source>
+        <translation>未使用：将使用 OpenAI 自己的地址。只有自定义服务器才需要基础 URL。</translation>
     </message>
     <message>
         <source>The base URL must start with http:// or https://</source>

@@ -50,6 +50,11 @@ class SettingsPane(QWidget):
         self.base_url.setPlaceholderText("http://127.0.0.1:8000/v1")
         self.base_url.setAccessibleName(self.tr("Base URL"))
         self.base_url.editingFinished.connect(self._base_url_changed)
+        #: why the Base URL field is greyed out (OpenAI and the demo have their own address, or none)
+        self.base_url_hint = QLabel()
+        self.base_url_hint.setObjectName("baseUrlHint")
+        self.base_url_hint.setWordWrap(True)
+        self.base_url_hint.setEnabled(False)  # drawn in the disabled (grey) text colour, like the field
 
         self.key = QLineEdit()
         self.key.setObjectName("apiKey")
@@ -82,6 +87,7 @@ class SettingsPane(QWidget):
         form = QFormLayout()
         form.addRow(self.tr("&Provider"), self.provider)
         form.addRow(self.tr("&Base URL"), self.base_url)
+        form.addRow("", self.base_url_hint)
         form.addRow(self.tr("API &key"), self.key)
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel(self.tr("<b>Settings</b>")))
@@ -108,7 +114,18 @@ class SettingsPane(QWidget):
 
     def _update_enabled(self) -> None:
         provider = self.provider.currentData()
-        self.base_url.setEnabled(provider == "custom")
+        custom = provider == "custom"
+        self.base_url.setEnabled(custom)
+        if custom:
+            reason = ""
+        elif provider == "demo":
+            reason = self.tr("Not used: the demo makes images offline. Only a custom server needs a base URL.")
+        else:
+            reason = self.tr("Not used: OpenAI's own address is used. Only a custom server needs a base URL.")
+        self.base_url_hint.setText(reason)
+        self.base_url_hint.setVisible(bool(reason))
+        self.base_url.setToolTip(reason)
+        self.base_url.setAccessibleDescription(reason)
 
     def _settings_changed(self, settings: Settings) -> None:
         index = self.provider.findData(settings.provider)
