@@ -171,11 +171,11 @@ def test_quit_with_running_job_asks(qtbot: Any, make_app: Any, arun: Any, simula
     closed: list[bool] = []
     window.closed.connect(lambda: closed.append(True))
 
-    window.ask_quit = lambda _w, running, waiting: asked.append((running, waiting)) or "stay"  # type: ignore[assignment]
+    window.ask_quit = lambda _w, running, waiting, **_: asked.append((running, waiting)) or "stay"  # type: ignore[assignment]
     window.close()
     assert asked == [(1, 0)] and not closed and window.isVisible()
 
-    window.ask_quit = lambda _w, running, waiting: "cancel"  # type: ignore[assignment]
+    window.ask_quit = lambda _w, running, waiting, **_: "cancel"  # type: ignore[assignment]
     window.close()
     assert closed == [True]
     arun(parts.shutdown())

@@ -170,6 +170,7 @@ class MainWindow(QMainWindow):
         self.ask_quit = ask_quit_mode
         self._quit_when_idle = False
         controller.countsChanged.connect(self._quit_if_idle)
+        controller.pausedChanged.connect(lambda _paused: self._quit_if_idle())
 
         self.prompt_editor.generateRequested.connect(self.submit)
         controller.jobChanged.connect(self._job_changed)
@@ -281,8 +282,15 @@ class MainWindow(QMainWindow):
         else:
             self.settings_pane.key.setFocus()
 
-    def _quit_if_idle(self, running: int, waiting: int) -> None:
-        if self._quit_when_idle and not running and not waiting:
+    def _quit_if_idle(self, running: int | None = None, waiting: int | None = None) -> None:
+        """After "Wait, then quit": close once nothing runs and nothing waits that could still start — jobs
+        waiting in a paused queue never start, so they stay queued for next time instead of holding the quit."""
+        if not self._quit_when_idle:
+            return
+        running = self._controller.running_count() if running is None else running
+        waiting = self._controller.active_count() - running if waiting is None else waiting
+        if not running and (not waiting or self._controller.paused):
+            self._controller.quit_mode = "leave"
             self.close()
 
     def closeEvent(self, event: QCloseEvent) -> None:
@@ -292,11 +300,21 @@ class MainWindow(QMainWindow):
         running = self._controller.running_count()
         waiting = self._controller.active_count() - running
         if (running or waiting) and not self._quit_when_idle and not self._controller.closed:
-            choice = self.ask_quit(self, running, waiting)
+            choice = self.ask_quit(self, running, waiting, paused=self._controller.paused)
+            if choice == "resume-wait":
+                self._controller.set_paused(False)
+                choice = "wait"
             if choice in ("wait", "stay"):
                 self._quit_when_idle = choice == "wait"
                 if self._quit_when_idle:
-                    self.statusBar().showMessage(self.tr("Quitting when the jobs have finished…"))
+                    paused = self._controller.paused
+                    self.statusBar().showMessage(
+                        self.tr("Quitting when the running jobs have finished; the waiting ones stay queued…")
+                        if paused else self.tr("Quitting when the jobs have finished…")
+                    )  # fmt: skip
+                    from PySide6.QtCore import QTimer
+
+                    QTimer.singleShot(0, self._quit_if_idle)  # nothing may be left that can finish
                 event.ignore()
                 return
             self._controller.quit_mode = "cancel" if choice == "cancel" else "leave"

@@ -1126,6 +1126,10 @@
         <translation>运行中被停止的任务可能已经计费；它会被标记为“已中断”。</translation>
     </message>
     <message>
+        <source>The queue is paused: waiting jobs do not start until it is resumed.</source>
+        <translation>队列已暂停：等待中的任务在恢复队列之前不会开始。</translation>
+    </message>
+    <message>
         <source>Keep them for next time</source>
         <translation>保留到下次</translation>
     </message>
@@ -1136,6 +1140,14 @@
     <message>
         <source>Wait, then quit</source>
         <translation>等待完成后退出</translation>
+    </message>
+    <message>
+        <source>Resume, wait, then quit</source>
+        <translation>恢复队列，等待完成后退出</translation>
+    </message>
+    <message>
+        <source>Wait for the running ones, then quit</source>
+        <translation>等待运行中的任务完成后退出</translation>
     </message>
 </context>
 <context>
@@ -1625,6 +1637,10 @@ Make and keep images with the OpenAI Images API.</source>
     <message>
         <source>No secure system keyring was found: your key is kept for this session only.</source>
         <translation>未找到安全的系统密钥环：你的密钥仅在本次会话中保留。</translation>
+    </message>
+    <message>
+        <source>Quitting when the running jobs have finished; the waiting ones stay queued…</source>
+        <translation>运行中的任务完成后将退出；等待中的任务保留在队列中…</translation>
     </message>
     <message>
         <source>Quitting when the jobs have finished…</source>

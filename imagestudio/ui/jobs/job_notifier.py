@@ -16,8 +16,9 @@ from imagestudio.ui.plain_text import plain_notification
 
 translate = QCoreApplication.translate  # a literal context: lupdate and runtime agree
 
-#: leave / cancel: quit now (see GenerationController.shutdown); wait: quit when the jobs end; stay: don't quit
-QuitChoice = Literal["leave", "cancel", "wait", "stay"]
+#: leave / cancel: quit now (see GenerationController.shutdown); wait: quit when the jobs end (in a paused queue:
+#: when the running ones end); resume-wait: resume the paused queue, then quit when all end; stay: don't quit
+QuitChoice = Literal["leave", "cancel", "wait", "resume-wait", "stay"]
 
 
 class JobNotifier:
@@ -66,9 +67,13 @@ class JobNotifier:
             )
 
 
-def ask_quit_mode(parent: QWidget, running: int, waiting: int) -> QuitChoice:
-    """Jobs are still running or waiting: wait for them, cancel them, or leave them queued for next time."""
+def ask_quit_mode(parent: QWidget, running: int, waiting: int, *, paused: bool = False) -> QuitChoice:
+    """Jobs are still running or waiting: wait for them, cancel them, or leave them queued for next time.
+
+    In a paused queue waiting jobs never start, so "wait" waits for the running ones only (offered only when
+    some run), and "Resume, wait, then quit" is offered instead of a wait that would never end."""
     box = QMessageBox(parent)
+    box.setObjectName("quitQuestion")
     box.setIcon(QMessageBox.Icon.Question)
     box.setWindowTitle(translate("JobNotifier", "Jobs are still running"))
     box.setText(
@@ -76,14 +81,25 @@ def ask_quit_mode(parent: QWidget, running: int, waiting: int) -> QuitChoice:
         .replace("%1", str(running))
         .replace("%2", str(waiting))
     )
-    box.setInformativeText(
-        translate("JobNotifier", "A job stopped while running may already have been charged; it is marked interrupted.")
+    info = translate(
+        "JobNotifier", "A job stopped while running may already have been charged; it is marked interrupted."
     )
+    if paused and waiting:
+        info += " " + translate("JobNotifier", "The queue is paused: waiting jobs do not start until it is resumed.")
+    box.setInformativeText(info)
     leave = box.addButton(translate("JobNotifier", "Keep them for next time"), QMessageBox.ButtonRole.AcceptRole)
     cancel = box.addButton(translate("JobNotifier", "Cancel them and quit"), QMessageBox.ButtonRole.DestructiveRole)
-    wait = box.addButton(translate("JobNotifier", "Wait, then quit"), QMessageBox.ButtonRole.ActionRole)
+    choices: dict[object, QuitChoice] = {leave: "leave", cancel: "cancel"}
+    if not (paused and waiting):
+        wait = box.addButton(translate("JobNotifier", "Wait, then quit"), QMessageBox.ButtonRole.ActionRole)
+        choices[wait] = "wait"
+    else:
+        wait = box.addButton(translate("JobNotifier", "Resume, wait, then quit"), QMessageBox.ButtonRole.ActionRole)
+        choices[wait] = "resume-wait"
+        if running:
+            only = translate("JobNotifier", "Wait for the running ones, then quit")
+            choices[box.addButton(only, QMessageBox.ButtonRole.ActionRole)] = "wait"
     box.addButton(QMessageBox.StandardButton.Cancel)
     box.setDefaultButton(wait)
     box.exec()
-    choices: dict[object, QuitChoice] = {leave: "leave", cancel: "cancel", wait: "wait"}
     return choices.get(box.clickedButton(), "stay")
