@@ -174,3 +174,40 @@ def test_what_opens_the_window() -> None:
     assert opens_window(["-psn_0_12345"])
     assert not opens_window(["genrate"]) and not opens_window(["photo.png"])
     assert not opens_window(["-reverse", "generate"]) and not opens_window(["--json"])
+
+
+def test_estimate_prints_the_cost_and_sends_nothing(tmp_path: Path, simulator: OpenAISimulator) -> None:
+    from imagestudio.core.capabilities import Capabilities
+    from imagestudio.core.pricing import estimate_request
+    from imagestudio.core.types import EditRequest, GenerationRequest
+
+    url = ("--base-url", simulator.base_url)
+    one = cli("generate", "a fox", *url, "--quality", "high", "--size", "1536x1024", "--estimate", "--json",
+              home=tmp_path, key=simulator.api_key)  # fmt: skip
+    two = cli("generate", "a fox", *url, "--quality", "high", "--size", "1536x1024", "--n", "2", "--partial-images",
+              "1", "--estimate", "--json", home=tmp_path, key=simulator.api_key)  # fmt: skip
+    assert one.returncode == two.returncode == 0, one.stderr + two.stderr
+    first, second = json.loads(one.stdout), json.loads(two.stdout)
+    assert (first["model"], first["quality"], first["size"], first["n"]) == ("gpt-image-2", "high", "1536x1024", 1)
+    assert (second["n"], second["partial_images"], second["sent"]) == (2, 1, False)
+    caps = Capabilities.load()
+    expected = estimate_request(caps, GenerationRequest("a fox", "gpt-image-2", "1536x1024", "high", n=2,
+                                                        partial_images=1))  # fmt: skip
+    assert second["estimate"]["usd"] == round(expected.usd, 6) > first["estimate"]["usd"] > 0
+    assert second["estimate"]["label"] == expected.label()
+
+    photo, mask = tmp_path / "photo.png", tmp_path / "mask.png"
+    Image.new("RGB", (64, 64), (10, 200, 30)).save(photo)
+    Image.new("RGBA", (64, 64), (0, 0, 0, 0)).save(mask)
+    edit = cli("edit", str(photo), str(photo), "--mask", str(mask), "make it blue", *url, "--estimate",
+               "--size", "1024x1024", "--quality", "auto", home=tmp_path, key=simulator.api_key)  # fmt: skip
+    assert edit.returncode == 0, edit.stderr
+    assert "input images 3" in edit.stdout and "Nothing was sent." in edit.stdout
+    request = EditRequest("make it blue", "gpt-image-2", (str(photo), str(photo)), mask=str(mask), size="1024x1024")
+    assert f"estimated cost: {estimate_request(caps, request).label()}" in edit.stdout
+
+    bad = cli("generate", "a fox", *url, "--quality", "xhigh", "--estimate", home=tmp_path, key=simulator.api_key)
+    assert bad.returncode == 2 and "quality" in bad.stderr
+    assert simulator.requests == []  # nothing was sent, ever
+    db = tmp_path / "data" / "library.sqlite3"
+    assert not db.exists() or _jobs(tmp_path) == []  # and no job was queued

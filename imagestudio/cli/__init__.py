@@ -19,7 +19,7 @@ import sys
 from typing import TextIO
 
 from imagestudio import __version__
-from imagestudio.cli import batch, images, library, queue
+from imagestudio.cli import batch, estimate, images, library, queue
 from imagestudio.core import errors, logsetup
 from imagestudio.core.paths import AppPaths
 from imagestudio.core.providers.factory import key_profile
@@ -85,6 +85,8 @@ def _run(argv: list[str], stdin: TextIO | None) -> int:
     paths = AppPaths.from_environment().ensure()
     keys = KeyStore()
     logsetup.configure(paths.logs, keys.redactor)
+    if args.command in ("generate", "edit") and args.estimate:
+        return estimate.run_estimate(args, paths, keys, kind=args.command)
     if args.command == "generate" and args.repeat != 1:
         return batch.run_repeat(args, paths, keys)
     if args.command == "batch":

@@ -53,6 +53,7 @@ def add_image_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--provider", choices=("openai", "demo"), help="default: settings, or demo with no key")
     p.add_argument("--base-url", help="an OpenAI-compatible server, e.g. http://127.0.0.1:8000/v1")
     p.add_argument("--over-budget", action="store_true", help="send even if this month's budget is reached")
+    p.add_argument("--estimate", action="store_true", help="print what the request would cost; send nothing")
     p.add_argument("--json", action="store_true", help="print the result as JSON")
 
 
