@@ -119,13 +119,18 @@ def test_kill_9_mid_request_leaves_a_job_that_queue_resume_finishes(tmp_path: Pa
         [(job_id, state, _n, received, _batch)] = _jobs(tmp_path)
         assert (state, received) == ("running", 0)  # as the killed process left it
         simulator.latency = 0
+        url = ("--base-url", simulator.base_url)
+        other = cli("generate", "a boat", *url, home=tmp_path, key=simulator.api_key)  # runs its own job only
+        assert other.returncode == 0, other.stderr
+        assert f"1 interrupted job(s) of a process that ended (#{job_id})" in other.stderr
+        assert [(i, s) for i, s, *_ in _jobs(tmp_path)] == [(job_id, "interrupted"), (job_id + 1, "done")]
         out = cli("queue", "resume", "--json", home=tmp_path, key=simulator.api_key)
         assert out.returncode == 0, out.stderr
         assert "resuming 1 interrupted job" in out.stderr
         [job] = json.loads(out.stdout)["jobs"]
         assert (job["id"], job["state"], len(job["images"])) == (job_id, "done", 1)
-        assert _image_count(tmp_path) == 1
-        assert _generations(simulator) == 2
+        assert _image_count(tmp_path) == 2
+        assert _generations(simulator) == 3
 
 
 def test_ctrl_c_cancels_the_job(tmp_path: Path) -> None:

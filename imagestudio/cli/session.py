@@ -161,6 +161,14 @@ def run_one(
     )
     try:
         job_id, interrupted = asyncio.run(_wait_for(session, request, batch, *profile_of(s)))
+        found = session.runner.interrupted_at_start  # jobs of processes that died (a kill, a crash)
+        if found:
+            ids = ", ".join(f"#{i}" for i in found)
+            print(
+                f"imagestudio: {len(found)} interrupted job(s) of a process that ended ({ids}) wait; "
+                "`imagestudio queue resume` finishes them (they may already have been charged).",
+                file=sys.stderr,
+            )
         job = session.store.get(job_id) if job_id is not None else None
         images = session.library.db.get_many(list(job.image_ids)) if job is not None else []
         return OneJob(job, images, interrupted)
