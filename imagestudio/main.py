@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from imagestudio import APP_ID, APP_NAME, __version__
 from imagestudio.core.paths import AppPaths, resources_dir
+from imagestudio.launch import CLI_WORDS, opens_window
 
 # Only what the empty window needs is imported at the top: everything else loads after it is on screen
 # (bench P1: process start → window shown within 1.3× a bare PySide6 QMainWindow).
@@ -33,18 +34,6 @@ if TYPE_CHECKING:
 
 # packaging/smoke_test.sh sets it to 1: the installed app quits (exit 0) once its main window is on screen.
 SMOKE_TEST_ENV = "IMAGESTUDIO_SMOKE_TEST"
-CLI_WORDS = ("generate", "edit", "ledger", "key", "library", "batch", "queue", "--version", "-h", "--help")
-# Qt's own command-line options (qt6options(7), QApplication): the window opens with these or with nothing at all.
-# Anything else is the command line's to answer: a mistyped command says so and exits 2 instead of opening a
-# window, which would hang a script on a machine without a display.
-QT_OPTIONS = frozenset(
-    {
-        "style", "stylesheet", "widgetcount", "reverse", "qmljsdebugger", "platform", "platformpluginpath",
-        "platformtheme", "plugin", "qwindowgeometry", "qwindowicon", "qwindowtitle", "session", "display",
-        "geometry", "dialogs", "fontengine", "nograb", "dograb", "sync", "name", "visual", "ncols", "cmap", "im",
-    }
-)  # fmt: skip
-QT_FLAGS = frozenset({"widgetcount", "reverse", "nograb", "dograb", "sync"})  # the rest take a value
 
 
 @dataclass
@@ -378,22 +367,6 @@ async def _close_once_exposed(parts: Composition) -> None:
         rows = parts.gallery_model.rowCount()
         print(f"smoke test: main window shown; gallery holds {rows} images; icon {icon}", flush=True)
     parts.window.close()
-
-
-def opens_window(args: list[str]) -> bool:
-    """No arguments, or only Qt's own options (``-platform offscreen``, ``-style=fusion``, ``-reverse``…)."""
-    i = 0
-    while i < len(args):
-        arg = args[i]
-        if arg.startswith("-psn_"):  # the process serial number macOS Finder adds to an app it starts
-            i += 1
-            continue
-        name, has_value = arg.removeprefix("-").removeprefix("-"), "=" in arg
-        name = name.partition("=")[0]
-        if not arg.startswith("-") or name not in QT_OPTIONS:
-            return False
-        i += 1 if name in QT_FLAGS or has_value else 2
-    return True
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -172,7 +172,7 @@ def test_a_mistyped_command_exits_2_without_opening_a_window(tmp_path: Path) -> 
 
 
 def test_what_opens_the_window() -> None:
-    from imagestudio.main import opens_window
+    from imagestudio.launch import opens_window
 
     assert opens_window([])
     assert opens_window(["-platform", "offscreen"]) and opens_window(["--style=fusion", "-reverse"])
