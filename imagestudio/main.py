@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from imagestudio.app.tasks import TaskOwner
     from imagestudio.app.theme import ThemeManager
     from imagestudio.core import settings as settings_io
+    from imagestudio.core.clock import Clock
     from imagestudio.core.providers.base import ImageProvider
     from imagestudio.core.secrets import KeyStore
     from imagestudio.ui.main_window import MainWindow
@@ -92,6 +93,7 @@ def compose(
     language: str = "en",
     window: MainWindow | None = None,
     theme: ThemeManager | None = None,
+    clock: Clock | None = None,
 ) -> Composition:
     """Build the whole GUI app. Needs a QApplication and a running qasync loop.
 
@@ -117,6 +119,7 @@ def compose(
     from imagestudio.app.thumbcache import ThumbnailCache
     from imagestudio.core import settings as settings_io
     from imagestudio.core.capabilities import Capabilities
+    from imagestudio.core.clock import SystemClock, local_date
     from imagestudio.core.install_id import safety_identifier
     from imagestudio.core.jobs import profile_of, settings_for_profile
     from imagestudio.core.ledger import Ledger
@@ -129,10 +132,11 @@ def compose(
     paths.ensure()
     loaded = loaded or settings_io.load(paths.settings_file)
     tasks = TaskOwner()
-    capabilities = Capabilities.load()
+    clock = clock or SystemClock()  # the one wall clock: tests pass a FixedClock
+    capabilities = Capabilities.load(today=local_date(clock))
     settings = SettingsStore(paths.settings_file, loaded.settings, tasks)
-    library = LibraryService(Library(paths, svg_thumbnailer=_svg_thumbnail))
-    ledger = Ledger(paths.data)
+    library = LibraryService(Library(paths, clock, svg_thumbnailer=_svg_thumbnail))
+    ledger = Ledger(paths.data, clock)
 
     def provider_factory() -> ImageProvider:
         return make_provider(settings.current, keys, demo_latency=demo_latency, config_dir=paths.config)
@@ -174,7 +178,7 @@ def compose(
         safety_identifier(paths.config), lookup=library.get_many, config_dir=paths.config,
     )  # fmt: skip
     presets = PresetService(paths.config, language)
-    export_session = ExportSession(paths.cache)
+    export_session = ExportSession(paths.cache, clock)
     viewer = ViewerServices(
         ImageLoader(library), tasks, export_session, capabilities, ExportPrefs(paths.config / "export.json", tasks)
     )

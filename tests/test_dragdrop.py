@@ -3,6 +3,7 @@ take pixels, and an export directory that outlives the drag and is removed at sh
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +13,7 @@ from PySide6.QtGui import QGuiApplication, QImage
 
 from imagestudio.app import dragdrop
 from imagestudio.app.clipboard import has_images, images_from_mime, png_bytes
+from imagestudio.core.clock import FixedClock
 from tests.gui_images import ZH_PROMPT, add_image, wait_gallery
 from tests.gui_images import png_bytes as make_png
 
@@ -194,15 +196,17 @@ def test_images_from_mime_takes_urls_encoded_bytes_or_pixels(qtbot: Any, tmp_pat
 
 def test_stale_sessions_are_purged_but_not_recent_ones(tmp_path: Path) -> None:
     import os
-    import time
 
+    clock = FixedClock(dt.datetime(2027, 1, 1, 0, 0, 30))  # just past a year boundary
     base = tmp_path / "drag"
     old, recent = base / "session-1-old", base / "session-2-recent"
     old.mkdir(parents=True)
     recent.mkdir()
-    past = time.time() - dragdrop.STALE_AFTER - 60
+    # ages on the file clock, set relative to the app's clock (the OS stamps real time)
+    past, a_minute_ago = clock.now() - dragdrop.STALE_AFTER - 60, clock.now() - 60
     os.utime(old, (past, past))
-    session = dragdrop.ExportSession(tmp_path)
+    os.utime(recent, (a_minute_ago, a_minute_ago))
+    session = dragdrop.ExportSession(tmp_path, clock)
     first = session.new_drag_dir()
     second = session.new_drag_dir()
     assert first != second and first.parent == second.parent

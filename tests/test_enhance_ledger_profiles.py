@@ -10,6 +10,7 @@ import pytest
 
 from imagestudio.core import errors
 from imagestudio.core.capabilities import Capabilities
+from imagestudio.core.clock import FixedClock
 from imagestudio.core.enhance import diff_spans, enhance, text_cost_usd
 from imagestudio.core.install_id import safety_identifier
 from imagestudio.core.ledger import BudgetExceeded, Ledger, LedgerEntry
@@ -62,8 +63,8 @@ def test_diff_marks_only_new_words_including_cjk() -> None:
 
 
 def test_image_costs_totals_and_budget(tmp_path: Path) -> None:
-    ledger = Ledger(tmp_path)
     now = dt.datetime(2026, 11, 25, 12).timestamp()
+    ledger = Ledger(tmp_path, FixedClock(now))  # the budget month is the clock's, not the day the suite runs
     ledger.append(LedgerEntry(now, "generate", "openai", "gpt-image-2.5-sunburst", 0.30))
     ledger.append(LedgerEntry(now - 3 * 86400, "edit", "openai", "gpt-image-2.5-sunburst", 0.50))
     ledger.append(LedgerEntry(now - 40 * 86400, "generate", "openai", "gpt-image-2", 9.0))  # last month
@@ -82,8 +83,9 @@ def test_image_costs_totals_and_budget(tmp_path: Path) -> None:
 
 def test_budget_blocks_before_anything_is_sent(simulator: OpenAISimulator, tmp_path: Path) -> None:
     caps = Capabilities.load(today=TODAY)
-    ledger = Ledger(tmp_path)
-    ledger.append(LedgerEntry(dt.datetime.now().timestamp(), "generate", "custom", "gpt-image-2.5-sunburst", 5.0))
+    clock = FixedClock(dt.datetime(2026, 11, 25, 12))
+    ledger = Ledger(tmp_path, clock)
+    ledger.append(LedgerEntry(clock.now(), "generate", "custom", "gpt-image-2.5-sunburst", 5.0))
     inner = OpenAIProvider(api_key=simulator.api_key, base_url=simulator.base_url, name="custom", timeout=10)
     provider = MeteredProvider(inner, ledger, caps, budget_usd=5.0)
     with pytest.raises(BudgetExceeded):

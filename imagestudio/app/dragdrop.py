@@ -11,7 +11,6 @@ import logging
 import os
 import shutil
 import tempfile
-import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -19,6 +18,7 @@ from typing import Any
 from PySide6.QtCore import QMimeData, QObject, Qt, QUrl
 from PySide6.QtGui import QDrag, QImage, QPixmap
 
+from imagestudio.core.clock import Clock, SystemClock
 from imagestudio.core.export import ExportOptions, ExportResult, export_images
 from imagestudio.core.types import LibraryImage
 
@@ -35,8 +35,9 @@ class ExportSession:
     """One directory per app run under ``<cache>/drag``; each drag gets its own numbered subdirectory so
     names from the template never collide with an earlier drag's files still being read."""
 
-    def __init__(self, cache_dir: Path) -> None:
+    def __init__(self, cache_dir: Path, clock: Clock | None = None) -> None:
         self._base = cache_dir / "drag"
+        self._clock = clock or SystemClock()  # ages earlier sessions' folders (by their mtime, the file clock)
         self._root: Path | None = None
         self._count = 0
 
@@ -55,7 +56,7 @@ class ExportSession:
         return directory
 
     def _purge_stale(self) -> None:
-        now = time.time()
+        now = self._clock.now()
         for entry in self._base.iterdir():
             try:
                 if entry.is_dir() and now - entry.stat().st_mtime > STALE_AFTER:

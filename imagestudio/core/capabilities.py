@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from imagestudio.core.clock import SystemClock, local_date
 from imagestudio.core.errors import ConfigError, InvalidRequest
 from imagestudio.core.i18n_marks import QT_TRANSLATE_NOOP, fill
 from imagestudio.core.paths import resources_dir
@@ -102,10 +103,9 @@ class ModelInfo:
     notes: str = ""
     pricing: dict[str, Any] = field(default_factory=dict)  # source, checked, estimated (read by core/pricing.py)
 
-    def retiring_within(self, days: int, today: dt.date | None = None) -> bool:
+    def retiring_within(self, days: int, today: dt.date) -> bool:
         if self.shutdown is None:
             return False
-        today = today or dt.date.today()
         return 0 <= (self.shutdown - today).days <= days
 
     def all_formats(self) -> tuple[str, ...]:
@@ -125,8 +125,10 @@ class TextModelInfo:
     shutdown: dt.date | None
     pricing: dict[str, Any] = field(default_factory=dict)
 
-    def retiring_within(self, days: int, today: dt.date | None = None) -> bool:
-        return self.shutdown is not None and 0 <= (self.shutdown - (today or dt.date.today())).days <= days
+    def retiring_within(self, days: int, today: dt.date) -> bool:
+        if self.shutdown is None:
+            return False
+        return 0 <= (self.shutdown - today).days <= days
 
 
 def _parse_model(m: dict[str, Any], rule: SizeRule, shutdown: dt.date | None) -> ModelInfo:
@@ -178,7 +180,10 @@ class Capabilities:
         text_models: list[TextModelInfo] | None = None,
         default_text_model: str = "",
         pricing: dict[str, Any] | None = None,
+        today: dt.date | None = None,
     ) -> None:
+        #: The day the table was read for: models shut down by then are retired (from the injected clock).
+        self.today = today or local_date(SystemClock())
         self._models = {m.id: m for m in models}
         self._snapshots = {s: m for m in models for s in m.snapshots}
         self.retired = retired
@@ -194,7 +199,7 @@ class Capabilities:
         path = path or resources_dir() / "models.json"
         try:
             raw = json.loads(path.read_text(encoding="utf-8"))
-            return cls._parse(raw, today or dt.date.today())
+            return cls._parse(raw, today or local_date(SystemClock()))
         except (OSError, ValueError, KeyError, TypeError, AttributeError) as e:
             raise ConfigError(f"The model table {path} could not be read: {e}") from e
 
@@ -236,7 +241,7 @@ class Capabilities:
         default_text = (raw.get("defaults") or {}).get("text_model", "")
         if text_models and default_text not in {t.id for t in text_models}:
             default_text = text_models[0].id
-        return cls(models, retired, default, text_models, default_text, dict(raw.get("pricing") or {}))
+        return cls(models, retired, default, text_models, default_text, dict(raw.get("pricing") or {}), today)
 
     # -- lookups -----------------------------------------------------------------------------------
     def models(self) -> list[ModelInfo]:
@@ -277,7 +282,7 @@ class Capabilities:
         default = self.default_model if self.default_model in {m.id for m in kept} else kept[0].id
         texts = [t for t in self._text_models.values() if t.id in available] or list(self._text_models.values())
         default_text = self.default_text_model if self.default_text_model in {t.id for t in texts} else texts[0].id
-        caps = Capabilities(kept, self.retired, default, texts, default_text, self.pricing)
+        caps = Capabilities(kept, self.retired, default, texts, default_text, self.pricing, self.today)
         caps.hidden = tuple(m for m in self._models if m not in caps._models)
         return caps
 

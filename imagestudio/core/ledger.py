@@ -8,17 +8,16 @@ monthly budget warns at 80 % and blocks at 100 % unless the person overrides it.
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import math
 import os
 import threading
-import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
 from imagestudio.core.capabilities import Capabilities
+from imagestudio.core.clock import Clock, SystemClock, local_datetime
 from imagestudio.core.errors import ImageStudioError
 from imagestudio.core.i18n_marks import QT_TRANSLATE_NOOP, fill
 from imagestudio.core.pricing import cost_of_usage
@@ -89,8 +88,9 @@ class Totals:
 class Ledger:
     """Append-only JSON lines; a damaged line is skipped, never fatal. Thread-safe appends."""
 
-    def __init__(self, data_dir: Path) -> None:
+    def __init__(self, data_dir: Path, clock: Clock | None = None) -> None:
         self.path = data_dir / FILE_NAME
+        self.clock: Clock = clock or SystemClock()  # stamps new lines; decides what "today" and "this month" are
         self._lock = threading.Lock()
 
     def append(self, entry: LedgerEntry) -> None:
@@ -119,13 +119,14 @@ class Ledger:
         return found
 
     def totals(self, budget_usd: float = 0.0, now: float | None = None) -> Totals:
-        moment = dt.datetime.fromtimestamp(now if now is not None else time.time())
+        # Local calendar day and month of `now` (the person's budget month), from the one injected clock.
+        moment = local_datetime(now if now is not None else self.clock.now())
         today, month = moment.date(), (moment.year, moment.month)
         day_sum = month_sum = 0.0
         unpriced = estimated = 0
         for e in self.entries():
             try:
-                when = dt.datetime.fromtimestamp(e.at)
+                when = local_datetime(e.at)
             except (TypeError, ValueError, OverflowError, OSError):
                 continue
             if (when.year, when.month) != month:

@@ -69,11 +69,16 @@ class AppPaths:
 
 
 def resources_dir() -> Path:
-    """The ``resources/`` folder: beside the package in a checkout, or inside a frozen bundle."""
+    """The ``resources/`` folder: inside a frozen bundle; inside the package when installed from a wheel
+    (setup.py copies it there and compiles the translations); beside the package in a checkout."""
     frozen_root = getattr(sys, "_MEIPASS", None)
     if frozen_root:
         return Path(frozen_root) / "resources"
-    return Path(__file__).resolve().parents[2] / "resources"
+    package = Path(__file__).resolve().parents[1]
+    installed = package / "resources"
+    if (installed / "models.json").is_file():
+        return installed
+    return package.parent / "resources"
 
 
 def _xdg_dirs(env: Mapping[str, str]) -> tuple[Path, Path, Path, Path] | None:

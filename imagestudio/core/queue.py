@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import sqlite3
-import time
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -41,7 +40,7 @@ class JobStore:
         owner: str | None = None,
     ) -> list[Job]:
         """Write the jobs (state queued) in one transaction: a job exists before any request is sent."""
-        now = time.time()
+        now = self.db.clock.now()
         ids: list[int] = []
         with self.db.transaction() as c:
             top = c.execute("SELECT coalesce(max(position), 0) FROM queue_jobs").fetchone()[0]
@@ -149,7 +148,7 @@ class JobStore:
         """The runner's look and claims in one call on the DB thread: the queued jobs that fit the free slots
         (``limit`` per (profile, base_url), ``running`` counted, ``backoff`` and ``not_before`` waited for),
         claimed in queue order; and when to look again. ``running`` is the caller's copy; it is updated."""
-        now = time.time()
+        now = self.db.clock.now()
         next_look = now + poll
         claimed: list[tuple[Job, tuple[str, str]]] = []
         for job_id, profile, base_url, not_before in self.candidate_slots(token, batch=batch):
@@ -169,7 +168,7 @@ class JobStore:
 
     def claim(self, job_id: int, token: str) -> Job | None:
         """Atomically take a queued job and open a new attempt; None if someone else got it first."""
-        now = time.time()
+        now = self.db.clock.now()
         with self.db.transaction() as c:
             cur = c.execute(
                 "UPDATE queue_jobs SET state = 'running', owner = ?, attempts = attempts + 1, error = NULL,"
@@ -195,7 +194,7 @@ class JobStore:
         ``estimated`` cost is added and marks the job's cost as not exact)."""
 
         def record(c: sqlite3.Connection, image_ids: list[int]) -> None:
-            now = time.time()
+            now = self.db.clock.now()
             start = c.execute("SELECT coalesce(max(ordinal), -1) + 1 FROM queue_job_images WHERE job_id = ?", (job_id,))
             first = int(start.fetchone()[0])
             c.executemany(
@@ -233,7 +232,7 @@ class JobStore:
         not_before: float = 0.0,
     ) -> None:
         """Close an attempt that stored nothing: back to the queue (retry later) or finished."""
-        now = time.time()
+        now = self.db.clock.now()
         with self.db.transaction() as c:
             c.execute(
                 "UPDATE queue_attempts SET finished_at = ?, outcome = ?, error = ?, request_id = ?"
@@ -251,7 +250,7 @@ class JobStore:
     # -- user actions ------------------------------------------------------------------------------
     def request_cancel(self, job_id: int) -> bool:
         """Cancel a job that is not running at once; a running one is flagged for its owner. True if it ended."""
-        now = time.time()
+        now = self.db.clock.now()
         with self.db.transaction() as c:
             cur = c.execute(
                 "UPDATE queue_jobs SET state = 'cancelled', finished_at = ?, updated_at = ?, owner = NULL"
@@ -310,7 +309,7 @@ class JobStore:
                 return False
             order.insert(j, order.pop(i))
             positions = sorted(float(r[1]) for r in rows)
-            now = time.time()
+            now = self.db.clock.now()
             c.executemany(
                 "UPDATE queue_jobs SET position = ?, updated_at = ? WHERE id = ? AND position != ?",
                 [(p, now, i, p) for p, i in zip(positions, order, strict=True)],
@@ -333,7 +332,7 @@ class JobStore:
 
     # -- runners (one per process) -----------------------------------------------------------------
     def register_runner(self, token: str, pid: int, host: str) -> None:
-        now = time.time()
+        now = self.db.clock.now()
         with self.db.transaction() as c:
             c.execute(
                 "INSERT OR REPLACE INTO queue_runners (token, pid, host, started_at, heartbeat) VALUES (?, ?, ?, ?, ?)",
@@ -342,7 +341,7 @@ class JobStore:
 
     def heartbeat(self, token: str) -> None:
         with self.db.transaction() as c:
-            c.execute("UPDATE queue_runners SET heartbeat = ? WHERE token = ?", (time.time(), token))
+            c.execute("UPDATE queue_runners SET heartbeat = ? WHERE token = ?", (self.db.clock.now(), token))
 
     def runners(self) -> list[Runner]:
         with self.db.transaction() as c:
@@ -353,7 +352,7 @@ class JobStore:
         """Release the jobs of runners that died: running ones become ``interrupted`` (they may have been
         charged), waiting ones go back to anyone. Returns the ids that became interrupted."""
         dead = {r.token for r in self.runners() if r.token != token and not alive(r)}
-        now = time.time()
+        now = self.db.clock.now()
         interrupted: list[int] = []
         with self.db.transaction() as c:
             owners = {str(r[0]) for r in c.execute("SELECT DISTINCT owner FROM queue_jobs WHERE owner IS NOT NULL")}
@@ -387,7 +386,7 @@ class JobStore:
 
     # -- helpers -----------------------------------------------------------------------------------
     def _update(self, job_id: int, *, where: str = "1", retry_base_sql: str | None = None, **values: Any) -> bool:
-        values["updated_at"] = time.time()
+        values["updated_at"] = self.db.clock.now()
         sets = ", ".join(f"{k} = ?" for k in values)
         if retry_base_sql:
             sets += f", retry_base = {retry_base_sql}"

@@ -16,7 +16,6 @@ import inspect
 import logging
 import os
 import socket
-import time
 import uuid
 from collections.abc import Callable, Coroutine
 from typing import Any, TypeVar
@@ -54,7 +53,7 @@ class QueueRunner:
         on_ids: Callable[[set[int]], None] | None = None,
         batch: str | None = None,
         poll_interval: float = 1.0,
-        alive: Callable[[Runner], bool] = runner_alive,
+        alive: Callable[[Runner], bool] | None = None,
     ) -> None:
         self.store = store
         self.token = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
@@ -68,7 +67,7 @@ class QueueRunner:
         self._on_ids = on_ids  # every job id after another process committed: notices removed jobs
         self._batch = batch
         self._poll = poll_interval
-        self._alive = alive
+        self._alive = alive or (lambda r: runner_alive(r, now=store.db.clock.now()))
         self._wake = asyncio.Event()
         self._scheduling = asyncio.Lock()
         self._tasks: dict[int, asyncio.Task[None]] = {}
@@ -87,14 +86,14 @@ class QueueRunner:
         """Register, turn the jobs of dead processes into ``interrupted``, return every job."""
         await self._db(self.store.register_runner, self.token, os.getpid(), socket.gethostname())
         self.interrupted_at_start = await self._db(self.store.recover, self._alive, token=self.token)
-        self._seen_until = time.time()
+        self._seen_until = self.store.db.clock.now()
         return await self._db(self.store.all, batch=self._batch)
 
     async def run(self) -> None:
         """Schedule until closed: claim what fits, watch other processes' changes, heartbeat."""
         last_beat = last_recover = last_watch = 0.0
         while not self._closed:
-            now = time.time()
+            now = self.store.db.clock.now()
             # cleared before looking, never after: a slot freed while this pass awaits the DB must wake the next
             self._wake.clear()
             try:
@@ -168,7 +167,7 @@ class QueueRunner:
 
     async def act(self, fn: Callable[..., T], *args: Any) -> T:
         """Run a JobStore action (retry, move, duplicate…), then report the jobs it touched and reschedule."""
-        since = time.time() - 0.001
+        since = self.store.db.clock.now() - 0.001
         out = await self._db(fn, *args)
         changed = await self._db(self.store.changed_since, since)
         if changed:
@@ -213,7 +212,7 @@ class QueueRunner:
                 self._tasks[job.id] = self._spawn(self._run(job, key), f"job-{job.id}")
                 # reported after the job's first step: its request starts before the views redraw
                 loop.call_soon(self._on_jobs, [job])
-            return max(0.01, next_look - time.time())
+            return max(0.01, next_look - self.store.db.clock.now())
 
     async def _watch_others(self) -> None:
         """Another process (the CLI, a second window) committed: report what it changed."""
@@ -221,7 +220,7 @@ class QueueRunner:
         if version == self._data_version:
             return
         self._data_version = version
-        since, self._seen_until = self._seen_until - 5.0, time.time()
+        since, self._seen_until = self._seen_until - 5.0, self.store.db.clock.now()
         changed = await self._db(self.store.changed_since, since)
         if self._batch is not None:
             changed = [j for j in changed if j.batch == self._batch]
@@ -358,7 +357,7 @@ class QueueRunner:
             await self._end(job, attempt, JobState.INTERRUPTED, message, outcome, error.request_id, closed=closed)
             return
         if decision.retry:
-            until = time.time() + decision.delay
+            until = self.store.db.clock.now() + decision.delay
             if decision.profile_wide:
                 self._backoff_until[key] = max(self._backoff_until.get(key, 0.0), until)
             message = f"{error.message} Retrying in {decision.delay:.0f} s (attempt {attempt})."

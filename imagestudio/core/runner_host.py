@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 import functools
 import socket
-import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
@@ -48,9 +47,10 @@ class RunnerHost(Protocol):
 pid_alive = process_alive  # kept as a name for callers of this module
 
 
-def runner_alive(runner: Runner) -> bool:
-    """A runner on this machine is dead when its process is; anywhere, when its heartbeat went stale."""
-    if time.time() - runner.heartbeat > STALE_HEARTBEAT_S:
+def runner_alive(runner: Runner, *, now: float) -> bool:
+    """A runner on this machine is dead when its process is; anywhere, when its heartbeat went stale (``now`` and
+    the heartbeat both come from the library's clock)."""
+    if now - runner.heartbeat > STALE_HEARTBEAT_S:
         return False
     return runner.host != socket.gethostname() or pid_alive(runner.pid)
 

@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
+from imagestudio.core.clock import Clock, SystemClock
 from imagestudio.core.fsutil import make_private
 from imagestudio.core.library import search
 from imagestudio.core.library.costs import ledger_costs
@@ -127,8 +128,9 @@ def _private_database(path: Path) -> None:
 class LibraryDB:
     """One connection guarded by a lock. The app calls it from a single DB thread; the CLI from main."""
 
-    def __init__(self, path: Path, root: Path, cache_root: Path) -> None:
+    def __init__(self, path: Path, root: Path, cache_root: Path, clock: Clock | None = None) -> None:
         self.path = path
+        self.clock: Clock = clock or SystemClock()  # every timestamp the library and the queue write
         self._root = root
         self._cache_root = cache_root
         path.parent.mkdir(parents=True, exist_ok=True)

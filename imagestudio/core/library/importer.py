@@ -15,7 +15,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -206,7 +205,7 @@ def commit(library: Library, prepared: list[Prepared], *, source: str = "importe
     If the batch cannot be written as a whole, each row is tried on its own: a row that still fails is
     reported (``could not be recorded``) and its files are removed again, unless another row uses them."""
     crash_point("import.after_prepare")
-    now = time.time()
+    now = library.db.clock.now()
     firsts: dict[str, str] = {}
     items: list[ImportItem] = []
     failed: list[Prepared] = []

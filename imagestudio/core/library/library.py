@@ -12,7 +12,6 @@ import hashlib
 import json
 import os
 import tempfile
-import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -20,6 +19,7 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from imagestudio.core.clock import Clock
 from imagestudio.core.crashpoints import crash_point
 from imagestudio.core.fsutil import BackgroundWrite, private_dir, private_tmp, remove_if_empty
 from imagestudio.core.library import organise, trash
@@ -54,7 +54,9 @@ SvgThumbnailer = Callable[[bytes], "bytes | None"]
 
 
 class Library:
-    def __init__(self, paths: AppPaths, *, svg_thumbnailer: SvgThumbnailer | None = None) -> None:
+    def __init__(
+        self, paths: AppPaths, clock: Clock | None = None, *, svg_thumbnailer: SvgThumbnailer | None = None
+    ) -> None:
         self.paths = paths
         self.svg_thumbnailer = svg_thumbnailer
         self.root = paths.data
@@ -67,7 +69,7 @@ class Library:
         # the cache's filesystem.
         self.tmp = private_tmp(paths.tmp)
         self.cache_tmp = private_tmp(paths.cache / "tmp")
-        self.db = LibraryDB(paths.library_db, paths.data, paths.cache)
+        self.db = LibraryDB(paths.library_db, paths.data, paths.cache, clock)
         # writes originals while store_file decodes (threads start on first use and stay: no start per image)
         self._writer = ThreadPoolExecutor(max_workers=2, thread_name_prefix="library-write")
 
@@ -196,7 +198,7 @@ class Library:
         created_at: float | None = None,
         also: InTransaction | None = None,
     ) -> list[LibraryImage]:
-        created = time.time() if created_at is None else created_at
+        created = self.db.clock.now() if created_at is None else created_at
         params: dict[str, Any] = {**request.to_json(), "response": result.response_meta}
         usage = result.usage.to_json()
         rows = [
@@ -254,7 +256,7 @@ class Library:
 
     def create_collection(self, name: str) -> int:
         with self.db.transaction() as c:
-            return organise.create_collection(c, name)
+            return organise.create_collection(c, name, now=self.db.clock.now())
 
     def rename_collection(self, collection_id: int, name: str) -> None:
         with self.db.transaction() as c:
@@ -266,7 +268,7 @@ class Library:
 
     def add_to_collection(self, collection_id: int, ids: list[int]) -> list[int]:
         with self.db.transaction() as c:
-            return organise.add_to_collection(c, collection_id, ids)
+            return organise.add_to_collection(c, collection_id, ids, now=self.db.clock.now())
 
     def remove_from_collection(self, collection_id: int, ids: list[int]) -> list[int]:
         with self.db.transaction() as c:
@@ -274,7 +276,7 @@ class Library:
 
     def save_search(self, name: str, query: LibraryQuery) -> int:
         with self.db.transaction() as c:
-            return organise.save_search(c, name, query)
+            return organise.save_search(c, name, query, now=self.db.clock.now())
 
     def delete_saved_search(self, search_id: int) -> None:
         with self.db.transaction() as c:
@@ -295,7 +297,7 @@ class Library:
 
     def trash(self, ids: list[int]) -> list[int]:
         with self.db.transaction() as c:
-            return trash.move_to_trash(c, ids)
+            return trash.move_to_trash(c, ids, now=self.db.clock.now())
 
     def restore(self, ids: list[int]) -> list[int]:
         with self.db.transaction() as c:

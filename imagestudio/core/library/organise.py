@@ -4,7 +4,6 @@ transaction (``with db.transaction() as c``) and keeps the search index in step.
 from __future__ import annotations
 
 import sqlite3
-import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -103,11 +102,11 @@ def tags(c: sqlite3.Connection) -> list[NamedList]:
 # -- collections ---------------------------------------------------------------------------------------
 
 
-def create_collection(c: sqlite3.Connection, name: str) -> int:
+def create_collection(c: sqlite3.Connection, name: str, *, now: float) -> int:
     name = clean_name(name, "collection")
     if c.execute("SELECT 1 FROM collections WHERE name = ?", (name,)).fetchone():
         raise LibraryError(f"There is already a collection called “{name}”.")
-    cur = c.execute("INSERT INTO collections (name, created_at) VALUES (?, ?)", (name, time.time()))
+    cur = c.execute("INSERT INTO collections (name, created_at) VALUES (?, ?)", (name, now))
     return int(cur.lastrowid or 0)
 
 
@@ -128,10 +127,9 @@ def delete_collection(c: sqlite3.Connection, collection_id: int) -> None:
     c.execute("DELETE FROM collections WHERE id = ?", (collection_id,))
 
 
-def add_to_collection(c: sqlite3.Connection, collection_id: int, ids: list[int]) -> list[int]:
+def add_to_collection(c: sqlite3.Connection, collection_id: int, ids: list[int], *, now: float) -> list[int]:
     _require_collection(c, collection_id)
     ids = require_ids(c, ids)
-    now = time.time()
     c.executemany(
         "INSERT OR IGNORE INTO collection_items (collection_id, image_id, added_at) VALUES (?, ?, ?)",
         [(collection_id, i, now) for i in ids],
@@ -160,13 +158,13 @@ def collections(c: sqlite3.Connection) -> list[NamedList]:
 # -- saved searches (smart collections: the query runs again each time) --------------------------------
 
 
-def save_search(c: sqlite3.Connection, name: str, query: LibraryQuery) -> int:
+def save_search(c: sqlite3.Connection, name: str, query: LibraryQuery, *, now: float) -> int:
     """Create or overwrite the saved search called ``name``."""
     name = clean_name(name, "saved search")
     c.execute(
         "INSERT INTO saved_searches (name, query_json, created_at) VALUES (?, ?, ?)"
         " ON CONFLICT (name) DO UPDATE SET query_json = excluded.query_json",
-        (name, query.to_json(), time.time()),
+        (name, query.to_json(), now),
     )
     return int(c.execute("SELECT id FROM saved_searches WHERE name = ?", (name,)).fetchone()[0])
 

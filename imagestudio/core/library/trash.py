@@ -7,7 +7,6 @@ from __future__ import annotations
 import contextlib
 import os
 import sqlite3
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,11 +20,10 @@ class DeletedFiles:
     thumbs: tuple[str, ...]  # relative to the cache dir
 
 
-def move_to_trash(c: sqlite3.Connection, ids: list[int]) -> list[int]:
+def move_to_trash(c: sqlite3.Connection, ids: list[int], *, now: float) -> list[int]:
     """Returns the ids that were not in the trash already (the ones Ctrl+Z should bring back)."""
     ids = require_ids(c, ids)
     live = [i for i in ids if c.execute("SELECT trashed_at IS NULL FROM images WHERE id = ?", (i,)).fetchone()[0]]
-    now = time.time()
     c.executemany("UPDATE images SET trashed_at = ? WHERE id = ?", [(now, i) for i in live])
     return live
 

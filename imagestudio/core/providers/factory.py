@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import logging
-import time
 from pathlib import Path
 
 from imagestudio.core.capabilities import Capabilities
@@ -193,7 +192,7 @@ class MeteredProvider:
         possibly_charged: bool = False,
     ) -> LedgerEntry:
         return LedgerEntry(
-            at=time.time(),
+            at=self._ledger.clock.now(),
             kind=kind,
             provider=self.name,
             model=model,
@@ -250,7 +249,7 @@ class MeteredProvider:
         answer: TextAnswer = await complete(model=model, instructions=instructions, text=text)
         if self.name != "demo":
             entry = LedgerEntry(
-                at=time.time(),
+                at=self._ledger.clock.now(),
                 kind="enhance",
                 provider=self.name,
                 model=model,

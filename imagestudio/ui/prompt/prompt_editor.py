@@ -258,7 +258,7 @@ class PromptEditor(QWidget):
         self.model.clear()
         for info in self._caps.models():
             label = info.label
-            if info.retiring_within(RETIRING_SOON_DAYS) and info.shutdown is not None:
+            if info.retiring_within(RETIRING_SOON_DAYS, self._caps.today) and info.shutdown is not None:
                 label += self.tr(" (retiring %1)").replace("%1", info.shutdown.isoformat())
             self.model.addItem(label, info.id)
         index = self.model.findData(wanted)
