@@ -4,13 +4,14 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run test soak lint screenshots bench clean system-deps translations update-translations package package-test
+.PHONY: run test test-future soak lint screenshots bench clean system-deps translations update-translations package \
+	package-test wheel-test
 
 run: $(VENV)/.stamp-run translations
 	@sh packaging/system-deps.sh run || echo "(could not install Qt's system libraries; see README Troubleshooting)"
 	@if [ -z "$${DISPLAY:-}$${WAYLAND_DISPLAY:-}" ] && [ "$$(uname)" = Linux ] && [ -z "$${QT_QPA_PLATFORM:-}" ]; then \
-		echo "No display found (DISPLAY/WAYLAND_DISPLAY unset): running with QT_QPA_PLATFORM=offscreen (Ctrl+C quits)."; \
-		QT_QPA_PLATFORM=offscreen $(BIN)/imagestudio; \
+		echo "No display: run this from a desktop session, or on a virtual one with 'xvfb-run -a make run'; starting offscreen now (Ctrl+C quits)."; \
+		QT_QPA_PLATFORM=offscreen QT_LOGGING_RULES='*.warning=false' $(BIN)/imagestudio; \
 	else $(BIN)/imagestudio; fi
 
 $(VENV)/.stamp-run: pyproject.toml
@@ -45,6 +46,14 @@ test: $(VENV)/.stamp-test system-deps translations
 	$(BIN)/mypy
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q -p no:cacheprovider $(PYTEST_ARGS)
 
+# The whole suite again with Python's wall clock years ahead, stopping just before a new year (time-machine, moved
+# in every Python process the suite starts: tests/timetravel/sitecustomize.py), so a test that depends on the day
+# it runs fails on the day it is written. FUTURE=2033-02-28T23:58:30 picks another moment.
+FUTURE ?= 2031-12-31T23:58:30
+test-future: $(VENV)/.stamp-test system-deps translations
+	IMAGESTUDIO_TIME_TRAVEL=$(FUTURE) PYTHONPATH=tests/timetravel QT_QPA_PLATFORM=offscreen \
+		$(BIN)/python -m pytest -q -p no:cacheprovider $(PYTEST_ARGS)
+
 # The long reliability runs: 200 random kill -9s (CI runs 20) and more fuzz examples. Takes ~15 minutes.
 soak: $(VENV)/.stamp-test translations
 	IMAGESTUDIO_KILLS=200 IMAGESTUDIO_FUZZ_EXAMPLES=2000 QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q \
@@ -76,6 +85,12 @@ package: $(VENV)/.stamp-package translations
 package-test: DEB_COMPRESS = gzip
 package-test: package
 	PYTHON=$(BIN)/python bash packaging/smoke_test.sh
+
+# The wheel is the app: sdist + wheel built in isolation, twine check, installed with pip (wheel and sdist) and
+# pipx into fresh environments outside the checkout, then used there (packaging/wheel_smoke.sh).
+wheel-test: $(VENV)/.stamp-test
+	$(BIN)/python -m pip install -q build twine pipx
+	PYTHON=$(BIN)/python bash packaging/wheel_smoke.sh
 
 # Ratios against baselines measured in the same run; BENCH_ARGS=--quick for a smoke run.
 bench: $(VENV)/.stamp-test

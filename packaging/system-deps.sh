@@ -1,7 +1,9 @@
 #!/bin/sh
 # Installs the Debian packages imagestudio needs, only the missing ones.
 #   system-deps.sh run   what Qt's xcb platform plugin loads on a desktop (a stock Debian lacks
-#                        libxcb-icccm4 / libxcb-keysyms1, and Qt then blames libxcb-cursor0 misleadingly)
+#                        libxcb-icccm4 / libxcb-keysyms1, and Qt then blames libxcb-cursor0 misleadingly), and
+#                        a CJK font when no installed font covers Chinese (the interface is Chinese-first: without
+#                        one the placeholder and every Chinese prompt are boxes)
 #   system-deps.sh test  the above plus: gnome-keyring, dbus, libsecret-tools (the real Secret Service
 #                        test), fonts-noto-cjk (Chinese text in GUI tests and screenshots), xvfb + xauth +
 #                        xdotool + openbox (tests/test_xdrag.py: a real mouse drags thumbnails into another program)
@@ -14,6 +16,8 @@ pkgs="libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-render-u
 libxcb-randr0 libxcb-xfixes0 libxcb-xkb1 libxkbcommon-x11-0 libxkbcommon0 libegl1 libgl1 libfontconfig1 libdbus-1-3"
 if [ "$mode" = "test" ]; then
     pkgs="$pkgs gnome-keyring dbus dbus-x11 libsecret-tools fonts-noto-cjk xvfb xauth xdotool openbox"
+elif [ "$mode" = "run" ] && ! { command -v fc-list >/dev/null 2>&1 && [ -n "$(fc-list :lang=zh family 2>/dev/null)" ]; }; then
+    pkgs="$pkgs fonts-noto-cjk"  # any font that covers Chinese will do; Noto Sans CJK when there is none
 fi
 if [ "$mode" = "package" ]; then
     pkgs="$pkgs libwayland-client0 libwayland-cursor0 libwayland-egl1 libxcb-util1 libx11-xcb1 \
