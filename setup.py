@@ -47,8 +47,8 @@ class BuildWithResources(build_py):
         for name in ("io.github.imagestudio.ImageStudio.desktop", "io.github.imagestudio.ImageStudio.metainfo.xml"):
             shutil.copy2(LINUX / name, target / "linux" / name)
         for ts in sorted((target / "translations").glob("*.ts")):
+            # the GUI loads the .qm; the CLI reads the .ts itself (no Qt in the CLI), so both ship
             subprocess.run([_lrelease(), "-silent", str(ts), "-qm", str(ts.with_suffix(".qm"))], check=True)
-            ts.unlink()  # the app loads the .qm; the source stays in the sdist's resources/
 
 
 setup(cmdclass={"build_py": BuildWithResources})

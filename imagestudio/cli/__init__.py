@@ -20,6 +20,7 @@ from typing import TextIO
 
 from imagestudio import __version__
 from imagestudio.cli import batch, estimate, images, library, queue
+from imagestudio.cli.messages import fail as _fail
 from imagestudio.core import errors, logsetup
 from imagestudio.core.paths import AppPaths
 from imagestudio.core.providers.factory import key_profile
@@ -103,11 +104,6 @@ def _run(argv: list[str], stdin: TextIO | None) -> int:
         return _key(args, keys, stdin or sys.stdin)
     parser.print_help()
     return EXIT_USAGE
-
-
-def _fail(message: str, code: int) -> int:
-    print(f"imagestudio: {message}", file=sys.stderr)
-    return code
 
 
 def _key(args: argparse.Namespace, keys: KeyStore, stdin: TextIO) -> int:

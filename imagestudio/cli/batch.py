@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from imagestudio.cli.images import _options, _resolve_images, _settings_for
+from imagestudio.cli.messages import fail as _fail
 from imagestudio.cli.session import EXIT_USAGE, Session, report, with_concurrency
 from imagestudio.core import errors
 from imagestudio.core.capabilities import Capabilities
@@ -43,11 +44,6 @@ def add_commands(sub: Any) -> None:
     b.add_argument("--profile", help="a provider profile by name")
     b.add_argument("--provider", choices=("openai", "demo"), help="default: settings, or demo with no key")
     b.add_argument("--base-url", help="an OpenAI-compatible server, e.g. http://127.0.0.1:8000/v1")
-
-
-def _fail(message: str, code: int) -> int:
-    print(f"imagestudio: {message}", file=sys.stderr)
-    return code
 
 
 # -- parsing ---------------------------------------------------------------------------------------------

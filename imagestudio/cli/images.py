@@ -15,6 +15,8 @@ from dataclasses import asdict, replace
 from pathlib import Path
 from typing import Any
 
+from imagestudio.cli.messages import fail as _fail
+from imagestudio.cli.messages import localized
 from imagestudio.cli.session import OneJob, run_one
 from imagestudio.core import errors
 from imagestudio.core import settings as settings_io
@@ -70,11 +72,6 @@ def add_commands(sub: Any) -> None:
     add_image_options(ed)
     led = sub.add_parser("ledger", help="what the API calls cost: today, this month, budget")
     led.add_argument("--json", action="store_true")
-
-
-def _fail(message: str, code: int) -> int:
-    print(f"imagestudio: {message}", file=sys.stderr)
-    return code
 
 
 def _settings_for(args: argparse.Namespace, paths: AppPaths, keys: KeyStore) -> Settings:
@@ -249,7 +246,7 @@ def _job_failed(ended: OneJob) -> int:
     assert job is not None
     if job.state is JobState.CANCELLED:
         return _cancelled(ended)
-    message = job.error or f"The job ended {job.state.value}."
+    message = localized(job.error) if job.error else f"The job ended {job.state.value}."
     if job.state is JobState.INTERRUPTED:
         message += f" Job #{job.id} waits: `imagestudio queue resume` finishes it."
     print(f"imagestudio: {message}{_kept(ended)}", file=sys.stderr)

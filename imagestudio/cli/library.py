@@ -15,6 +15,7 @@ from collections.abc import Callable
 from typing import Any
 
 from imagestudio.cli import export
+from imagestudio.cli.messages import fail
 from imagestudio.core.errors import ImageStudioError
 from imagestudio.core.library import importer, integrity
 from imagestudio.core.library.library import Library
@@ -107,8 +108,7 @@ def _day_start(text: str, option: str) -> float:
 
 
 def _fail(message: str) -> int:
-    print(f"imagestudio: {message}", file=sys.stderr)
-    return EXIT_USAGE
+    return fail(message, EXIT_USAGE)
 
 
 def run(args: argparse.Namespace, paths: AppPaths) -> int:

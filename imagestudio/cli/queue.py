@@ -13,6 +13,7 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
+from imagestudio.cli.messages import fail as _fail
 from imagestudio.cli.session import EXIT_OK, EXIT_USAGE, Session, report, with_concurrency
 from imagestudio.core import settings as settings_io
 from imagestudio.core.capabilities import Capabilities
@@ -28,11 +29,6 @@ def add_commands(sub: Any) -> None:
     q.add_argument("id", nargs="?", type=int, help="the job to cancel")
     q.add_argument("--json", action="store_true")
     q.add_argument("--concurrency", type=int)
-
-
-def _fail(message: str, code: int) -> int:
-    print(f"imagestudio: {message}", file=sys.stderr)
-    return code
 
 
 def run_queue(args: argparse.Namespace, paths: AppPaths, keys: KeyStore) -> int:
