@@ -187,7 +187,7 @@ def test_spec_keeps_zh_cn_translations_and_excludes_keyrings_alt() -> None:
     assert wanted_data("PySide6/Qt/translations/qtbase_zh_CN.qm")
     assert not wanted_data("PySide6/Qt/translations/qtbase_de.qm")
     assert wanted_data("resources/translations/imagestudio_zh_CN.qm")
-    assert not wanted_data("resources/translations/imagestudio_zh_CN.ts")
+    assert wanted_data("resources/translations/imagestudio_zh_CN.ts")  # the CLI reads it without Qt
     assert wanted_data("resources/models.json")
     assert "keyrings" in rules["EXCLUDES"]  # keyrings.alt's plaintext backends never ship
     assert not {"keyring", "secretstorage", "jeepney", "openai", "win32ctypes"} & set(rules["EXCLUDES"])
