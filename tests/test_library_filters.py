@@ -47,6 +47,27 @@ def _cli_ids(capsys: pytest.CaptureFixture[str], *args: str) -> list[int]:
     return [i["id"] for i in json.loads(capsys.readouterr().out)["images"]]
 
 
+def test_until_covers_a_25_hour_day(
+    paths: AppPaths, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Berlin's 2027-10-31 has 25 hours: an image made at 23:30 that day is still "until 2027-10-31"."""
+    import time
+
+    monkeypatch.setenv("TZ", "Europe/Berlin")
+    time.tzset()
+    try:
+        lib = Library(paths)
+        request, result = make_result(prompt="late on the long day")
+        late = datetime.datetime(2027, 10, 31, 23, 30).timestamp()
+        [image] = lib.commit([lib.store_file(im) for im in result.images], request, result, created_at=late)
+        lib.close()
+        assert _cli_ids(capsys, "list", "--until", "2027-10-31") == [image.id]
+        assert _cli_ids(capsys, "list", "--since", "2027-11-01") == []
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+
+
 def test_cli_filters(paths: AppPaths, capsys: pytest.CaptureFixture[str]) -> None:
     ids = _seed(paths)
     old, mid, new = ids["old small cheap"], ids["mid big"], ids["new fox"]

@@ -85,7 +85,8 @@ def _add_filters(p: argparse.ArgumentParser) -> None:
 def _filtered(query: LibraryQuery, args: argparse.Namespace) -> LibraryQuery:
     """``query`` narrowed by the filter options; raises ValueError with the message a person sees."""
     since = _day_start(args.since, "--since") if args.since else None
-    until = _day_start(args.until, "--until") + 86400 if args.until else None  # the whole last day
+    # the whole last day: up to the next local midnight (a daylight-saving day has 23 or 25 hours, not 86400 s)
+    until = _day_start(args.until, "--until", next_day=True) if args.until else None
     min_pixels = None
     if args.min_size:
         w, sep, h = args.min_size.lower().partition("x")
@@ -99,11 +100,13 @@ def _filtered(query: LibraryQuery, args: argparse.Namespace) -> LibraryQuery:
     )
 
 
-def _day_start(text: str, option: str) -> float:
+def _day_start(text: str, option: str, *, next_day: bool = False) -> float:
     try:
         day = datetime.date.fromisoformat(text)
     except ValueError:
         raise ValueError(f"{option} must be a date like 2025-01-31, not {text!r}") from None
+    if next_day:
+        day += datetime.timedelta(days=1)
     return datetime.datetime.combine(day, datetime.time()).timestamp()  # local midnight
 
 
