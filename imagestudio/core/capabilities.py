@@ -104,9 +104,7 @@ class ModelInfo:
     pricing: dict[str, Any] = field(default_factory=dict)  # source, checked, estimated (read by core/pricing.py)
 
     def retiring_within(self, days: int, today: dt.date) -> bool:
-        if self.shutdown is None:
-            return False
-        return 0 <= (self.shutdown - today).days <= days
+        return self.shutdown is not None and 0 <= (self.shutdown - today).days <= days
 
     def all_formats(self) -> tuple[str, ...]:
         return self.formats + tuple(f for f in PREVIEW_FORMATS if f in self.preview_formats)
@@ -126,9 +124,7 @@ class TextModelInfo:
     pricing: dict[str, Any] = field(default_factory=dict)
 
     def retiring_within(self, days: int, today: dt.date) -> bool:
-        if self.shutdown is None:
-            return False
-        return 0 <= (self.shutdown - today).days <= days
+        return self.shutdown is not None and 0 <= (self.shutdown - today).days <= days
 
 
 def _parse_model(m: dict[str, Any], rule: SizeRule, shutdown: dt.date | None) -> ModelInfo:
