@@ -272,7 +272,9 @@ def run_gui(argv: list[str]) -> int:
     except (sqlite3.DatabaseError, OSError, RuntimeError) as e:  # damaged, newer or unreadable library
         window.hide()
         instance.release()
-        return _cannot_open_library(paths, e)
+        from imagestudio.ui.dialogs.library_error import cannot_open_library
+
+        return cannot_open_library(paths.data, e)
 
     import signal
 
@@ -340,24 +342,6 @@ def _show_painted(app: QApplication, window: MainWindow) -> None:
     while not ((handle := window.windowHandle()) and handle.isExposed()) and time.monotonic() < deadline:
         app.processEvents(QEventLoop.ProcessEventsFlag.WaitForMoreEvents, 50)
     app.processEvents()  # the first paint
-
-
-def _cannot_open_library(paths: AppPaths, error: BaseException) -> int:
-    """Say what is wrong and what to do instead of a traceback; nothing is changed on disk."""
-    import logging
-
-    from PySide6.QtWidgets import QMessageBox
-
-    logging.getLogger(__name__).error("cannot open the library: %s", error)
-    detail = str(error) if isinstance(error, RuntimeError) else f"{type(error).__name__}: {error}"
-    QMessageBox.critical(
-        None,
-        "imagestudio",
-        f"The image library at {paths.data} could not be opened.\n\n{detail}\n\n"
-        "Your images were not changed. Run “imagestudio library check --repair” in a terminal, "
-        "or move the folder aside to start a new library.",
-    )
-    return 1
 
 
 async def _close_once_exposed(parts: Composition) -> None:
