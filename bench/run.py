@@ -37,11 +37,11 @@ def main(argv: list[str] | None = None) -> int:
     only = set(args.only.upper().split(",")) if args.only else None
     runs = 3 if args.quick else 7
 
-    from bench import ingest, responsiveness, scale, startup
+    from bench import flick, ingest, responsiveness, scale, startup
     from bench.make_library import build
 
     library_size = 10_000 if args.quick else 100_000
-    library_home: list[Path] = []  # built once, on first use, shared by P4 and P5
+    library_home: list[Path] = []  # built once, on first use, shared by P4, P5 and P10
 
     def library() -> Path:
         if not library_home:
@@ -70,6 +70,12 @@ def main(argv: list[str] | None = None) -> int:
         ("P6", "queue makespan", "≤ 1.1×", lambda: [responsiveness.measure_makespan(2 if args.quick else 3)]),
         ("P7", "thumbnails", "≤ 1.3×", lambda: [ingest.measure_thumbnails(200 if args.quick else 1000)]),
         ("P8", "package size", "≤ 45 / 140 MB", responsiveness.measure_package),
+        (
+            "P10",
+            "flick-scrolling a big library",
+            "≤ 16 ms, ≤ 300 ms",
+            lambda: flick.measure_flick(library(), library_size, 1 if args.quick else 3),
+        ),
     ]
     results: list[Result] = []
     try:

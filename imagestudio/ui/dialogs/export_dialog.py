@@ -85,6 +85,7 @@ class ExportDialog(QDialog):
         self.message.setObjectName("exportMessage")
         self.message.setWordWrap(True)
         self.export_button = QPushButton(self.tr("Export"))
+        self.export_button.setObjectName("exportButton")
         self.export_button.setDefault(True)
         self.cancel_button = QPushButton(self.tr("Cancel"))
 

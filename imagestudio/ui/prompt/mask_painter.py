@@ -37,6 +37,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from imagestudio.ui.screen_fit import resize_within_screen
+
 _UNDO_DEPTH = 30
 BRUSH_MIN, BRUSH_MAX = 2, 400  # image pixels
 
@@ -248,8 +250,10 @@ class MaskPainterDialog(QDialog):
     def __init__(self, image: QImage, *, allow_markup: bool, mode: str = "mask", parent: QWidget | None = None):
         super().__init__(parent)
         self.setWindowTitle(self.tr("Mask and markup"))
-        self.resize(900, 720)
+        self.setObjectName("maskPainter")
+        resize_within_screen(self, 900, 720)
         self.canvas = MaskCanvas(image)
+        self.canvas.setObjectName("maskCanvas")
         self.canvas.mode = mode if allow_markup else "mask"
         self.mask_mode = QPushButton(self.tr("Mask"))
         self.markup_mode = QPushButton(self.tr("Markup"))

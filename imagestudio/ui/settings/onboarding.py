@@ -46,8 +46,9 @@ class ProviderPage(QWizardPage):
         self.demo = QRadioButton(self.tr("Try the &demo — no key, free, works offline (images are marked DEMO)"))
         self.custom = QRadioButton(self.tr("Another &OpenAI-compatible server"))
         self.group = QButtonGroup(self)
-        for i, button in enumerate((self.openai, self.demo, self.custom)):
+        for i, (button, name) in enumerate(((self.openai, "openai"), (self.demo, "demo"), (self.custom, "custom"))):
             self.group.addButton(button, i)
+            button.setObjectName(f"onboarding-{name}")
         self.base_url = QLineEdit(settings.current.base_url)
         self.base_url.setPlaceholderText("http://127.0.0.1:8000/v1")
         self.base_url.setAccessibleName(self.tr("Server address (base URL)"))

@@ -7,6 +7,7 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QGridLayout, QLabel, QVBoxLayout, QWidget
 
 from imagestudio.ui.plain_text import plain
+from imagestudio.ui.screen_fit import resize_within_screen
 from imagestudio.ui.viewer.image_canvas import ImageCanvas
 from imagestudio.ui.viewer.viewer_services import ViewerServices
 
@@ -18,7 +19,7 @@ class CompareWindow(QWidget):
         super().__init__(parent, Qt.WindowType.Window)
         self.setObjectName("compare")
         self.setWindowTitle(self.tr("Compare"))
-        self.resize(1400, 800)
+        resize_within_screen(self, 1400, 800)
         self._services = services
         self.canvases: list[ImageCanvas] = []
         self.captions: list[QLabel] = []

@@ -20,6 +20,7 @@ from imagestudio.app.clipboard import copy_images
 from imagestudio.app.dragdrop import drag_images
 from imagestudio.app.image_loader import LoadedImage
 from imagestudio.core.types import LibraryImage
+from imagestudio.ui.screen_fit import resize_within_screen
 from imagestudio.ui.viewer.image_canvas import ImageCanvas
 from imagestudio.ui.viewer.lineage_view import LineageView
 from imagestudio.ui.viewer.metadata_panel import MetadataPanel
@@ -37,7 +38,7 @@ class ViewerWindow(QWidget):
         super().__init__(parent, Qt.WindowType.Window)
         self.setObjectName("viewer")
         self.setWindowTitle(self.tr("Viewer"))
-        self.resize(1280, 860)
+        resize_within_screen(self, 1280, 860)
         self._services = services
         self._ids: list[int] = []
         self._index = 0
