@@ -42,6 +42,8 @@ def test_options_follow_the_chosen_model(qtbot: Any, make_app: Any) -> None:
     editor.output_format.setCurrentIndex(editor.output_format.findData("png"))
     assert not options.compression.isEnabled() and transparent.isEnabled()
     editor.output_format.setCurrentIndex(editor.output_format.findData("gif"))
+    assert not options.frame_count.isVisibleTo(editor)  # folded under "More options", with the format
+    qtbot.mouseClick(editor.more_options.toggle, Qt.MouseButton.LeftButton)
     assert options.frame_count.isVisibleTo(editor) and not options.partial_images.isEnabled()
 
 

@@ -156,7 +156,9 @@ def test_main_window_and_dialogs_show_no_english_under_zh_cn(
         arun(parts.start())
         assert _english(parts.window) == []
         menus = parts.window.menus
-        for dialog in (menus.show_onboarding(), menus.show_presets(), menus.show_shortcuts()):
+        parts.window.show_settings()  # its own window now, not a column of the main one
+        dialogs = (menus.show_onboarding(), menus.show_presets(), menus.show_shortcuts(), parts.window.settings_dialog)
+        for dialog in dialogs:
             assert _english(dialog) == [], type(dialog).__name__
         wizard = menus.onboarding
         wizard.next()  # the key page

@@ -68,6 +68,8 @@ class Settings:
     # -- the window as it was last closed: Qt's own saveGeometry()/saveState() bytes in base64 ("" = default)
     window_geometry: str = ""
     panes_state: str = ""
+    #: the gallery's thumbnail edge in px (its size control, Ctrl+wheel)
+    thumb_size: int = 192
 
     def with_changes(self, **changes: Any) -> Settings:
         return replace(self, **changes)
@@ -88,6 +90,8 @@ def _check(name: str, value: Any) -> bool:
         return value in PROVIDERS
     if name == "n":
         return isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= 10
+    if name == "thumb_size":
+        return isinstance(value, int) and not isinstance(value, bool) and 64 <= value <= 512
     if name == "queue_concurrency":
         return isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= 16
     if name == "resume_interrupted":

@@ -52,7 +52,6 @@ class AppMenus(QObject):
             (self.tr("Go to &prompt"), "Ctrl+L", lambda: getattr(editor, "prompt", None)),
             (self.tr("Go to &jobs"), "Ctrl+J", lambda: getattr(window, "jobs_panel", None)),
             (self.tr("Go to &gallery"), "Ctrl+G", lambda: getattr(getattr(window, "gallery", None), "view", None)),
-            (self.tr("Go to &settings"), "Ctrl+,", lambda: getattr(window, "settings_pane", None)),
         ):  # fmt: skip
             view.addAction(self._action(text, keys, lambda target=target: self._focus(target())))
         view.addSeparator()

@@ -1,4 +1,5 @@
-"""Main window: prompt editor + jobs | gallery | settings, with a banner for key and keyring problems."""
+"""Main window: prompt editor + jobs | gallery (most of the width), a banner for key and keyring problems;
+Settings open in their own window (File → Settings…, Ctrl+,, the banner)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from PySide6.QtWidgets import QMainWindow
 # Only the frame's own classes at the top: the panes, and even the Qt classes they use, are imported by populate(),
 # so the empty frame is on screen before they load (bench P1: each PySide6 class is built on first use).
 if TYPE_CHECKING:
-    from PySide6.QtGui import QCloseEvent
+    from PySide6.QtGui import QCloseEvent, QResizeEvent
     from PySide6.QtWidgets import QWidget
 
     from imagestudio.app.account import AccountService
@@ -34,6 +35,7 @@ if TYPE_CHECKING:
     from imagestudio.ui.prompt.prompt_editor import PromptEditor
     from imagestudio.ui.settings.budget_box import BudgetBox
     from imagestudio.ui.settings.profiles_box import ProfilesBox
+    from imagestudio.ui.settings.settings_dialog import SettingsDialog
     from imagestudio.ui.settings.settings_pane import SettingsPane
     from imagestudio.ui.status_bar import StatusFeedback
     from imagestudio.ui.viewer.media_actions import MediaActions
@@ -48,6 +50,7 @@ class MainWindow(QMainWindow):
     jobs_panel: JobsPanel
     gallery: GalleryPane
     settings_pane: SettingsPane
+    settings_dialog: SettingsDialog
     budget_box: BudgetBox
     profiles_box: ProfilesBox | None
     banner: Banner
@@ -60,15 +63,39 @@ class MainWindow(QMainWindow):
         """The empty frame, cheap enough to be on screen before the panes' modules load; ``populate`` fills it."""
         super().__init__()
         self.setWindowTitle("imagestudio")
-        self.resize(1400, 900)
         self.populated = False
+        self.fit_to_screen()
+
+    def fit_to_screen(self, width: int = 1600, height: int = 1000) -> None:
+        """At most ``width``×``height``, and never more than the screen's free area (a 1366×768 laptop gets a
+        window that fits it whole, title bar included), centred in it."""
+        screen = self.screen()
+        if screen is None:
+            self.resize(width, height)
+            return
+        room = screen.availableGeometry()
+        # the frame (title bar, borders) is not known before the window is shown: leave room for a usual one
+        w, h = min(width, room.width() - 8), min(height, room.height() - 36)
+        self.resize(w, h)
+        self.move(room.x() + (room.width() - w) // 2, room.y() + max(0, (room.height() - h - 36) // 2))
 
     def restore_geometry(self, saved: str) -> None:
-        """Size, place and maximised state as when last closed (Qt fits it to the screens there are now)."""
-        if saved:
-            from PySide6.QtCore import QByteArray
+        """Size, place and maximised state as when last closed, shrunk and moved onto the screen there is now
+        (a window saved on a larger monitor)."""
+        if not saved:
+            return
+        from PySide6.QtCore import QByteArray
 
-            self.restoreGeometry(QByteArray.fromBase64(saved.encode("ascii")))
+        if not self.restoreGeometry(QByteArray.fromBase64(saved.encode("ascii"))) or self.isMaximized():
+            return
+        screen = self.screen()
+        if screen is None:
+            return
+        room = screen.availableGeometry()
+        if self.width() > room.width() - 8 or self.height() > room.height() - 36:
+            self.fit_to_screen(min(self.width(), room.width()), min(self.height(), room.height()))
+        elif not room.intersects(self.geometry()):
+            self.move(room.topLeft())
 
     def populate(
         self,
@@ -98,6 +125,7 @@ class MainWindow(QMainWindow):
         from imagestudio.ui.prompt.prompt_editor import PromptEditor
         from imagestudio.ui.settings.budget_box import BudgetBox
         from imagestudio.ui.settings.profiles_box import ProfilesBox
+        from imagestudio.ui.settings.settings_dialog import SettingsDialog
         from imagestudio.ui.settings.settings_pane import SettingsPane
         from imagestudio.ui.status_bar import StatusFeedback
         from imagestudio.ui.viewer.media_actions import MediaActions
@@ -113,6 +141,8 @@ class MainWindow(QMainWindow):
         if library_actions is not None:
             library_actions.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
         self.settings_pane = SettingsPane(settings, account, tasks)
+        #: Settings in their own window: the gallery gets the width (File → Settings…, Ctrl+,, the banner)
+        self.settings_dialog = SettingsDialog(self.settings_pane, self)
         #: Settings → Budget (monthly budget, this month's spend)
         self.budget_box = BudgetBox(settings, studio)
         self.settings_pane.add_section(self.budget_box)
@@ -124,26 +154,31 @@ class MainWindow(QMainWindow):
         self.banner.action.clicked.connect(self._banner_action)
 
         left = QSplitter(Qt.Orientation.Vertical)
-        left.addWidget(_scrolling(self.prompt_editor))
+        left.setObjectName("promptAndJobs")
+        left.addWidget(self.prompt_editor)  # its form scrolls; Generate and the estimate stay in view below it
         left.addWidget(self.jobs_panel)
-        # the whole form (Generate included) when there is room; a taller window gives the jobs list more rows
-        left.setSizes([self.prompt_editor.minimumSizeHint().height(), 320])
-        left.setStretchFactor(0, 0)
+        left.setCollapsible(0, False)
+        left.setStretchFactor(0, 1)
         left.setStretchFactor(1, 1)
         panes = QSplitter(Qt.Orientation.Horizontal)
         panes.setObjectName("panes")
         panes.addWidget(left)
         panes.addWidget(self.gallery)
-        panes.addWidget(_scrolling(self.settings_pane))
-        panes.setStretchFactor(0, 0)  # a wider window widens the gallery, not the forms
+        panes.setCollapsible(1, False)
+        panes.setStretchFactor(0, 0)  # a wider window widens the gallery, not the form
         panes.setStretchFactor(1, 1)
-        panes.setStretchFactor(2, 0)
-        panes.setSizes([360, 740, 300])
+        self._panes, self._left = panes, left
+        #: which dividers the person has placed (or a saved layout restored): those keep their place
+        self._placed = {"panes": False, "left": False}
         if settings.current.panes_state:
             from PySide6.QtCore import QByteArray
 
-            panes.restoreState(QByteArray.fromBase64(settings.current.panes_state.encode("ascii")))
-        self._panes = panes
+            self._placed["panes"] = panes.restoreState(QByteArray.fromBase64(settings.current.panes_state.encode()))
+        panes.splitterMoved.connect(lambda *_: self._placed.update(panes=True))
+        left.splitterMoved.connect(lambda *_: self._placed.update(left=True))
+        self._default_panes()
+        self.gallery.view.set_thumb_size(settings.current.thumb_size)
+        self.gallery.view.thumbSizeChanged.connect(lambda edge: settings.update(thumb_size=edge))
 
         central = QWidget()
         column = QVBoxLayout(central)
@@ -186,10 +221,34 @@ class MainWindow(QMainWindow):
             self.statusBar().addPermanentWidget(self.cost_label)
         self.populated = True
 
+    def _default_panes(self) -> None:
+        """Dividers nobody has moved keep the default shares at any window size: the form column about a quarter
+        of the width (at most 440 px, at least what it needs), the gallery the rest; the form whole when it fits
+        in three quarters of the height, the jobs list below it the rest."""
+        if not self._placed["panes"]:
+            form_width = max(self._left.minimumSizeHint().width(), min(440, self.width() * 27 // 100))
+            self._panes.setSizes([form_width, max(1, self._panes.width() - form_width)])
+        if not self._placed["left"]:
+            height = max(self._left.height(), self.height() - 160)  # before the first layout: the window's
+            form = min(self.prompt_editor.preferred_height(), 3 * height // 4)
+            self._left.setSizes([form, max(1, height - form)])
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if self.populated:
+            self._default_panes()
+
     def _build_menus(self) -> None:
         from PySide6.QtGui import QAction, QKeySequence
 
         file_menu = self.file_menu = self.menuBar().addMenu(self.tr("&File"))
+        self.settings_action = QAction(self.tr("&Settings…"), self)
+        self.settings_action.setObjectName("openSettings")
+        self.settings_action.setShortcut(QKeySequence("Ctrl+,"))
+        self.settings_action.setMenuRole(QAction.MenuRole.PreferencesRole)
+        self.settings_action.triggered.connect(lambda _checked=False: self.show_settings())
+        file_menu.addAction(self.settings_action)
+        file_menu.addSeparator()
         quit_action = QAction(self.tr("&Quit"), self)
         quit_action.setObjectName("quit")  # the File menu's last item: others insert above it
         # the platform's Quit key, or Ctrl+Q where it has none (Windows, some Linux desktops)
@@ -202,6 +261,10 @@ class MainWindow(QMainWindow):
         about = QAction(self.tr("&About imagestudio"), self)
         about.triggered.connect(self._about)
         help_menu.addAction(about)
+
+    def show_settings(self, field: QWidget | None = None) -> None:
+        """The Settings window, in front, with ``field`` (else the provider) focused."""
+        self.settings_dialog.open_at(field)
 
     def _about(self) -> None:
         from PySide6.QtWidgets import QMessageBox
@@ -279,8 +342,8 @@ class MainWindow(QMainWindow):
         if self.banner.action.text() == self.tr("Use the demo provider"):
             index = self.settings_pane.provider.findData("demo")
             self.settings_pane.provider.setCurrentIndex(index)
-        else:
-            self.settings_pane.key.setFocus()
+        else:  # Settings, Add key…: the key field, in the Settings window
+            self.show_settings(self.settings_pane.key)
 
     def _quit_if_idle(self, running: int | None = None, waiting: int | None = None) -> None:
         """After "Wait, then quit": close once nothing runs and nothing waits that could still start — jobs
@@ -325,20 +388,3 @@ class MainWindow(QMainWindow):
             )
         self.closed.emit()
         event.accept()
-
-
-def _scrolling(form: QWidget) -> QWidget:
-    """A tall form scrolls instead of making the window taller than a laptop's screen (768 px: the prompt
-    editor alone asks for ~630 px, and the window for ~890 px, without it)."""
-    from PySide6.QtCore import Qt
-    from PySide6.QtWidgets import QFrame, QScrollArea
-
-    area = QScrollArea()
-    area.setWidget(form)
-    area.setWidgetResizable(True)  # taller than the form: the form grows, its text box with it
-    area.setFrameShape(QFrame.Shape.NoFrame)
-    area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-    area.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab goes straight to the form's fields (and scrolls to them)
-    area.setAccessibleName(form.accessibleName())
-    area.setMinimumWidth(form.minimumSizeHint().width() + area.verticalScrollBar().sizeHint().width())
-    return area

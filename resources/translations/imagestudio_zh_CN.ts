@@ -20,10 +20,6 @@
         <translation>转到图库(&amp;G)</translation>
     </message>
     <message>
-        <source>Go to &amp;settings</source>
-        <translation>转到设置(&amp;S)</translation>
-    </message>
-    <message>
         <source>&amp;Theme</source>
         <translation>主题(&amp;T)</translation>
     </message>
@@ -465,7 +461,7 @@
     </message>
     <message>
         <source>The settings file is not a JSON object; defaults are used.</source>
-        <extracomment>jobs of one provider profile that run at the same time what to do with jobs a crash interrupted (they may have been charged): &quot;ask&quot; or &quot;auto&quot; the jobs panel&apos;s Pause, kept across restarts (waiting jobs stay queued until Resume) Generate asks first when the request&apos;s estimated cost is above this (0 = never asks)</extracomment>
+        <extracomment>jobs of one provider profile that run at the same time what to do with jobs a crash interrupted (they may have been charged): &quot;ask&quot; or &quot;auto&quot; the jobs panel&apos;s Pause, kept across restarts (waiting jobs stay queued until Resume) Generate asks first when the request&apos;s estimated cost is above this (0 = never asks) the gallery&apos;s thumbnail edge in px (its size control, Ctrl+wheel)</extracomment>
         <translation>设置文件不是 JSON 对象；已使用默认设置。</translation>
     </message>
     <message>
@@ -1065,6 +1061,18 @@
         <translation>&lt;b&gt;图库&lt;/b&gt;</translation>
     </message>
     <message>
+        <source>Thumbnail size</source>
+        <translation>缩略图大小</translation>
+    </message>
+    <message>
+        <source>Thumbnail size (Ctrl+wheel over the gallery)</source>
+        <translation>缩略图大小（在图库上按住 Ctrl 滚动滚轮）</translation>
+    </message>
+    <message>
+        <source>Thumbnails</source>
+        <translation>缩略图</translation>
+    </message>
+    <message>
         <source>Images similar to #%1</source>
         <translation>与 #%1 相似的图片</translation>
     </message>
@@ -1087,8 +1095,20 @@
     <name>GalleryView</name>
     <message>
         <source>Gallery</source>
-        <extracomment>Local files or folders dropped onto the gallery (imported by the pane). Enter / Space on the current image: open it in the viewer (double-click goes through the pane&apos;s menu) Set by the main window&apos;s MediaActions: builds real files + QMimeData (app/dragdrop.py) and runs the drag</extracomment>
+        <extracomment>the thumbnail-size control&apos;s range (px; thumbnails are stored 256 px wide, a little more still looks fine) Local files or folders dropped onto the gallery (imported by the pane). Enter / Space on the current image: open it in the viewer (double-click goes through the pane&apos;s menu) A hover button on a tile was clicked: (&quot;favourite&quot; | &quot;open&quot; | &quot;more&quot;, image id, position in the viewport) The thumbnail edge changed (the size control, Ctrl+wheel), in px Set by the main window&apos;s MediaActions: builds real files + QMimeData (app/dragdrop.py) and runs the drag</extracomment>
         <translation>图库</translation>
+    </message>
+    <message>
+        <source>Favourite (F)</source>
+        <translation>收藏（F）</translation>
+    </message>
+    <message>
+        <source>Open (Enter)</source>
+        <translation>打开（Enter）</translation>
+    </message>
+    <message>
+        <source>More…</source>
+        <translation>更多…</translation>
     </message>
 </context>
 <context>
@@ -1276,6 +1296,10 @@
     <message>
         <source>Jobs</source>
         <translation>任务</translation>
+    </message>
+    <message>
+        <source>Queue options</source>
+        <translation>队列选项</translation>
     </message>
     <message>
         <source>%1 job(s) were interrupted when the app stopped and may already have been charged. Resuming asks only for the %2 image(s) not yet saved.</source>
@@ -1567,7 +1591,7 @@
     <name>MainWindow</name>
     <message>
         <source>Provider &amp;profiles…</source>
-        <extracomment>Emitted once when the person closes the window; main.py then drains tasks and quits. Settings → Budget (monthly budget, this month&apos;s spend) Settings → Provider profile (active profile, Profiles… dialog)</extracomment>
+        <extracomment>Emitted once when the person closes the window; main.py then drains tasks and quits. Settings in their own window: the gallery gets the width (File → Settings…, Ctrl+,, the banner) Settings → Budget (monthly budget, this month&apos;s spend) Settings → Provider profile (active profile, Profiles… dialog) which dividers the person has placed (or a saved layout restored): those keep their place</extracomment>
         <translation>服务商配置(&amp;P)…</translation>
     </message>
     <message>
@@ -1579,6 +1603,10 @@
         <source>&amp;File</source>
         <extracomment>jobs count, import/check progress with Cancel, notifications, File → Check library… (ui/status_bar.py)</extracomment>
         <translation>文件(&amp;F)</translation>
+    </message>
+    <message>
+        <source>&amp;Settings…</source>
+        <translation>设置(&amp;S)…</translation>
     </message>
     <message>
         <source>&amp;Quit</source>
@@ -2071,6 +2099,7 @@ Make and keep images with the OpenAI Images API.</source>
     </message>
     <message>
         <source>&amp;Format</source>
+        <extracomment>the options most requests leave alone: the editor puts them under &quot;More options&quot;</extracomment>
         <translation>格式(&amp;F)</translation>
     </message>
     <message>
@@ -2605,7 +2634,12 @@ Make and keep images with the OpenAI Images API.</source>
         <translation>更改了什么</translation>
     </message>
     <message>
+        <source>More options</source>
+        <translation>更多选项</translation>
+    </message>
+    <message>
         <source>The selected images are no longer in the library.</source>
+        <extracomment>the figure beside Generate, for the request as it stands (the window gives it its estimate function)</extracomment>
         <translation>所选图片已不在图库中。</translation>
     </message>
     <message>
@@ -2634,11 +2668,8 @@ Make and keep images with the OpenAI Images API.</source>
     </message>
     <message>
         <source>Generate</source>
+        <extracomment>under the scrolling form, always in view: what changed, the validation message, the estimate, Generate/Edit</extracomment>
         <translation>生成</translation>
-    </message>
-    <message>
-        <source>Generate (Ctrl+Enter)</source>
-        <translation>生成（Ctrl+Enter）</translation>
     </message>
     <message>
         <source>Paste an image as edit input</source>
@@ -2651,6 +2682,25 @@ Make and keep images with the OpenAI Images API.</source>
     <message>
         <source>&lt;b&gt;Prompt&lt;/b&gt;</source>
         <translation>&lt;b&gt;提示词&lt;/b&gt;</translation>
+    </message>
+</context>
+<context>
+    <name>PromptFooter</name>
+    <message>
+        <source>Estimated cost</source>
+        <translation>预估费用</translation>
+    </message>
+    <message>
+        <source>What this request will cost (≈: an estimate, the price is not published)</source>
+        <translation>此请求的费用（≈：估算值，价格未公布）</translation>
+    </message>
+    <message>
+        <source>Generate</source>
+        <translation>生成</translation>
+    </message>
+    <message>
+        <source>Generate (Ctrl+Enter)</source>
+        <translation>生成（Ctrl+Enter）</translation>
     </message>
 </context>
 <context>
@@ -2801,6 +2851,13 @@ Make and keep images with the OpenAI Images API.</source>
     <message>
         <source>No edit images or mask are reused; the previous draft keeps its %1.</source>
         <translation>不会沿用待编辑图片或蒙版；之前的草稿保留它的%1。</translation>
+    </message>
+</context>
+<context>
+    <name>SettingsDialog</name>
+    <message>
+        <source>Settings</source>
+        <translation>设置</translation>
     </message>
 </context>
 <context>

@@ -5,84 +5,42 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QPoint, QRect, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QPoint, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import (
-    QColor,
     QDragEnterEvent,
     QDragMoveEvent,
     QDropEvent,
+    QHelpEvent,
     QKeyEvent,
-    QPainter,
-    QPalette,
-    QPen,
-    QPixmap,
+    QMouseEvent,
+    QResizeEvent,
+    QWheelEvent,
 )
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QHBoxLayout,
     QLabel,
     QListView,
     QMenu,
+    QSlider,
     QSplitter,
-    QStyle,
-    QStyledItemDelegate,
-    QStyleOptionViewItem,
+    QToolTip,
     QVBoxLayout,
     QWidget,
 )
 
-from imagestudio.app.gallery_model import GalleryModel, ImageRole, PlaceholderRole
+from imagestudio.app.gallery_model import GalleryModel
 from imagestudio.app.library_actions import LibraryActions
 from imagestudio.app.tasks import TaskOwner
 from imagestudio.core.library.query import LibraryQuery
 from imagestudio.ui.gallery.gallery_menu import GalleryMenu
 from imagestudio.ui.gallery.library_sidebar import LibrarySidebar
 from imagestudio.ui.gallery.search_bar import SearchBar
+from imagestudio.ui.gallery.tile import GalleryDelegate, TileSizer, action_at
 
 THUMB = 192
-CAPTION = 36
-
-
-class GalleryDelegate(QStyledItemDelegate):
-    """Draws a thumbnail fitted into a square cell, with the prompt elided below it."""
-
-    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> QSize:
-        return QSize(THUMB + 12, THUMB + CAPTION)
-
-    def paint(
-        self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
-    ) -> None:
-        painter.save()
-        rect = option.rect  # type: ignore[attr-defined]
-        palette = option.palette  # type: ignore[attr-defined]
-        selected = bool(option.state & QStyle.StateFlag.State_Selected)  # type: ignore[attr-defined]
-        if selected:
-            painter.fillRect(rect, palette.color(QPalette.ColorRole.Highlight))
-        cell = QRect(rect.x() + 6, rect.y() + 4, THUMB, THUMB)
-        pixmap = index.data(Qt.ItemDataRole.DecorationRole)
-        if isinstance(pixmap, QPixmap) and not pixmap.isNull():
-            scaled = pixmap.scaled(
-                cell.size(), Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation
-            )
-            x = cell.x() + (cell.width() - scaled.width()) // 2
-            y = cell.y() + (cell.height() - scaled.height()) // 2
-            painter.drawPixmap(x, y, scaled)
-        else:
-            painter.fillRect(cell, palette.color(QPalette.ColorRole.AlternateBase))
-        if index.data(PlaceholderRole) is not None:  # a job still generating: its latest partial, marked so
-            pen = QPen(palette.color(QPalette.ColorRole.Highlight), 2, Qt.PenStyle.DashLine)
-            painter.setPen(pen)
-            painter.drawRect(cell.adjusted(1, 1, -1, -1))
-        image = index.data(ImageRole)
-        if image is not None and image.favourite:
-            painter.setPen(QColor(240, 180, 0))
-            painter.drawText(QRect(cell.x() + 4, cell.y() + 2, 24, 24), Qt.AlignmentFlag.AlignLeft, "★")
-        text = index.data(Qt.ItemDataRole.DisplayRole) or ""
-        role = QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text
-        painter.setPen(palette.color(role))
-        text_rect = QRect(rect.x() + 4, cell.bottom() + 4, rect.width() - 8, CAPTION - 8)
-        elided = option.fontMetrics.elidedText(text, Qt.TextElideMode.ElideRight, text_rect.width())  # type: ignore[attr-defined]
-        painter.drawText(text_rect, Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop, elided)
-        painter.restore()
+#: the thumbnail-size control's range (px; thumbnails are stored 256 px wide, a little more still looks fine)
+THUMB_MIN, THUMB_MAX, THUMB_STEP = 96, 320, 16
 
 
 class GalleryView(QListView):
@@ -90,6 +48,10 @@ class GalleryView(QListView):
     filesDropped = Signal(list)
     #: Enter / Space on the current image: open it in the viewer (double-click goes through the pane's menu)
     openRequested = Signal(int)
+    #: A hover button on a tile was clicked: ("favourite" | "open" | "more", image id, position in the viewport)
+    tileAction = Signal(str, int, QPoint)
+    #: The thumbnail edge changed (the size control, Ctrl+wheel), in px
+    thumbSizeChanged = Signal(int)
     #: Set by the main window's MediaActions: builds real files + QMimeData (app/dragdrop.py) and runs the drag
     drag_out: Callable[[list[int]], None] | None = None
 
@@ -101,16 +63,21 @@ class GalleryView(QListView):
         self.setResizeMode(QListView.ResizeMode.Adjust)
         self.setMovement(QListView.Movement.Static)
         self.setUniformItemSizes(True)  # lets the view lay out 100k rows without asking each one
+        self.sizer = TileSizer(THUMB)
         self.setIconSize(QSize(THUMB, THUMB))
-        self.setSpacing(6)
-        self.setItemDelegate(GalleryDelegate(self))
+        self.setSpacing(0)  # the cells fill the width exactly (tile.TileSizer); the tiles pad themselves
+        # always there: a scroll bar that came and went would change the width, and so the columns, back and forth
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
+        self.setItemDelegate(GalleryDelegate(self.sizer, self))
+        self.setMouseTracking(True)  # the hover buttons follow the pointer
+        self.viewport().setAttribute(Qt.WidgetAttribute.WA_Hover, True)
         self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.setLayoutMode(QListView.LayoutMode.Batched)
         self.setBatchSize(200)
         self.setAcceptDrops(True)
         self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
-        model.item_size = QSize(THUMB + 12, THUMB + CAPTION)
+        model.item_size = self.sizer.cell
         self.setModel(model)
         # once scrolling pauses, thumbnails still queued for rows that went by are cancelled
         self._scrolled = QTimer(self)
@@ -118,6 +85,75 @@ class GalleryView(QListView):
         self._scrolled.setInterval(80)
         self._scrolled.timeout.connect(self.report_visible_rows)
         self.verticalScrollBar().valueChanged.connect(lambda _v: self._scrolled.start())
+
+    # -- tile size: whole columns that fill the width; the thumbnail edge from the control or Ctrl+wheel ----------
+    @property
+    def thumb_size(self) -> int:
+        return self.sizer.thumb
+
+    def set_thumb_size(self, edge: int) -> None:
+        edge = max(THUMB_MIN, min(THUMB_MAX, int(edge)))
+        if edge == self.sizer.thumb:
+            return
+        self.sizer.thumb = edge
+        self.setIconSize(QSize(edge, edge))
+        self._fit_cells(force=True)
+        self.thumbSizeChanged.emit(edge)
+
+    def _fit_cells(self, force: bool = False) -> None:
+        if self.sizer.fit(self.viewport().width()) or force:
+            model = self.model()
+            if isinstance(model, GalleryModel):
+                model.item_size = self.sizer.cell
+            self.doItemsLayout()  # uniform item sizes: the cached cell size is asked again
+            self._scrolled.start()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit_cells()
+
+    def wheelEvent(self, event: QWheelEvent) -> None:
+        if event.modifiers() & Qt.KeyboardModifier.ControlModifier:
+            notches = event.angleDelta().y() / 120
+            if notches:
+                self.set_thumb_size(self.sizer.thumb + round(notches * THUMB_STEP) or (1 if notches > 0 else -1))
+            event.accept()
+            return
+        super().wheelEvent(event)
+
+    # -- hover buttons: favourite, open, more ------------------------------------------------------------------
+    def _tile_action(self, pos: QPoint) -> tuple[str, int] | None:
+        index = self.indexAt(pos)
+        model = self.model()
+        if not index.isValid() or not isinstance(model, GalleryModel):
+            return None
+        image_id = model.image_id(index.row())
+        name = action_at(self.visualRect(index), self.sizer.thumb, pos) if image_id is not None else None
+        return (name, image_id) if name is not None and image_id is not None else None
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        hit = self._tile_action(event.position().toPoint())
+        if hit is not None and event.button() == Qt.MouseButton.LeftButton:
+            event.accept()  # no selection change, no rubber band, no drag
+            self.tileAction.emit(hit[0], hit[1], event.position().toPoint())
+            return
+        super().mousePressEvent(event)
+
+    def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:
+        if self._tile_action(event.position().toPoint()) is not None:
+            event.accept()  # a quick second click on a button is not a double-click on the tile
+            return
+        super().mouseDoubleClickEvent(event)
+
+    def viewportEvent(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
+            hit = self._tile_action(event.pos())
+            if hit is not None:
+                names = {"favourite": self.tr("Favourite (F)"), "open": self.tr("Open (Enter)"),
+                         "more": self.tr("More…")}  # fmt: skip
+                QToolTip.showText(event.globalPos(), names[hit[0]], self.viewport())
+                return True
+        return super().viewportEvent(event)
 
     def report_visible_rows(self) -> None:
         model = self.model()
@@ -217,7 +253,8 @@ class GalleryPane(QWidget):
             split.addWidget(self.sidebar)
             split.addWidget(self.view)
             split.setStretchFactor(1, 1)
-            split.setSizes([130, 640])
+            split.setSizes([120, 640])
+            split.setCollapsible(1, False)
             layout.addWidget(split, 1)
             self.menu = GalleryMenu(self, actions, tasks)
             self.sidebar.querySelected.connect(lambda _q: self.apply_query())
@@ -225,14 +262,48 @@ class GalleryPane(QWidget):
             self.view.customContextMenuRequested.connect(self.menu.popup)
             self.view.filesDropped.connect(self.menu.import_files)
             self.view.doubleClicked.connect(lambda _index: self.menu.preview())
+            self.view.tileAction.connect(self._tile_action)
         else:
             self.search.hide()
             layout.addWidget(self.view, 1)
-        layout.addWidget(self.count)
+        self.thumb_slider = QSlider(Qt.Orientation.Horizontal)
+        self.thumb_slider.setObjectName("thumbSize")
+        self.thumb_slider.setAccessibleName(self.tr("Thumbnail size"))
+        self.thumb_slider.setToolTip(self.tr("Thumbnail size (Ctrl+wheel over the gallery)"))
+        self.thumb_slider.setRange(THUMB_MIN, THUMB_MAX)
+        self.thumb_slider.setSingleStep(THUMB_STEP)
+        self.thumb_slider.setPageStep(2 * THUMB_STEP)
+        self.thumb_slider.setValue(self.view.thumb_size)
+        self.thumb_slider.setMaximumWidth(160)
+        self.thumb_slider.valueChanged.connect(self.view.set_thumb_size)
+        self.view.thumbSizeChanged.connect(self._thumb_size_changed)
+        footer = QHBoxLayout()
+        footer.addWidget(self.count, 1)
+        size_label = QLabel(self.tr("Thumbnails"))
+        size_label.setBuddy(self.thumb_slider)
+        footer.addWidget(size_label)
+        footer.addWidget(self.thumb_slider)
+        layout.addLayout(footer)
         self.search.changed.connect(self.apply_query)
         for sig in (model.modelReset, model.rowsInserted, model.rowsRemoved):
             sig.connect(lambda *_: self._update_count(model))
         self._update_count(model)
+
+    def _thumb_size_changed(self, edge: int) -> None:
+        self.thumb_slider.blockSignals(True)
+        self.thumb_slider.setValue(edge)
+        self.thumb_slider.blockSignals(False)
+
+    def _tile_action(self, name: str, image_id: int, pos: QPoint) -> None:
+        """A tile's hover button: favourite that image, open it, or its menu (the image selected first)."""
+        if name == "favourite" and self.library_actions is not None:
+            self.library_actions.fire(self.library_actions.toggle_favourite([image_id]), "favourite")
+        elif name == "open":
+            self.view.openRequested.emit(image_id)
+        elif name == "more":
+            if image_id not in self.view.selected_ids():  # the menu acts on the selection: this image
+                self.view.setCurrentIndex(self.view.indexAt(pos))
+            self.menu.popup(pos)
 
     def effective_query(self) -> LibraryQuery:
         """The sidebar entry narrowed by what is typed in the search bar."""

@@ -13,11 +13,14 @@ from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
+    QMenu,
     QPushButton,
     QScrollArea,
     QSpinBox,
+    QToolButton,
     QVBoxLayout,
     QWidget,
+    QWidgetAction,
 )
 
 from imagestudio.app.controller import GenerationController, Job
@@ -37,9 +40,11 @@ class JobsPanel(QWidget):
         self._settings = settings
         self._rows: dict[int, JobRow] = {}
         self._order: list[int] = []
+        self._shown: dict[int, JobState] = {}  # each row's last state: a row that just failed is scrolled to
         header = QLabel(self.tr("<b>Jobs</b>"))
         self.summary = QLabel()
         self.summary.setObjectName("jobsSummary")
+        self.summary.setWordWrap(True)  # a narrow column wraps it rather than widening the column
         self.pause_button = QPushButton(self.tr("Pause queue"))
         self.pause_button.setObjectName("pauseQueue")
         self.pause_button.setCheckable(True)
@@ -93,20 +98,34 @@ class JobsPanel(QWidget):
         scroll.setAccessibleName(self.tr("Jobs"))
         scroll.setWidgetResizable(True)
         scroll.setWidget(holder)
+        self.list_area = scroll
+        # one line of controls: the queue's options (how many at once, resume after a crash) in a menu beside them
+        options = QWidget()
+        options_layout = QVBoxLayout(options)
+        options_layout.addWidget(self.concurrency)
+        options_layout.addWidget(self.auto_resume)
+        self.options_button = QToolButton()
+        self.options_button.setObjectName("queueOptions")
+        self.options_button.setText("⚙")
+        self.options_button.setToolTip(self.tr("Queue options"))
+        self.options_button.setAccessibleName(self.tr("Queue options"))
+        self.options_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        menu = QMenu(self.options_button)
+        holder_action = QWidgetAction(menu)
+        holder_action.setDefaultWidget(options)
+        menu.addAction(holder_action)
+        self.options_button.setMenu(menu)
         bar = QHBoxLayout()
         bar.addWidget(header)
         bar.addWidget(self.summary, 1)
         bar.addWidget(self.pause_button)
         bar.addWidget(self.clear_button)
-        options = QHBoxLayout()
-        options.addWidget(self.concurrency)
-        options.addWidget(self.auto_resume, 1)
+        bar.addWidget(self.options_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(bar)
-        layout.addLayout(options)
         layout.addWidget(self.interrupted)
-        layout.addWidget(scroll)
+        layout.addWidget(scroll, 1)
         controller.jobAdded.connect(self._add)
         controller.jobChanged.connect(self._changed)
         controller.jobsRemoved.connect(self._removed)
@@ -130,18 +149,39 @@ class JobsPanel(QWidget):
     def _add(self, job: Job) -> None:
         self._empty.hide()
         self._rows[job.id] = JobRow(job, self._controller)
+        self._shown[job.id] = job.state
         self._relayout()
+        self.show_job(job.id)
+
+    def show_job(self, job_id: int) -> None:
+        """Scroll the list to a job's row (a new job, one that failed), once the list has laid it out."""
+        row = self._rows.get(job_id)
+        if row is None:
+            return
+        self._list.activate()
+        self.list_area.ensureWidgetVisible(row, 0, 4)
+
+        def again() -> None:  # the scroll area learns the list's new height from a posted event: look once more
+            if self._rows.get(job_id) is row:
+                self.list_area.ensureWidgetVisible(row, 0, 4)
+
+        QTimer.singleShot(0, again)
 
     def _changed(self, job: Job) -> None:
         row = self._rows.get(job.id)
         if row is not None:
+            failed_now = job.state is JobState.FAILED and self._shown.get(job.id) is not JobState.FAILED
+            self._shown[job.id] = job.state
             row.update_from(job)
             self._relayout()
+            if failed_now:
+                self.show_job(job.id)
         self._refresh_interrupted()  # a job may have become (or stopped being) interrupted
 
     def _removed(self, ids: tuple[int, ...]) -> None:
         for job_id in ids:
             row = self._rows.pop(job_id, None)
+            self._shown.pop(job_id, None)
             if row is not None:
                 self._list.removeWidget(row)
                 row.deleteLater()

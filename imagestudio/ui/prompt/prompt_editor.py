@@ -17,10 +17,9 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QLabel,
+    QLayout,
     QPlainTextEdit,
-    QPushButton,
     QToolButton,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -41,6 +40,7 @@ from imagestudio.ui.prompt.edit_painting import EditPainting
 from imagestudio.ui.prompt.enhance_dialog import EnhanceDialog
 from imagestudio.ui.prompt.mask_painter import MaskPainterDialog
 from imagestudio.ui.prompt.prompt_drafts import DraftTabs
+from imagestudio.ui.prompt.prompt_layout import Estimator, Fold, PromptFooter, frame
 from imagestudio.ui.prompt.prompt_options import OptionsForm, select
 from imagestudio.ui.settings.budget_box import ask_over_budget
 
@@ -97,22 +97,15 @@ class PromptEditor(QWidget):
 
         self.inputs = EditInputs()
 
-        self.error = QLabel()
-        self.error.setObjectName("promptError")
-        self.error.setWordWrap(True)
-        self.error.setStyleSheet("color: #ffffff; background: #b3261e; padding: 4px; border-radius: 3px;")
-        self.error.hide()
         #: what a preset or "Reuse settings" just changed (never silently); hidden at the next Generate
         self.notice = QLabel()
         self.notice.setObjectName("promptNotice")
         self.notice.setWordWrap(True)
         self.notice.setAccessibleName(self.tr("What changed"))
         self.notice.hide()
-
-        self.generate_button = QPushButton(self.tr("Generate"))
-        self.generate_button.setObjectName("generate")
-        self.generate_button.setDefault(True)
-        self.generate_button.setToolTip(self.tr("Generate (Ctrl+Enter)"))
+        #: under the scrolling form, always in view: what changed, the validation message, the estimate, Generate/Edit
+        self.footer = PromptFooter(self.notice)
+        self.error, self.generate_button = self.footer.error, self.footer.button
         self.generate_button.clicked.connect(self.submit)
         for keys in ("Ctrl+Return", "Ctrl+Enter"):
             shortcut = QShortcut(QKeySequence(keys), self)
@@ -137,19 +130,13 @@ class PromptEditor(QWidget):
             model_label.setBuddy(self.model)  # a row holding a layout gets no buddy: Alt+M and "&" need one
         self.drafts = DraftTabs(studio.drafts if studio is not None else DraftSet([Draft()]), self._capture,
                                 self._show_draft)  # fmt: skip
-        layout = QVBoxLayout(self)
         title = QLabel(self.tr("<b>Prompt</b>"))
         title.setBuddy(self.prompt)
-        layout.addWidget(title)
-        layout.addWidget(self.drafts)
-        layout.addWidget(self.prompt, 1)
-        layout.addLayout(enhance_row)
-        layout.addLayout(form)
-        layout.addWidget(self.options)
-        layout.addWidget(self.inputs)
-        layout.addWidget(self.notice)
-        layout.addWidget(self.error)
-        layout.addWidget(self.generate_button)
+        self.more_options = Fold(self.tr("More options"), [self.options.more, enhance_row])
+        self.prompt.setMinimumHeight(3 * self.prompt.fontMetrics().lineSpacing() + 12)
+        items: list[QWidget | QLayout] = [title, self.drafts, self.prompt, form, self.options, self.more_options,
+                                          self.inputs]  # fmt: skip
+        self.form_area = frame(self, items, self.footer, stretch=self.prompt)
 
         self._fill_models(s.model)
         self.model.currentIndexChanged.connect(self._model_changed)
@@ -176,6 +163,10 @@ class PromptEditor(QWidget):
         self.model.currentIndexChanged.connect(self.drafts.changed)
         self.options.optionChanged.connect(self.drafts.changed)
         self.inputs.changed.connect(self.drafts.changed)
+        #: the figure beside Generate, for the request as it stands (the window gives it its estimate function)
+        self.estimator = Estimator(self.footer, self._request, self.prompt.textChanged, self.model.currentIndexChanged,
+                                   self.options.optionChanged, self.options.size_box.currentTextChanged,
+                                   self.inputs.changed)  # fmt: skip
 
     # -- drafts ----------------------------------------------------------------------------------
     def _capture(self) -> Draft:
@@ -292,11 +283,21 @@ class PromptEditor(QWidget):
         editing = bool(self.inputs.paths())
         self.generate_button.setText(self.tr("Edit") if editing else self.tr("Generate"))
 
+    def preferred_height(self) -> int:
+        """The form without scrolling, and the footer."""
+        return (w.sizeHint().height() if (w := self.form_area.widget()) else 0) + self.footer.sizeHint().height()
+
     def current_size(self) -> str:
         return self.options.current_size()
 
     # -- requests --------------------------------------------------------------------------------
     def build_request(self) -> GenerationRequest | EditRequest:
+        request = self._request()
+        self._caps.validate(request)
+        return request
+
+    def _request(self) -> GenerationRequest | EditRequest:
+        """The request as the form stands, not yet checked."""
         values = self.options.values()
         common = {
             "prompt": self.prompt.toPlainText().strip(),
@@ -312,7 +313,6 @@ class PromptEditor(QWidget):
             )  # fmt: skip
         else:
             request = GenerationRequest(**common)
-        self._caps.validate(request)
         return request
 
     def show_error(self, message: str) -> None:

@@ -77,14 +77,18 @@ class OptionsForm(QWidget):
         self.form.addRow("", self.size_note)
         self.form.addRow(self.tr("&Quality"), self.quality)
         self.form.addRow(self.tr("&Count"), self.count)
-        self.form.addRow(self.tr("&Format"), self.output_format)
-        self.form.addRow(self.tr("Co&mpression"), self.compression)
-        self.form.addRow(self.tr("&Background"), self.background)
-        self.form.addRow(self.tr("M&oderation"), self.moderation)
-        self.form.addRow(self.tr("Com&plexity"), self.complexity)
-        self.form.addRow(self.tr("&Previews"), self.partial_images)
-        self.form.addRow(self.tr("GIF frames"), self.frame_count)
-        self.form.addRow(self.tr("Frame duration"), self.frame_duration)
+        #: the options most requests leave alone: the editor puts them under "More options"
+        self.more = QWidget()
+        self.more_form = QFormLayout(self.more)
+        self.more_form.setContentsMargins(0, 0, 0, 0)
+        self.more_form.addRow(self.tr("&Format"), self.output_format)
+        self.more_form.addRow(self.tr("Co&mpression"), self.compression)
+        self.more_form.addRow(self.tr("&Background"), self.background)
+        self.more_form.addRow(self.tr("M&oderation"), self.moderation)
+        self.more_form.addRow(self.tr("Com&plexity"), self.complexity)
+        self.more_form.addRow(self.tr("&Previews"), self.partial_images)
+        self.more_form.addRow(self.tr("GIF frames"), self.frame_count)
+        self.more_form.addRow(self.tr("Frame duration"), self.frame_duration)
         self._info: ModelInfo | None = None
         self._initial = settings
 
@@ -173,7 +177,7 @@ class OptionsForm(QWidget):
         self.partial_images.setEnabled(not preview)
         for widget in (self.frame_count, self.frame_duration):
             widget.setVisible(fmt == "gif")
-            label = self.form.labelForField(widget)
+            label = self.more_form.labelForField(widget)
             if label is not None:
                 label.setVisible(fmt == "gif")
         self.count.setMaximum(int(info.preview_formats.get(fmt, {}).get("n_max", info.n_max)))

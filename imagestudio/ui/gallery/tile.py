@@ -1,0 +1,113 @@
+"""One gallery tile: the thumbnail fitted into its cell, the prompt below it, and — under the pointer — three
+buttons on the thumbnail's top-right corner: favourite, open, more (the right-click menu)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QPoint, QRect, QSize, Qt
+from PySide6.QtGui import QColor, QPainter, QPalette, QPen, QPixmap
+from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem, QWidget
+
+from imagestudio.app.gallery_model import ImageRole, PlaceholderRole
+
+CAPTION = 36
+PAD = 6
+BUTTON = 26
+#: the hover buttons, right to left on the thumbnail's top edge
+HOVER_ACTIONS = ("more", "open", "favourite")
+
+
+def thumb_rect(cell: QRect, thumb: int) -> QRect:
+    """Where the thumbnail's square sits in a cell: centred across, ``PAD`` from the top."""
+    return QRect(cell.x() + (cell.width() - thumb) // 2, cell.y() + PAD, thumb, thumb)
+
+
+def action_rects(cell: QRect, thumb: int) -> dict[str, QRect]:
+    square = thumb_rect(cell, thumb)
+    rects = {}
+    for i, name in enumerate(HOVER_ACTIONS):
+        right = square.right() - 4 - i * (BUTTON + 4)
+        rects[name] = QRect(right - BUTTON + 1, square.y() + 4, BUTTON, BUTTON)
+    return rects
+
+
+def action_at(cell: QRect, thumb: int, pos: QPoint) -> str | None:
+    """The hover button at ``pos`` (viewport coordinates), if any."""
+    return next((name for name, r in action_rects(cell, thumb).items() if r.contains(pos)), None)
+
+
+class TileSizer:
+    """The view's thumbnail edge and the cell size that fills its width with whole columns (no strip left over)."""
+
+    def __init__(self, thumb: int) -> None:
+        self.thumb = thumb
+        self.cell = QSize(thumb + 2 * PAD, thumb + CAPTION + PAD)
+
+    def fit(self, width: int) -> bool:
+        """Cells for a viewport ``width`` px wide; whether they changed."""
+        least = self.thumb + 2 * PAD
+        width -= 2  # QListView wraps a row that would end exactly at the edge
+        columns = max(1, width // least)
+        cell = QSize(max(least, width // columns), self.thumb + CAPTION + PAD)
+        changed = cell != self.cell
+        self.cell = cell
+        return changed
+
+
+class GalleryDelegate(QStyledItemDelegate):
+    def __init__(self, sizer: TileSizer, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._sizer = sizer
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> QSize:
+        return self._sizer.cell
+
+    def paint(
+        self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
+    ) -> None:
+        painter.save()
+        rect = option.rect  # type: ignore[attr-defined]
+        palette = option.palette  # type: ignore[attr-defined]
+        state = option.state  # type: ignore[attr-defined]
+        selected = bool(state & QStyle.StateFlag.State_Selected)
+        thumb = self._sizer.thumb
+        if selected:
+            painter.fillRect(rect.adjusted(2, 0, -2, 0), palette.color(QPalette.ColorRole.Highlight))
+        cell = thumb_rect(rect, thumb)
+        pixmap = index.data(Qt.ItemDataRole.DecorationRole)
+        if isinstance(pixmap, QPixmap) and not pixmap.isNull():
+            scaled = pixmap.scaled(
+                cell.size(), Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation
+            )
+            x = cell.x() + (cell.width() - scaled.width()) // 2
+            y = cell.y() + (cell.height() - scaled.height()) // 2
+            painter.drawPixmap(x, y, scaled)
+        else:
+            painter.fillRect(cell, palette.color(QPalette.ColorRole.AlternateBase))
+        if index.data(PlaceholderRole) is not None:  # a job still generating: its latest partial, marked so
+            painter.setPen(QPen(palette.color(QPalette.ColorRole.Highlight), 2, Qt.PenStyle.DashLine))
+            painter.drawRect(cell.adjusted(1, 1, -1, -1))
+        image = index.data(ImageRole)
+        hovered = bool(state & QStyle.StateFlag.State_MouseOver) and image is not None
+        if image is not None and image.favourite and not hovered:
+            painter.setPen(QColor(240, 180, 0))
+            painter.drawText(QRect(cell.x() + 4, cell.y() + 2, 24, 24), Qt.AlignmentFlag.AlignLeft, "★")
+        if hovered:
+            self._paint_buttons(painter, rect, thumb, bool(image.favourite))
+        text = index.data(Qt.ItemDataRole.DisplayRole) or ""
+        role = QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text
+        painter.setPen(palette.color(role))
+        text_rect = QRect(rect.x() + 6, cell.bottom() + 4, rect.width() - 12, CAPTION - 8)
+        elided = option.fontMetrics.elidedText(text, Qt.TextElideMode.ElideRight, text_rect.width())  # type: ignore[attr-defined]
+        painter.drawText(text_rect, Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop, elided)
+        painter.restore()
+
+    @staticmethod
+    def _paint_buttons(painter: QPainter, rect: QRect, thumb: int, favourite: bool) -> None:
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        glyphs = {"favourite": "★" if favourite else "☆", "open": "↗", "more": "⋯"}
+        for name, button in action_rects(rect, thumb).items():
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(QColor(0, 0, 0, 170))
+            painter.drawRoundedRect(button, 6, 6)
+            painter.setPen(QColor(240, 180, 0) if name == "favourite" and favourite else QColor(255, 255, 255))
+            painter.drawText(button, Qt.AlignmentFlag.AlignCenter, glyphs[name])
