@@ -24,14 +24,14 @@ close = m._close_once_exposed
 def report(word, window):
     print(word, window.width(), window.height(), window.findChild(QSplitter, "panes").sizes(), flush=True)
 async def first(parts):
-    parts.window.resize(1300, 950)
+    parts.window.resize(*((3000, 1900) if sys.argv[1] == "first-large" else (1300, 950)))
     parts.window.findChild(QSplitter, "panes").moveSplitter(560, 1)  # as a drag of the divider does
     report("CLOSED", parts.window)
     await close(parts)
 async def second(parts):
     report("OPENED", parts.window)
     await close(parts)
-m._close_once_exposed = first if sys.argv[1] == "first" else second
+m._close_once_exposed = first if sys.argv[1].startswith("first") else second
 print("RC", m.run_gui([]))
 """
 
@@ -87,3 +87,32 @@ def test_the_window_fits_a_1366_by_768_laptop_screen(qtbot: Any, make_app: Any) 
     qtbot.waitUntil(lambda: area.verticalScrollBar().maximum() > 0)  # the form scrolls inside a shorter pane
     button = window.prompt_editor.generate_button
     assert not area.isAncestorOf(button) and button.isVisible()
+
+
+def _run_on_screen(tmp_path: Path, screen: tuple[int, int], run: str) -> str:
+    """TWO_RUNS on an offscreen screen of ``screen`` px; what it printed."""
+    config = tmp_path / f"screen-{screen[0]}x{screen[1]}.json"
+    config.write_text(json.dumps({"screens": [{"name": "s", "x": 0, "y": 0, "width": screen[0], "height": screen[1]}]}))
+    env = {
+        **os.environ, "QT_QPA_PLATFORM": f"offscreen:configfile={config}", "IMAGESTUDIO_HOME": str(tmp_path),
+        "IMAGESTUDIO_SMOKE_TEST": "1", "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring",
+    }  # fmt: skip
+    out = subprocess.run([sys.executable, "-c", TWO_RUNS, run], env=env, capture_output=True, text=True, timeout=60)
+    assert "RC 0" in out.stdout, out.stderr
+    return next(line for line in out.stdout.splitlines() if line.startswith(("CLOSED", "OPENED")))
+
+
+def test_the_first_window_fits_a_laptop_screen_and_gives_the_gallery_most_of_it(tmp_path: Path) -> None:
+    (tmp_path / "config").mkdir()
+    (tmp_path / "config" / "settings.json").write_text('{"onboarding_done": true}')
+    _word, width, height, sizes = _run_on_screen(tmp_path, (1366, 768), "second").split(" ", 3)
+    assert int(width) <= 1366 and int(height) <= 768 - 30  # room for a title bar
+    _form, gallery = json.loads(sizes)
+    assert gallery / int(width) >= 0.6
+
+
+def test_a_window_saved_on_a_larger_screen_is_shrunk_onto_this_one(tmp_path: Path) -> None:
+    said = _run_on_screen(tmp_path, (3840, 2160), "first-large")
+    assert said.startswith("CLOSED 3000 1900")
+    _word, width, height, _sizes = _run_on_screen(tmp_path, (1366, 768), "second").split(" ", 3)
+    assert int(width) <= 1366 and int(height) <= 768
