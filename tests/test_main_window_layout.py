@@ -69,8 +69,6 @@ def test_generate_and_the_estimate_stay_in_view_on_a_laptop_with_a_message_showi
     parts = make_app()
     _at(qtbot, parts, SCREENS["1366x768"])
     editor = parts.window.prompt_editor
-    editor.estimator.estimate = lambda request: f"≈ ${0.05 * request.n:.2f}"  # the layout, not the figure
-    editor.estimator.refresh()
     qtbot.waitUntil(lambda: editor.footer.estimate.text() != "")  # the figure beside Generate
     assert _in_window(editor.footer.estimate) and _in_window(editor.generate_button)
     # nothing typed: Generate refuses with a message; the button and the figure stay where they are
@@ -83,6 +81,18 @@ def test_generate_and_the_estimate_stay_in_view_on_a_laptop_with_a_message_showi
     assert not editor.options.output_format.isVisible()  # under "More options"
     qtbot.mouseClick(editor.more_options.toggle, Qt.MouseButton.LeftButton)
     assert editor.options.output_format.isVisible() and _in_window(editor.generate_button)
+
+
+def test_the_estimate_follows_the_options(qtbot: Any, make_app: Any) -> None:
+    parts = make_app()
+    editor = parts.window.prompt_editor
+    qtbot.waitUntil(lambda: editor.footer.estimate.text() != "")
+    one = editor.footer.estimate.text()
+    assert one.startswith("≈ $")  # gpt-image-2 at "auto" quality: an estimate, said so
+    editor.count.setFocus()
+    qtbot.keyClick(editor.count, Qt.Key.Key_Up)
+    qtbot.keyClick(editor.count, Qt.Key.Key_Up)
+    qtbot.waitUntil(lambda: editor.footer.estimate.text() not in ("", one))
 
 
 def test_ctrl_comma_the_menu_and_the_banner_open_the_settings_window(qtbot: Any, make_app: Any) -> None:

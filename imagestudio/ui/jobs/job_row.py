@@ -72,8 +72,10 @@ class JobRow(QFrame):
         self.title = plain(QLabel())
         self.title.setWordWrap(True)
         self.state = plain(QLabel())
+        self.state.setWordWrap(True)  # the rows fit the form's column, however narrow
         self.state.setObjectName("jobState")
         self.details = plain(QLabel())  # attempts · cost
+        self.details.setWordWrap(True)
         self.details.setObjectName("jobDetails")
         self.elapsed = QLabel()
         self.progress = QProgressBar()
@@ -107,12 +109,10 @@ class JobRow(QFrame):
         self.down_button = button("▼", "moveDown", lambda: controller.move(self.job_id, 1), self.tr("Move down"))
 
         top = QHBoxLayout()
-        top.addWidget(self.state)
-        top.addStretch(1)
+        top.addWidget(self.state, 1)  # the labels take the free width (they wrap only when there is none)
         top.addWidget(self.elapsed)
         actions = QHBoxLayout()
-        actions.addWidget(self.details)
-        actions.addStretch(1)
+        actions.addWidget(self.details, 1)
         for b in (self.up_button, self.down_button, self.retry_button, self.duplicate_button, self.cancel_button):
             actions.addWidget(b)
         text = QVBoxLayout()

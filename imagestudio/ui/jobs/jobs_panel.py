@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import time
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent, QImage
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -97,6 +97,7 @@ class JobsPanel(QWidget):
         scroll = QScrollArea()
         scroll.setAccessibleName(self.tr("Jobs"))
         scroll.setWidgetResizable(True)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)  # the rows wrap to its width
         scroll.setWidget(holder)
         self.list_area = scroll
         # one line of controls: the queue's options (how many at once, resume after a crash) in a menu beside them

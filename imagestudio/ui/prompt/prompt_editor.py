@@ -284,8 +284,9 @@ class PromptEditor(QWidget):
         self.generate_button.setText(self.tr("Edit") if editing else self.tr("Generate"))
 
     def preferred_height(self) -> int:
-        """The form without scrolling, and the footer."""
-        return (w.sizeHint().height() if (w := self.form_area.widget()) else 0) + self.footer.sizeHint().height()
+        """The form without scrolling (a prompt box of about six lines), and the footer."""
+        form = w.minimumSizeHint().height() if (w := self.form_area.widget()) else 0
+        return form + 3 * self.prompt.fontMetrics().lineSpacing() + self.footer.sizeHint().height()
 
     def current_size(self) -> str:
         return self.options.current_size()
