@@ -65,8 +65,20 @@ lint: $(VENV)/.stamp-test
 	$(BIN)/ruff format --check imagestudio tests tools $(wildcard bench)
 	$(BIN)/mypy
 
+# Photographed on a virtual X screen of each size (Xvfb + openbox), the window as a person sees it; without
+# them, offscreen on a screen of that size. 1920x1080: every shot; 1366x768: the main window.
+SHOTS = $(BIN)/python -m tests.screenshots docs/screenshots
 screenshots: $(VENV)/.stamp-test system-deps translations
-	QT_QPA_PLATFORM=offscreen $(BIN)/python -m tests.screenshots docs/screenshots
+	@if command -v xvfb-run >/dev/null && command -v openbox >/dev/null; then \
+		for s in 1920x1080 1366x768; do \
+			only=$$([ $$s = 1920x1080 ] || echo --main-only); \
+			xvfb-run -a -s "-screen 0 $${s}x24 -nolisten tcp" sh -c \
+				"openbox >/dev/null 2>&1 & sleep 1; QT_QPA_PLATFORM=xcb $(SHOTS) --screen $$s $$only" || exit 1; \
+		done; \
+	else \
+		QT_QPA_PLATFORM=offscreen $(SHOTS) --screen 1920x1080 && \
+		QT_QPA_PLATFORM=offscreen $(SHOTS) --screen 1366x768 --main-only; \
+	fi
 
 # Installed builds (packaging/): dist/imagestudio/ (PyInstaller) and dist/imagestudio_<version>_amd64.deb, validated
 # by desktop-file-validate, appstreamcli and lintian. DEB_COMPRESS=xz for releases; package-test builds with gzip

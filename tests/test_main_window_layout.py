@@ -12,8 +12,10 @@ from PySide6.QtGui import QWheelEvent
 from PySide6.QtWidgets import QApplication, QMenu, QWidget
 
 from imagestudio.core.paths import AppPaths
+from imagestudio.core.types import JobState
 from imagestudio.main import Composition
 from tests.gui_images import add_image, png_bytes
+from tests.simulator import OpenAISimulator
 
 pytestmark = pytest.mark.gui
 
@@ -182,12 +184,47 @@ def test_the_jobs_list_scrolls_to_a_new_job(qtbot: Any, make_app: Any) -> None:
     for n in range(1, 9):
         qtbot.mouseClick(editor.generate_button, Qt.MouseButton.LeftButton)
         qtbot.waitUntil(lambda n=n: len(panel.order()) == n, timeout=5000)
-    last = panel.row(panel.order()[-1])
-    viewport = panel.list_area.viewport()
     assert panel.list_area.verticalScrollBar().maximum() > 0  # more rows than fit
+    qtbot.waitUntil(lambda: _row_in_view(panel, panel.order()[-1]))
 
-    def shown() -> bool:
-        top = last.mapTo(viewport, QPoint(0, 0))
-        return viewport.rect().contains(QRect(top, last.size()))
 
-    qtbot.waitUntil(shown)
+def _row_in_view(panel: Any, job_id: int) -> bool:
+    row, viewport = panel.row(job_id), panel.list_area.viewport()
+    return viewport.rect().contains(QRect(row.mapTo(viewport, QPoint(0, 0)), row.size()))
+
+
+def test_the_jobs_list_scrolls_to_a_job_that_failed(qtbot: Any, make_app: Any, simulator: OpenAISimulator) -> None:
+    parts = make_app()
+    _at(qtbot, parts, SCREENS["1366x768"])
+    parts.keys.set_session("custom", simulator.api_key)
+    parts.settings.update(provider="custom", base_url=simulator.base_url, queue_concurrency=1)
+    panel, editor = parts.window.jobs_panel, parts.window.prompt_editor
+    qtbot.mouseClick(panel.pause_button, Qt.MouseButton.LeftButton)
+    editor.prompt.setFocus()
+    qtbot.keyClicks(editor.prompt, "out of credit")
+    for n in range(1, 7):
+        qtbot.mouseClick(editor.generate_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda n=n: len(panel.order()) == n, timeout=5000)
+    first = panel.order()[0]
+    qtbot.waitUntil(lambda: _row_in_view(panel, panel.order()[-1]) and not _row_in_view(panel, first))
+    simulator.fail_next(429, code="insufficient_quota")  # the first job to run fails (and is not retried)
+    qtbot.mouseClick(panel.pause_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: parts.controller.job(first).state is JobState.FAILED, timeout=10000)
+    qtbot.waitUntil(lambda: _row_in_view(panel, first))  # scrolled back up to it
+
+
+def test_more_options_says_what_is_chosen_inside_while_it_is_closed(qtbot: Any, make_app: Any) -> None:
+    editor = make_app().window.prompt_editor
+    fold, background = editor.more_options, editor.options.background
+    assert fold.toggle.text().startswith("More options: PNG")
+    qtbot.mouseClick(fold.toggle, Qt.MouseButton.LeftButton)  # open: the choices themselves are in view
+    assert fold.toggle.text() == "More options" and background.isVisible()
+    background.setFocus()
+    for _ in range(5):
+        if background.currentData() == "transparent":
+            break
+        qtbot.keyClick(background, Qt.Key.Key_Down)
+    assert background.currentData() == "transparent"
+    qtbot.mouseClick(fold.toggle, Qt.MouseButton.LeftButton)  # closed again: said on the fold
+    assert not background.isVisible()
+    assert fold.toggle.text() == f"More options: PNG · {background.currentText()}"

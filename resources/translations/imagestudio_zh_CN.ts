@@ -2138,6 +2138,12 @@ Make and keep images with the OpenAI Images API.</source>
         <source>Above 2560×1440 is experimental.</source>
         <translation>超过 2560×1440 属于实验性尺寸。</translation>
     </message>
+    <message numerus="yes">
+        <source>%n preview(s)</source>
+        <translation>
+            <numerusform>%n 张预览</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>PresetFillDialog</name>
@@ -2653,6 +2659,10 @@ Make and keep images with the OpenAI Images API.</source>
     <message>
         <source>Edit</source>
         <translation>编辑</translation>
+    </message>
+    <message>
+        <source>enhance prompt</source>
+        <translation>优化提示词</translation>
     </message>
     <message>
         <source>Not sent: this month&apos;s budget is spent (see Settings → Budget).</source>

@@ -137,8 +137,12 @@ class PromptEditor(QWidget):
         items: list[QWidget | QLayout] = [title, self.drafts, self.prompt, form, self.options, self.more_options,
                                           self.inputs]  # fmt: skip
         self.form_area = frame(self, items, self.footer, stretch=self.prompt)
+        folded = (self.options.optionChanged, self.options.output_format.currentIndexChanged, self.enhance.toggled)
+        for changed in folded:  # what is chosen under "More options" is said on it while it is closed
+            changed.connect(lambda *_: self._summarise_more())
 
         self._fill_models(s.model)
+        self._summarise_more()
         self.model.currentIndexChanged.connect(self._model_changed)
         self.options.optionChanged.connect(self._option_changed)
         self.enhance.toggled.connect(self._enhance_changed)
@@ -282,6 +286,10 @@ class PromptEditor(QWidget):
     def _inputs_changed(self) -> None:
         editing = bool(self.inputs.paths())
         self.generate_button.setText(self.tr("Edit") if editing else self.tr("Generate"))
+
+    def _summarise_more(self) -> None:
+        enhancing = " · " + self.tr("enhance prompt") if self.enhance.isChecked() else ""
+        self.more_options.set_summary(self.options.more_summary() + enhancing)
 
     def preferred_height(self) -> int:
         """The form without scrolling (a prompt box of about six lines), and the footer."""

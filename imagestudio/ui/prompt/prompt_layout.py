@@ -114,6 +114,8 @@ class Fold(QWidget):
         self.toggle.setArrowType(Qt.ArrowType.RightArrow)
         self.toggle.setAutoRaise(True)
         self.toggle.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        # a long summary is cut at the column's edge (all of it in the tooltip), never widens the column
+        self.toggle.setMinimumWidth(self.toggle.fontMetrics().horizontalAdvance(title) + 40)
         self.content = content
         content.hide()
         layout = QVBoxLayout(self)
@@ -121,6 +123,7 @@ class Fold(QWidget):
         layout.addWidget(self.toggle)
         layout.addWidget(content)
         self.toggle.toggled.connect(self.set_open)
+        self._title, self._summary = title, ""
 
     def set_open(self, open_: bool) -> None:
         if self.toggle.isChecked() != open_:
@@ -128,6 +131,15 @@ class Fold(QWidget):
             return
         self.toggle.setArrowType(Qt.ArrowType.DownArrow if open_ else Qt.ArrowType.RightArrow)
         self.content.setVisible(open_)
+        self.set_summary(self._summary)
+
+    def set_summary(self, summary: str) -> None:
+        """What is chosen inside, said on the closed fold ("More options: PNG · transparent") so nothing a preset
+        or a draft set there goes unseen."""
+        self._summary = summary
+        shown = summary and not self.toggle.isChecked()
+        self.toggle.setText(f"{self._title}: {summary}" if shown else self._title)
+        self.toggle.setToolTip(summary)
 
 
 def frame(panel: QWidget, items: Sequence[QWidget | QLayout], footer: QWidget, stretch: QWidget) -> QScrollArea:
@@ -135,6 +147,7 @@ def frame(panel: QWidget, items: Sequence[QWidget | QLayout], footer: QWidget, s
     under it, outside the scrolling."""
     body = QWidget()
     layout = QVBoxLayout(body)
+    layout.setContentsMargins(9, 6, 9, 0)  # the footer below has its own
     for item in items:
         if isinstance(item, QWidget):
             layout.addWidget(item, 1 if item is stretch else 0)

@@ -206,6 +206,18 @@ class OptionsForm(QWidget):
             return str(data)
         return text.replace(" ", "").replace("×", "x").lower()
 
+    def more_summary(self) -> str:
+        """The folded options in a few words: the format, and whatever is not left to the server."""
+        parts = [self.output_format.currentText()]
+        for combo in (self.background, self.moderation, self.complexity):
+            if combo.currentData():
+                parts.append(combo.currentText())
+        if self.compression.isEnabled() and self.compression.value() < 100:
+            parts.append(self.compression.text())
+        if self.partial_images.isEnabled() and self.partial_images.value():
+            parts.append(self.tr("%n preview(s)", "", self.partial_images.value()))
+        return " · ".join(p for p in parts if p)
+
     def values(self) -> dict[str, Any]:
         """Keyword arguments for GenerationRequest / EditRequest (unset options are None: not sent)."""
         info = self._info

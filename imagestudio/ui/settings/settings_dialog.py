@@ -1,6 +1,6 @@
 """Settings in a window of their own (not a permanent column: the gallery gets the width). Every route opens it:
-File → Settings… (Ctrl+,), the banner's action, Getting started's "Paste it in Settings". Not modal: the window
-behind stays usable while it is open."""
+File → Settings… (Ctrl+,) and the banner's action (at the key field). Not modal: the window behind stays usable
+while it is open."""
 
 from __future__ import annotations
 
