@@ -27,8 +27,17 @@ Behaviour chosen where the public API is not documented precisely (see ``tests/t
   655,360-8,294,400 pixels in total (so 2880x2880 is valid, as on the live API).
 * ``output_compression`` below 100 with PNG output is rejected (100 is accepted, as the API does).
 * ``gif`` / ``svg`` output answer ``403`` (the account has no preview access).
-* Streaming with ``n > 1`` emits the partial and completed events of each image in turn. No ``[DONE]``
-  sentinel is sent for image streams.
+* Streaming with ``n > 1`` emits the partial and completed events of each image in turn (undocumented upstream:
+  a completed event carries no image index, and its ``usage`` is that image's, input included). No ``[DONE]``
+  sentinel is sent for image streams. A streamed answer's output tokens include 100 image tokens per partial
+  image sent (the guide's "partial images cost"; a live streamed answer reports 372 = 272 + 100).
+* Faults, from the SDK's types and OpenAI's docs: an ``error`` event inside a stream
+  (``{"type": "error", "error": {message, type, param, code}}``, which the SDK raises as a plain ``APIError``),
+  a stream cut after k completed images, ``url`` results (served unauthenticated under ``/downloads/``, like a
+  signed link), a 403 for organization verification (the default 403 text), a truncated 200 body, a slow answer
+  (a timeout after the request was sent), odd usage numbers (any JSON text), and parameters a model refuses
+  (``refuse``: the 2.6 models' unconfirmed rules) answered ``400 unsupported_parameter`` naming the parameter.
+* ``reported_usages`` keeps every usage the server sent, in order, to compare with the ledger line by line.
 """
 
 from __future__ import annotations
@@ -159,6 +168,35 @@ class _Fault:
     type: str | None = None
     retry_after: float | None = None
     raw_body: bytes | None = None
+
+
+@dataclass
+class _StreamFault:
+    """What goes wrong in one streamed answer: before image ``after_images``'s completed event, after
+    ``after_partials`` of its partial images (at the latest before the completed event)."""
+
+    after_images: int = 0
+    after_partials: int = 0
+    error: dict[str, Any] | None = None  # None: the connection is cut; else an ``error`` event, then the end
+
+
+class _Raw:
+    """JSON text sent as it is (odd usage numbers: ``1e400``, 400-digit integers, ``NaN``); ``None``: omitted."""
+
+    def __init__(self, text: str | None) -> None:
+        self.text = text
+
+
+_SENTINEL = "@@simulator-raw-usage@@"
+
+
+def _dumps(payload: Mapping[str, Any], **options: Any) -> str:
+    usage = payload.get("usage")
+    if not isinstance(usage, _Raw):
+        return json.dumps(payload, **options)
+    if usage.text is None:
+        return json.dumps({k: v for k, v in payload.items() if k != "usage"}, **options)
+    return json.dumps({**payload, "usage": _SENTINEL}, **options).replace(f'"{_SENTINEL}"', usage.text)
 
 
 @dataclass
@@ -657,7 +695,8 @@ class _Exchange:
         self.handler.wfile.flush()
 
     def send_json(self, status: int, payload: object, headers: Mapping[str, str] | None = None) -> None:
-        body = json.dumps(payload, indent=2).encode() + b"\n"
+        text = _dumps(payload, indent=2) if isinstance(payload, Mapping) else json.dumps(payload, indent=2)
+        body = text.encode() + b"\n"
         self.send_raw(status, body, "application/json", headers)
 
     def send_error(self, error: ApiError) -> None:
@@ -678,7 +717,7 @@ class _Exchange:
         self.handler.end_headers()
 
     def send_event(self, event: str, data: Mapping[str, Any]) -> None:
-        payload = f"event: {event}\ndata: {json.dumps(data, separators=(',', ':'))}\n\n".encode()
+        payload = f"event: {event}\ndata: {_dumps(data, separators=(',', ':'))}\n\n".encode()
         self.handler.wfile.write(f"{len(payload):x}\r\n".encode() + payload + b"\r\n")
         self.handler.wfile.flush()
 
@@ -758,6 +797,15 @@ class OpenAISimulator:
         self._lock = threading.Lock()
         self._faults: deque[_Fault] = deque()
         self._stream_cuts: deque[int] = deque()
+        self._stream_plan: deque[_StreamFault | None] = deque()
+        self._usage_texts: deque[_Raw] = deque()
+        self._delays: deque[float] = deque()
+        self._url_answers = 0
+        self._downloads: dict[str, bytes] = {}
+        #: model -> parameters this server refuses with ``400 unsupported_parameter`` (see ``refuse``)
+        self.refused: dict[str, set[str]] = {}
+        #: every usage sent (a dict, or the raw JSON text of an odd one; None when it was left out), in order
+        self.reported_usages: list[dict[str, Any] | str | None] = []
         self._stopping = threading.Event()
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
@@ -837,6 +885,53 @@ class OpenAISimulator:
         with self._lock:
             self._faults.extend([_Fault("drop")] * times)
 
+    def cut_stream(self, *, after_images: int = 0, after_partials: int = 0, skip: int = 0) -> None:
+        """Cut a streamed answer before image ``after_images``'s completed event (after ``after_partials`` of its
+        partials), without the final chunk. ``skip``: streamed answers to leave whole first."""
+        with self._lock:
+            self._stream_plan.extend([None] * skip + [_StreamFault(after_images, after_partials)])
+
+    def error_in_stream(
+        self,
+        code: str = "server_error",
+        *,
+        message: str | None = None,
+        type: str | None = None,
+        param: str | None = None,
+        after_images: int = 0,
+        after_partials: int = 0,
+        skip: int = 0,
+    ) -> None:
+        """Send an ``error`` event in a streamed answer (then end it cleanly), where ``cut_stream`` would cut."""
+        default_type, default_code, default_message = _default_fault(400 if code != "server_error" else 500, code,
+                                                                     "gpt-image-2", self.api_key)  # fmt: skip
+        error = {"message": message or default_message, "type": type or default_type, "param": param,
+                 "code": default_code}  # fmt: skip
+        with self._lock:
+            self._stream_plan.extend([None] * skip + [_StreamFault(after_images, after_partials, error)])
+
+    def odd_usage_next(self, text: str | None, times: int = 1) -> None:
+        """Send this JSON text as ``usage`` in the next ``times`` answers (each completed event counts); ``None``
+        leaves ``usage`` out."""
+        with self._lock:
+            self._usage_texts.extend([_Raw(text)] * times)
+
+    def delay_next(self, seconds: float, times: int = 1) -> None:
+        """The next ``times`` image answers come ``seconds`` late (after the request was read: a client timing out
+        meanwhile has sent a request the server goes on to answer and bill)."""
+        with self._lock:
+            self._delays.extend([seconds] * times)
+
+    def answer_with_urls_next(self, times: int = 1) -> None:
+        """The next ``times`` non-streamed image answers hold ``url`` links instead of ``b64_json``."""
+        with self._lock:
+            self._url_answers += times
+
+    def refuse(self, model: str, param: str) -> None:
+        """This model refuses ``param`` with ``400 unsupported_parameter`` (a rule the app only assumed)."""
+        with self._lock:
+            self.refused.setdefault(model, set()).add(param)
+
     def cut_stream_after_partials(self, n: int) -> None:
         """End the next streaming response after ``n`` partial-image events, without a completed event.
 
@@ -880,6 +975,13 @@ class OpenAISimulator:
         with self._lock:
             self.requests.append(request)
         exchange = _Exchange(handler, request)
+        if handler.command == "GET" and path.startswith("/downloads/"):  # a signed link: no key needed
+            data = self._downloads.get(path.removeprefix("/downloads/"))
+            if data is None:
+                exchange.send_raw(404, b"not found", "text/plain")
+            else:
+                exchange.send_raw(200, data, "image/" + path.rsplit(".", 1)[-1])
+            return
         try:
             self._check_auth(headers)
             route, args, faultable = self._find_route(handler.command, path)
@@ -1025,6 +1127,14 @@ class OpenAISimulator:
                 param="input_fidelity",
                 code="unsupported_parameter",
             )
+        for name in sorted(self.refused.get(model, ())):
+            if params.get(name) is not None:
+                raise ApiError(
+                    400,
+                    f"Unsupported parameter: '{name}' is not supported with model '{model}'.",
+                    param=name,
+                    code="unsupported_parameter",
+                )
         stream = bool(_opt_bool(params, "stream"))
         partial_images = _opt_int(params, "partial_images", 0, 3) or 0
         safety_identifier = _check_safety_identifier(params)
@@ -1112,8 +1222,18 @@ class OpenAISimulator:
         if job.stream:
             self._stream_images(exchange, job)
             return
-        data = [{"b64_json": self._encode(job, index)} for index in range(job.n)]
-        self._wait_until(exchange.started + self.latency)
+        with self._lock:
+            delay = self._delays.popleft() if self._delays else 0.0
+            as_urls = self._url_answers > 0
+            self._url_answers -= 1 if as_urls else 0
+        data: list[dict[str, Any]] = [{"b64_json": self._encode(job, index)} for index in range(job.n)]
+        if as_urls:
+            root = self.base_url.removesuffix("/v1")
+            for item in data:
+                name = f"{secrets.token_hex(8)}.{job.output_format}"
+                self._downloads[name] = base64.b64decode(item.pop("b64_json"))
+                item["url"] = f"{root}/downloads/{name}"
+        self._wait_until(exchange.started + self.latency + delay)
         payload: dict[str, Any] = {
             "created": int(time.time()),
             "background": job.background,
@@ -1121,16 +1241,27 @@ class OpenAISimulator:
             "output_format": job.output_format,
             "quality": job.quality,
             "size": job.size,
-            "usage": _usage(job, job.n),
+            "usage": self._usage_for(job, job.n),
         }
         if job.safety_identifier:
             payload["safety_identifier"] = job.safety_identifier
         exchange.send_json(200, payload)
 
+    def _usage_for(self, job: _ImageJob, images: int) -> dict[str, Any] | _Raw:
+        with self._lock:
+            raw = self._usage_texts.popleft() if self._usage_texts else None
+            usage: dict[str, Any] | _Raw = _usage(job, images) if raw is None else raw
+            self.reported_usages.append(usage.text if isinstance(usage, _Raw) else usage)
+        return usage
+
     def _stream_images(self, exchange: _Exchange, job: _ImageJob) -> None:
         with self._lock:
             cut = self._stream_cuts.popleft() if self._stream_cuts else None
-        step = self.latency / max(1, job.n * (job.partial_images + 1))
+            fault = self._stream_plan.popleft() if self._stream_plan else None
+            delay = self._delays.popleft() if self._delays else 0.0
+        if cut is not None:
+            fault = _StreamFault(0, cut)
+        step = (self.latency + delay) / max(1, job.n * (job.partial_images + 1))
         common = {
             "background": job.background,
             "output_format": job.output_format,
@@ -1145,12 +1276,21 @@ class OpenAISimulator:
             for stage in [*range(job.partial_images), None]
         }
         exchange.start_stream()
-        sent_partials = 0
         deadline = exchange.started
+
+        def broken(index: int, partials_sent: int, final: bool) -> bool:
+            if fault is None or index != fault.after_images or (partials_sent < fault.after_partials and not final):
+                return False
+            if fault.error is None:
+                exchange.close_abruptly()
+            else:
+                exchange.send_event("error", {"type": "error", "error": fault.error})
+                exchange.end_stream()
+            return True
+
         for index in range(job.n):
             for stage in range(job.partial_images):
-                if cut is not None and sent_partials >= cut:
-                    exchange.close_abruptly()
+                if broken(index, stage, False):
                     return
                 encoded = pictures[index, stage]
                 deadline += step
@@ -1163,9 +1303,7 @@ class OpenAISimulator:
                     **common,
                 }
                 exchange.send_event(f"{job.kind}.partial_image", event)
-                sent_partials += 1
-            if cut is not None:
-                exchange.close_abruptly()
+            if broken(index, job.partial_images, True):
                 return
             encoded = pictures[index, None]
             deadline += step
@@ -1175,7 +1313,7 @@ class OpenAISimulator:
                 "b64_json": encoded,
                 "created_at": int(time.time()),
                 **common,
-                "usage": _usage(job, 1),
+                "usage": self._usage_for(job, 1),
             }
             if job.safety_identifier:
                 completed["safety_identifier"] = job.safety_identifier
