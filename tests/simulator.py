@@ -121,8 +121,18 @@ _PREVIEW_FORMATS = ("gif", "svg")
 _BACKGROUNDS = ("transparent", "opaque", "auto")
 _IMAGE_MIME_TYPES = ("image/jpeg", "image/png", "image/webp")
 _PIL_FORMATS = {"PNG": "image/png", "JPEG": "image/jpeg", "WEBP": "image/webp"}
-# Output image tokens of a 1024x1024 image per quality (scaled by area for other sizes).
-_OUTPUT_TOKENS_1MP = {"low": 272, "medium": 1056, "high": 4160, "xhigh": 6240, "max": 8320}
+# Output image tokens per image: the formula behind OpenAI's image-cost calculator for gpt-image-2 (it gives the
+# guide's published table: 1024x1024 low/medium/high = 196/1756/7024 tokens = $0.006/$0.053/$0.211 at $30 per 1M;
+# community.openai.com/t/gpt-image-2-output-pricing-calculator-online-and-in-your-code/1382699). xhigh and max are
+# not published: larger factors stand in for them.
+_QUALITY_AXIS_FACTORS = {"low": 16, "medium": 48, "high": 96, "xhigh": 144, "max": 192}
+
+
+def _output_image_tokens(quality: str, width: int, height: int) -> int:
+    factor = _QUALITY_AXIS_FACTORS[quality]
+    long_edge, short_edge = max(width, height), min(width, height)
+    short_axis = (2 * factor * short_edge + long_edge) // (2 * long_edge)
+    return (factor * short_axis * (2_000_000 + width * height) + 4_000_000 - 1) // 4_000_000
 _PARTIAL_IMAGE_TOKENS = 100
 
 _COMMON_IMAGE_PARAMS = frozenset(
@@ -623,7 +633,7 @@ def _image_input_tokens(width: int, height: int) -> int:
 def _usage(job: _ImageJob, images: int) -> dict[str, Any]:
     text_tokens = _text_tokens(job.prompt)
     image_tokens = sum(_image_input_tokens(w, h) for w, h in job.input_images)
-    per_image = round(_OUTPUT_TOKENS_1MP[job.quality] * job.width * job.height / (1024 * 1024))
+    per_image = _output_image_tokens(job.quality, job.width, job.height)
     if job.stream:
         per_image += _PARTIAL_IMAGE_TOKENS * job.partial_images
     output_tokens = per_image * images

@@ -224,3 +224,36 @@ def test_test_connection_says_what_it_did_not_check(simulator: OpenAISimulator) 
     provider = OpenAIProvider(api_key=simulator.api_key, base_url=simulator.base_url, name="custom", timeout=10)
     text = run_closing(provider, provider.check())
     assert "the key is valid" in text and "Not checked" in text and "credit" in text
+
+
+def test_the_budget_blocks_the_default_model_before_it_would_be_passed(
+    simulator: OpenAISimulator, tmp_path: Path
+) -> None:
+    ledger = Ledger(tmp_path)
+    inner = OpenAIProvider(api_key=simulator.api_key, base_url=simulator.base_url, name="custom", timeout=10)
+    provider = MeteredProvider(inner, ledger, CAPS, budget_usd=0.02)
+    request = GenerationRequest("a red kite", "gpt-image-2", "1024x1024", "low")
+
+    async def spend() -> int:
+        sent = 0
+        for _ in range(10):
+            try:
+                await provider.generate(request)
+            except errors.ImageStudioError as e:
+                assert "would take this month's spend" in e.message
+                return sent
+            sent += 1
+        return sent
+
+    # each costs $0.005895 (196 image tokens, the guide's $0.006); the 4th would pass $0.02 by its estimate
+    assert run_closing(provider, spend()) == 3
+    assert len([r for r in simulator.requests if r.path.endswith("/images/generations")]) == 3
+    assert ledger.totals(0.02).month_usd == pytest.approx(3 * (196 * IMAGE_OUT + 3 * 5e-6))
+
+
+def test_a_non_streamed_high_image_costs_the_published_figure(simulator: OpenAISimulator, tmp_path: Path) -> None:
+    provider, ledger = _metered(simulator, tmp_path)
+    run_closing(provider, provider.generate(GenerationRequest("kite", "gpt-image-2", "1024x1024", "high")))
+    [entry] = ledger.entries()
+    assert entry.usage is not None and entry.usage["output_image_tokens"] == 7024
+    assert round(entry.cost_usd or 0, 3) == 0.211

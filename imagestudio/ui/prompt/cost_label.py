@@ -42,8 +42,9 @@ class CostLabel(QLabel):
 
     def summary(self, totals: Totals) -> str:
         """Totals.summary() in the interface language, money through QLocale."""
-        text = self.tr("Today %1 · month %2").replace("%1", format_usd(totals.today_usd))
-        text = text.replace("%2", format_usd(totals.month_usd))
+        about = "≈ " if totals.estimated_calls else ""  # part of it counted at an estimate
+        text = self.tr("Today %1 · month %2").replace("%1", about + format_usd(totals.today_usd))
+        text = text.replace("%2", about + format_usd(totals.month_usd))
         if totals.budget_usd > 0:
             text += " " + self.tr("of %1 (%2 %)").replace("%1", format_usd(totals.budget_usd))
             text = text.replace("%2", f"{totals.budget_fraction * 100:.0f}")
