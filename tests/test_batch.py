@@ -159,3 +159,25 @@ def test_sigkill_mid_batch_then_restart_resumes_without_duplicates(tmp_path: Pat
     on_disk = {p.relative_to(tmp_path / "data").as_posix() for p in (tmp_path / "data" / "originals").rglob("*.*")}
     assert on_disk == {r[0] for r in rows}  # no orphan and no partial file
     assert not [p for p in (tmp_path / "data" / "tmp").iterdir() if p.is_file()]
+
+
+def test_the_same_batch_twice_at_once_says_why_the_second_stops(tmp_path: Path) -> None:
+    file = tmp_path / "busy.jsonl"
+    file.write_text(json.dumps({"prompt": "a slow fox", "quality": "low"}), encoding="utf-8")
+    with OpenAISimulator(latency=30) as sim:  # the first run stays in its request while the second starts
+        args = [sys.executable, "-m", "imagestudio", "batch", str(file), "--base-url", sim.base_url]
+        env = _env(tmp_path, sim.api_key)
+        first = subprocess.Popen(args, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            deadline = time.monotonic() + 60
+            while not sim.requests and first.poll() is None and time.monotonic() < deadline:
+                time.sleep(0.02)
+            assert sim.requests and first.poll() is None
+            second = subprocess.run(args, env=env, capture_output=True, text=True, timeout=120)
+        finally:
+            first.send_signal(signal.SIGKILL)
+            first.wait(timeout=30)
+    assert second.returncode == 4, second.stderr
+    [line] = second.stderr.strip().splitlines()
+    assert "already running in process" in line and str(first.pid) in line
+    assert len(sim.requests) == 1  # nothing sent twice

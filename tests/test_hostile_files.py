@@ -231,7 +231,32 @@ def test_private_things_are_private_and_exports_follow_the_umask(tmp_path: Path,
 
 
 def test_control_characters_are_shown_not_acted_on() -> None:
-    assert outside.printable(ESCAPE_NAME) == "title-\\e]0;pwned\\x07-\\e[31mred.png"
-    assert outside.printable("a\u202eb\nc") == "a\\u202eb\\nc"
-    assert outside.printable("中文 ok\n", keep_newlines=True) == "中文 ok\n"
+    assert outside.printable(ESCAPE_NAME) == "title-\\u001b]0;pwned\\u0007-\\u001b[31mred.png"
+    assert outside.printable("a\u202eb\rc\n") == "a\\u202eb\\u000dc\n"
+    assert outside.printable("中文 ok\t👍🏽‍\n") == "中文 ok\t👍🏽‍\n"
     assert outside.printable(os.fsdecode(NOT_UTF8)) == "caf\\xe9-\\xff.png"
+
+
+@posix_only
+def test_the_cli_imports_the_corpus_prints_names_inert_and_checks_clean(
+    corpus: tuple[Path, Path, dict[str, Path]], tmp_path: Path
+) -> None:
+    from tests.test_batch import cli
+
+    folder, _elsewhere, _written = corpus
+    home = tmp_path / "cli-home"
+    imported = cli("library", "import", str(folder), home=home, timeout=600)
+    assert imported.returncode == 1, imported.stderr  # some files skipped, each with its reason
+    assert "Traceback" not in imported.stderr
+    out = imported.stdout
+    assert "\x1b" not in out and "\\u001b]0;pwned" in out  # the escape sequence is shown, not obeyed
+    assert "caf\\xe9-\\xff.png" in out
+    assert "fifo.png: not a regular file" in out
+    checked = cli("library", "check", home=home, timeout=600)  # SVG thumbnails were drawn by the CLI too
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    target = tmp_path / "a-file.txt"
+    target.write_text("not a folder")
+    exported = cli("library", "export", "1", "--to", str(target), home=home)
+    assert exported.returncode == 2
+    [line] = exported.stderr.strip().splitlines()
+    assert "is a file, not a folder" in line and target.read_text() == "not a folder"

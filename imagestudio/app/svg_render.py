@@ -65,14 +65,21 @@ def svg_thumbnail_jpeg(data: bytes) -> bytes | None:
 
 class HeadlessSvgThumbnailer:
     """``svg_thumbnail_jpeg`` for the CLI: Qt's renderer needs a QGuiApplication (fonts), so the first SVG
-    creates an offscreen one (no display needed); a process that never meets an SVG never starts Qt."""
+    creates an offscreen one (no display needed); a process that never meets an SVG never imports Qt. Only the
+    main thread may create it: elsewhere, with none yet, there is no thumbnail (``library check --repair``
+    makes it later)."""
 
     def __init__(self) -> None:
         self._app: object | None = None
 
     def __call__(self, data: bytes) -> bytes | None:
+        import threading
+
         from PySide6.QtGui import QGuiApplication
 
         if QGuiApplication.instance() is None:
+            if threading.current_thread() is not threading.main_thread():
+                return None
             self._app = QGuiApplication(["imagestudio", "-platform", "offscreen"])
         return svg_thumbnail_jpeg(data)
+

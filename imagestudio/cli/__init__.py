@@ -1,9 +1,12 @@
-"""Command-line interface. Shares the core with the GUI; never imports Qt.
+"""Command-line interface. Shares the core with the GUI; imports Qt only to draw the thumbnail of an SVG.
+
+Everything printed goes through ``core.outside.PrintableStream``: control characters in file names, prompts and
+server texts are shown as ``\\u001b`` (the JSON spelling), never obeyed by the terminal.
 
 Exit codes: 0 success; 1 ``library`` found problems (check, import); 2 invalid arguments, an unknown command or an
 option the model does not support (checked before any request); 3 provider, network or budget error, or a job that
-failed (one human line on stderr); 130 Ctrl+C (a ``generate``/``edit`` job is cancelled and says so) or the job
-was cancelled from elsewhere.
+failed (one human line on stderr); 4 ``batch FILE`` while another process runs the same file; 130 Ctrl+C
+(a ``generate``/``edit`` job is cancelled and says so) or the job was cancelled from elsewhere.
 
 ``generate`` and ``edit`` are jobs of the persistent queue like the app's (cli/session.py): written before
 anything is sent, retried by the queue's policy (a 429 or 5xx is retried, not exit 3), and after a crash
@@ -22,6 +25,7 @@ from imagestudio import __version__
 from imagestudio.cli import batch, estimate, images, library, queue
 from imagestudio.cli.messages import fail as _fail
 from imagestudio.core import errors, logsetup
+from imagestudio.core.outside import PrintableStream
 from imagestudio.core.paths import AppPaths
 from imagestudio.core.providers.factory import key_profile
 from imagestudio.core.secrets import KeySource, KeyStore
@@ -52,11 +56,16 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def run(argv: list[str], *, stdin: TextIO | None = None) -> int:
+    out, err = sys.stdout, sys.stderr
+    # file names, prompts and server texts reach the terminal inert: escape sequences are printed, not obeyed
+    sys.stdout, sys.stderr = PrintableStream(out), PrintableStream(err)  # type: ignore[assignment]
     try:
         return _run(argv, stdin)
     except KeyboardInterrupt:  # Ctrl+C outside a job (a running job is cancelled and reported by its command)
         print("imagestudio: interrupted.", file=sys.stderr)
         return EXIT_INTERRUPTED
+    finally:
+        sys.stdout, sys.stderr = out, err
 
 
 def unknown_command(word: str) -> str | None:

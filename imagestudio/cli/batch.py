@@ -3,7 +3,8 @@
 Every request goes through the same persistent queue as the app (rows in the library DB), so a job queued here
 shows up in a running app's jobs panel, and only one process runs a given job. Running the same batch file again
 after a crash or kill does not queue it twice: it resumes it (``interrupted`` jobs ask only for their missing
-images). Exit codes: 0 all done; 2 a bad line or argument (the other lines still run); 3 a job failed.
+images). Exit codes: 0 all done; 2 a bad line or argument (the other lines still run); 3 a job failed; 4 the same
+batch is already running in another process (one line says which; nothing is sent twice).
 """
 
 from __future__ import annotations
@@ -25,9 +26,12 @@ from imagestudio.core.capabilities import Capabilities
 from imagestudio.core.install_id import safety_identifier
 from imagestudio.core.jobs import AnyRequest, Job, profile_of
 from imagestudio.core.paths import AppPaths
+from imagestudio.core.queue import JobStore
 from imagestudio.core.secrets import KeyStore
 from imagestudio.core.settings import Settings
 from imagestudio.core.types import EditRequest, GenerationRequest, JobState
+
+EXIT_BUSY = 4  # the same batch file is being run by another process
 
 _OPTION_FIELDS = {
     "model", "size", "quality", "n", "output_format", "background", "output_compression", "moderation",
@@ -150,6 +154,7 @@ def _run_jobs(
     as_json: bool,
 ) -> int:
     session = Session(paths, keys, s, caps, batch)
+    busy: list[str] = []
 
     async def go() -> list[Job]:
         await session.runner.start()
@@ -160,6 +165,10 @@ def _run_jobs(
             for job_id in resumed:
                 await asyncio.to_thread(store.retry, job_id)
             await asyncio.to_thread(store.adopt, batch, token)
+            elsewhere = await asyncio.to_thread(_held_elsewhere, store, batch, token)
+            if elsewhere:
+                busy.append(elsewhere)
+                return existing
             left = sum(1 for j in existing if not j.state.finished)
             print(f"imagestudio: resuming this batch: {left} job(s) to finish", file=sys.stderr)
             if resumed:
@@ -179,6 +188,22 @@ def _run_jobs(
 
     try:
         jobs = asyncio.run(go())
+        if busy:
+            print(f"imagestudio: {busy[0]}", file=sys.stderr)
+            return EXIT_BUSY
         return report(session, jobs, bad, as_json, batch)
     finally:
         session.close()
+
+
+def _held_elsewhere(store: JobStore, batch: str, token: str) -> str:
+    """Why this run cannot take the batch's unfinished jobs: another live process runs them (empty: none)."""
+    others = {j.owner for j in store.all(batch=batch) if not j.state.finished and j.owner not in (None, token)}
+    if not others:
+        return ""
+    pids = sorted(str(r.pid) for r in store.runners() if r.token in others)
+    who = f"process {', '.join(pids)}" if pids else "another process"
+    return (
+        f"this batch is already running in {who}; its jobs are left to it. Wait for it to finish "
+        "(imagestudio queue list shows them), or stop it and run the batch again to resume."
+    )

@@ -1,6 +1,7 @@
 """``imagestudio library export ID... --to DIR [--format F] [--quality Q] [--max-size PX] [--strip-metadata]
 [--template T] [--json]``: the same export as the GUI dialog (core/export.py). Never overwrites: a taken name
-gets `` (2)``. Exit codes: 0 all written; 1 some images could not be exported; 2 bad arguments or ids."""
+gets `` (2)``. Exit codes: 0 all written; 1 some images could not be exported (one line each: disk full, no access…);
+2 bad arguments or ids, or `--to` names a file or a folder that cannot be created (one line, no traceback)."""
 
 from __future__ import annotations
 

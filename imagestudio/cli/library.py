@@ -12,14 +12,17 @@ import json
 import sqlite3
 import sys
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from imagestudio.cli import export
 from imagestudio.cli.messages import fail
+from imagestudio.cli.session import LazySvgThumbnailer
 from imagestudio.core.errors import ImageStudioError
 from imagestudio.core.library import importer, integrity
 from imagestudio.core.library.library import Library
 from imagestudio.core.library.query import LibraryQuery
+from imagestudio.core.outside import path_text
 from imagestudio.core.paths import AppPaths
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
@@ -116,7 +119,7 @@ def _fail(message: str) -> int:
 
 def run(args: argparse.Namespace, paths: AppPaths) -> int:
     try:
-        library = Library(paths)
+        library = Library(paths, svg_thumbnailer=LazySvgThumbnailer())
     except sqlite3.DatabaseError as e:
         if args.library_command == "check":
             report = integrity.check_database_file(paths.library_db)
@@ -196,7 +199,8 @@ def _import(library: Library, args: argparse.Namespace) -> int:
             extra = f" ({item.detail})" if item.detail and item.status != "skipped" else ""
             print(f"{item.status:<9} {item.path}: {what}{extra}")
         print(report.summary())
-    if any(i.reason in ("not found", "not a regular file") for i in report.items):
+    given = {path_text(Path(p).expanduser()) for p in args.paths}  # a bad argument, not a bad file in a folder
+    if any(i.reason in ("not found", "not a regular file") and i.path in given for i in report.items):
         return EXIT_USAGE
     return EXIT_PROBLEMS if report.count("skipped") else EXIT_OK
 

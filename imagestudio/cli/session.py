@@ -33,6 +33,21 @@ from imagestudio.core.types import JobState, LibraryImage
 EXIT_OK, EXIT_USAGE, EXIT_FAILED = 0, 2, 3
 
 
+class LazySvgThumbnailer:
+    """``Library(svg_thumbnailer=…)`` for the CLI: Qt is imported (an offscreen QGuiApplication, main thread only,
+    ``app/svg_render.HeadlessSvgThumbnailer``) on the first SVG, never by a command that meets none."""
+
+    def __init__(self) -> None:
+        self._inner: Callable[[bytes], bytes | None] | None = None
+
+    def __call__(self, data: bytes) -> bytes | None:
+        if self._inner is None:
+            from imagestudio.app.svg_render import HeadlessSvgThumbnailer
+
+            self._inner = HeadlessSvgThumbnailer()
+        return self._inner(data)
+
+
 class Session:
     """Library + queue + runner for one CLI command."""
 
@@ -48,7 +63,7 @@ class Session:
         on_jobs: Callable[[list[Job]], None] | None = None,
         on_partial: Callable[[int, int, bytes], None] | None = None,
     ) -> None:
-        self.library = Library(paths)
+        self.library = Library(paths, svg_thumbnailer=LazySvgThumbnailer())
         self.store = JobStore(self.library.db)
         ledger = Ledger(paths.data)
 

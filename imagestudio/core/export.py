@@ -206,7 +206,12 @@ def export_images(
     written stay, ``cancelled`` is set). ``durable=False`` skips fsync (drag files are temporary). Runs on a
     worker thread, or for a drag on the GUI thread (the drag protocol needs the files first)."""
     options.check()
-    directory.mkdir(parents=True, exist_ok=True)
+    if directory.exists() and not directory.is_dir():
+        raise ExportError(f"{directory} is a file, not a folder: give a folder to export into.")
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise ExportError(f"Cannot create the folder {directory}: {e.strerror or type(e).__name__}.") from None
     reader = read or (lambda im: Path(im.path).read_bytes())
     written: list[Path] = []
     problems: list[str] = []
@@ -229,6 +234,8 @@ def export_images(
             problems.append(e.message)
         except OSError as e:
             problems.append(f"Image {image.id}: {e.strerror or type(e).__name__}")
+        except Exception as e:  # one image's surprise (a decoder bug, out of memory) never stops the others
+            problems.append(f"Image {image.id}: could not be exported ({type(e).__name__})")
         if progress is not None:
             progress(seq, len(images))
     return ExportResult(tuple(written), tuple(problems))

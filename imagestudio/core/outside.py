@@ -12,10 +12,11 @@
 from __future__ import annotations
 
 import os
+import re
 import stat
 import time
-import unicodedata
 from pathlib import Path
+from typing import Any, TextIO
 
 CHUNK = 1 << 20
 
@@ -89,20 +90,40 @@ def path_text(path: Path | str) -> str:
     return safe_text(str(path))
 
 
-_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t", "\x1b": "\\e"}
+#: What a terminal would act on instead of showing: C0/C1 controls (escape sequences, CR overwriting the line),
+#: DEL, bidirectional overrides and other invisible format characters; lone surrogates (undecodable name bytes).
+_OTHERS = "\x7f-\x9f\u00ad\u061c\u180e\u200b\u200e\u200f\u2028-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb\ud800-\udfff"
+_UNPRINTABLE = re.compile(f"[\x00-\x08\x0b-\x1f{_OTHERS}]")
+_UNPRINTABLE_KEEP_CR = re.compile(f"[\x00-\x08\x0b\x0c\x0e-\x1f{_OTHERS}]")
 
 
-def printable(text: str, *, keep_newlines: bool = False) -> str:
-    """``text`` for a terminal: control characters (escape sequences, bidi overrides, C1 codes) shown as
-    ``\\e``/``\\xNN``/``\\u202e`` instead of acting on the terminal; undecodable bytes as ``\\xNN``."""
-    out = []
-    for ch in safe_text(text):
-        if keep_newlines and ch == "\n":
-            out.append(ch)
-        elif ch in _ESCAPES:
-            out.append(_ESCAPES[ch])
-        elif unicodedata.category(ch) in ("Cc", "Cf") and ch not in ("\u200c", "\u200d"):  # ZWNJ/ZWJ: words, emoji
-            out.append(f"\\x{ord(ch):02x}" if ord(ch) < 0x100 else f"\\u{ord(ch):04x}")
-        else:
-            out.append(ch)
-    return "".join(out)
+def _escape(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    if 0xDC80 <= code <= 0xDCFF:  # surrogateescape: the byte that was not UTF-8
+        return f"\\x{code - 0xDC00:02x}"
+    return f"\\u{code:04x}"  # the JSON spelling: a JSON document stays valid and means the same
+
+
+def printable(text: str, *, keep_cr: bool = False) -> str:
+    """``text`` for a terminal: control and invisible format characters shown as ``\\u001b`` etc. instead of
+    acting on the terminal; undecodable name bytes as ``\\xNN``. Newlines and tabs stay (``keep_cr``: and CR,
+    for the CLI's own progress line)."""
+    return (_UNPRINTABLE_KEEP_CR if keep_cr else _UNPRINTABLE).sub(_escape, text)
+
+
+_PROGRESS = re.compile(r"\r[0-9]+/[0-9]+")  # the CLI's own "\r3/10" progress line
+
+
+class PrintableStream:
+    """A text stream that writes ``printable(text)`` to another one: everything the CLI prints (file names,
+    prompts, server messages) reaches the terminal inert."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        self._stream.write(printable(text, keep_cr=_PROGRESS.fullmatch(text) is not None))
+        return len(text)
+
+    def __getattr__(self, name: str) -> Any:  # flush, isatty, fileno, encoding, buffer…
+        return getattr(self._stream, name)
