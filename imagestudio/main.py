@@ -109,7 +109,7 @@ def compose(
     from imagestudio.app.gallery_model import GalleryModel
     from imagestudio.app.image_loader import ImageLoader
     from imagestudio.app.library_actions import LibraryActions
-    from imagestudio.app.library_service import LibraryService
+    from imagestudio.app.library_service import LibraryService, svg_thumbnail
     from imagestudio.app.presets import PresetService
     from imagestudio.app.profile_service import ProfileService
     from imagestudio.app.settings_store import SettingsStore
@@ -126,7 +126,6 @@ def compose(
     from imagestudio.core.library.library import Library
     from imagestudio.core.providers.factory import make_provider
     from imagestudio.ui.main_window import MainWindow
-    from imagestudio.ui.plain_text import PlainToolTips
     from imagestudio.ui.viewer.viewer_services import ViewerServices
 
     paths.ensure()
@@ -135,7 +134,7 @@ def compose(
     clock = clock or SystemClock()  # the one wall clock: tests pass a FixedClock
     capabilities = Capabilities.load(today=local_date(clock))
     settings = SettingsStore(paths.settings_file, loaded.settings, tasks)
-    library = LibraryService(Library(paths, clock, svg_thumbnailer=_svg_thumbnail))
+    library = LibraryService(Library(paths, clock, svg_thumbnailer=svg_thumbnail))
     ledger = Ledger(paths.data, clock)
 
     def provider_factory() -> ImageProvider:
@@ -183,8 +182,6 @@ def compose(
         ImageLoader(library), tasks, export_session, capabilities, ExportPrefs(paths.config / "export.json", tasks)
     )
     app = QGuiApplication.instance()
-    if app is not None and app.findChild(PlainToolTips) is None:  # prompts and server texts never as rich text
-        app.installEventFilter(PlainToolTips(app))
     if theme is None and isinstance(app, QGuiApplication):
         theme = ThemeManager(app, settings.current.theme)
     if theme is not None:
@@ -323,12 +320,6 @@ def _first_frame_settings(path: Path) -> tuple[str, str]:
         theme if theme in ("light", "dark") else "system",
         geometry if isinstance(geometry, str) and geometry.isascii() else "",  # Qt ignores bytes it did not write
     )
-
-
-def _svg_thumbnail(data: bytes) -> bytes | None:
-    from imagestudio.app.svg_render import svg_thumbnail_jpeg  # QtSvg loads on the first SVG, not at start-up
-
-    return svg_thumbnail_jpeg(data)
 
 
 def _show_painted(app: QApplication, window: MainWindow) -> None:

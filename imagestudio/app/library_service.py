@@ -64,3 +64,10 @@ class LibraryService(QObject):
         self._cpu.shutdown(wait=True, cancel_futures=True)
         self._db.shutdown(wait=True, cancel_futures=True)
         self.library.close()
+
+
+def svg_thumbnail(data: bytes) -> bytes | None:
+    """The GUI's ``Library(svg_thumbnailer=…)``: QtSvg is imported on the first SVG, not at start-up."""
+    from imagestudio.app.svg_render import svg_thumbnail_jpeg
+
+    return svg_thumbnail_jpeg(data)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject
 from PySide6.QtGui import QHelpEvent, Qt
-from PySide6.QtWidgets import QAbstractItemView, QLabel, QToolTip, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QApplication, QLabel, QToolTip, QWidget
 
 
 def plain(label: QLabel) -> QLabel:
@@ -49,3 +49,10 @@ class PlainToolTips(QObject):
             return True
         QToolTip.showText(event.globalPos(), escaped(text), watched)
         return True
+
+
+def install_plain_tooltips() -> None:
+    """Once per application (the window calls it when it is populated)."""
+    app = QApplication.instance()
+    if app is not None and app.findChild(PlainToolTips) is None:
+        app.installEventFilter(PlainToolTips(app))
