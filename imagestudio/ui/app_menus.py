@@ -14,6 +14,7 @@ from imagestudio.app.settings_store import SettingsStore
 from imagestudio.app.tasks import TaskOwner
 from imagestudio.core.capabilities import Capabilities
 from imagestudio.core.settings import Settings
+from imagestudio.ui.plain_text import install_plain_tooltips
 from imagestudio.ui.prompt.preset_picker import PresetPicker
 
 if TYPE_CHECKING:  # the dialogs are imported when first opened: start-up (bench P1) does not pay for them
@@ -35,6 +36,7 @@ class AppMenus(QObject):
         presets: PresetService | None,
     ) -> None:
         super().__init__(window)
+        install_plain_tooltips()  # prompts, metadata and server texts never render as rich text in tooltips
         self._window = window
         self._settings = settings
         self._account = account

@@ -122,7 +122,6 @@ class MainWindow(QMainWindow):
         from imagestudio.ui.gallery.gallery import GalleryPane
         from imagestudio.ui.jobs.job_notifier import JobNotifier, ask_quit_mode
         from imagestudio.ui.jobs.jobs_panel import JobsPanel
-        from imagestudio.ui.plain_text import install_plain_tooltips
         from imagestudio.ui.prompt.cost_label import CostLabel
         from imagestudio.ui.prompt.prompt_editor import PromptEditor
         from imagestudio.ui.settings.budget_box import BudgetBox
@@ -132,7 +131,6 @@ class MainWindow(QMainWindow):
         from imagestudio.ui.status_bar import StatusFeedback
         from imagestudio.ui.viewer.media_actions import MediaActions
 
-        install_plain_tooltips()  # prompts, metadata and server texts never render as rich text in tooltips
         self._settings = settings
         self._controller = controller
         self._key_status: KeyStatus | None = None
