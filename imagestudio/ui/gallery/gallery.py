@@ -5,12 +5,14 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable
 
-from PySide6.QtCore import QEvent, QPoint, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QPoint, QPointF, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import (
+    QCursor,
     QDragEnterEvent,
     QDragMoveEvent,
     QDropEvent,
     QHelpEvent,
+    QHoverEvent,
     QKeyEvent,
     QMouseEvent,
     QResizeEvent,
@@ -18,6 +20,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
     QHBoxLayout,
     QLabel,
     QListView,
@@ -85,6 +88,12 @@ class GalleryView(QListView):
         self._scrolled.setInterval(80)
         self._scrolled.timeout.connect(self.report_visible_rows)
         self.verticalScrollBar().valueChanged.connect(lambda _v: self._scrolled.start())
+        # rows that come or go under a still pointer move the tiles: the hover buttons follow the one under it now
+        self._rehover = QTimer(self)
+        self._rehover.setSingleShot(True)
+        self._rehover.timeout.connect(self._refresh_hover)
+        for changed in (model.rowsInserted, model.rowsRemoved, model.modelReset, model.layoutChanged):
+            changed.connect(lambda *_: self._rehover.start())
 
     # -- tile size: whole columns that fill the width; the thumbnail edge from the control or Ctrl+wheel ----------
     @property
@@ -144,6 +153,13 @@ class GalleryView(QListView):
             event.accept()  # a quick second click on a button is not a double-click on the tile
             return
         super().mouseDoubleClickEvent(event)
+
+    def _refresh_hover(self) -> None:
+        pos = self.viewport().mapFromGlobal(QCursor.pos())
+        if self.viewport().rect().contains(pos):  # Qt keeps the item that was hovered, wherever it moved
+            at = QPointF(pos)
+            QApplication.sendEvent(self.viewport(), QHoverEvent(QEvent.Type.HoverMove, at, at, at))
+            self.viewport().update()
 
     def viewportEvent(self, event: QEvent) -> bool:
         if event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
