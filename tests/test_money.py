@@ -4,6 +4,7 @@ usage the server reported (``OpenAISimulator.reported_usages``)."""
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import json
 from email.utils import format_datetime
@@ -17,12 +18,17 @@ from PIL import Image
 from imagestudio.core import errors
 from imagestudio.core.capabilities import Capabilities
 from imagestudio.core.ledger import Ledger, LedgerEntry
+from imagestudio.core.library.library import Library
 from imagestudio.core.paths import AppPaths
 from imagestudio.core.pricing import cost_of_usage, estimate_request, parse_usage
 from imagestudio.core.providers.factory import MeteredProvider
 from imagestudio.core.providers.openai_errors import _retry_after
 from imagestudio.core.providers.openai_provider import OpenAIProvider
+from imagestudio.core.queue import JobStore
+from imagestudio.core.runner import QueueRunner
+from imagestudio.core.runner_host import LocalHost
 from imagestudio.core.types import EditRequest, GenerationRequest, GenerationResult, JobState
+from tests import aio
 from tests.aio import run_closing
 from tests.simulator import OpenAISimulator
 from tests.test_faults_api import run_job
@@ -257,3 +263,56 @@ def test_a_non_streamed_high_image_costs_the_published_figure(simulator: OpenAIS
     [entry] = ledger.entries()
     assert entry.usage is not None and entry.usage["output_image_tokens"] == 7024
     assert round(entry.cost_usd or 0, 3) == 0.211
+
+
+def test_a_cancel_between_preview_requests_keeps_the_paid_image(paths: AppPaths, simulator: OpenAISimulator) -> None:
+    """n=3 with previews is three requests; cancelled while the second is out, the first image is kept (and
+    priced), the second request is recorded as possibly charged."""
+    simulator.delay_next(0.0)
+    simulator.delay_next(20.0)  # the second request's partial comes after 10 s, its image after 20 s
+    library = Library(paths)
+    store = JobStore(library.db)
+    ledger = Ledger(paths.data)
+    partials: list[int] = []
+
+    def factory(_profile: str, _base_url: str) -> MeteredProvider:
+        inner = OpenAIProvider(api_key=simulator.api_key, base_url=simulator.base_url, timeout=60)
+        return MeteredProvider(inner, ledger, CAPS)
+
+    host = LocalHost(library, factory)
+    request = GenerationRequest("three kites", "gpt-image-2", "1024x1024", "low", n=3, partial_images=2)
+
+    async def go() -> Any:
+        runner = QueueRunner(
+            store,
+            host,
+            CAPS,
+            spawn=lambda coro, name: asyncio.ensure_future(coro),
+            poll_interval=0.02,
+            on_partial=lambda job_id, index, data: partials.append(index),
+        )
+        await runner.start()
+        [job] = await asyncio.to_thread(store.add, [request], profile="openai", base_url=simulator.base_url)
+        loop = asyncio.ensure_future(runner.run())
+        try:
+            while len([r for r in simulator.requests if r.path.endswith("/generations")]) < 2:
+                await asyncio.sleep(0.02)
+            await asyncio.sleep(0.3)  # the second request is out, its answer far away
+            await runner.cancel(job.id)
+            await asyncio.wait_for(runner.wait_idle(), 30)
+        finally:
+            await runner.stop()
+            loop.cancel()
+        return store.get(job.id)
+
+    try:
+        job = aio.run(go())
+        stored = library.db.count()
+    finally:
+        host.close()
+        library.close()
+    assert job.state is JobState.CANCELLED and job.received == 1 and stored == 1
+    entries = ledger.entries()
+    assert [e.possibly_charged for e in entries] == [False, True]
+    _matches_server(entries[0], simulator.reported_usages[0])
+    assert job.cost == pytest.approx(entries[0].cost_usd)

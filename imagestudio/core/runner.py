@@ -1,9 +1,8 @@
 """QueueRunner: runs the persistent queue's jobs in this process (no Qt; the GUI and the CLI both use it). One per
-process. It registers itself in ``queue_runners`` and claims jobs with a conditional UPDATE, so
-two processes never run the same job. Jobs run in queue order with a concurrency limit per profile; a 429 makes
-the whole profile wait. Every state change is written before it is reported, and a job is written before any
-request is sent. The images a job receives are stored with its progress in one transaction, so after a crash
-only the missing images are asked for again.
+process, registered in ``queue_runners``; jobs are claimed with a conditional UPDATE, so two processes never run the
+same job. Jobs run in queue order with a concurrency limit per profile; a 429 makes the whole profile wait. Every
+state change is written before it is reported, and a job is written before any request is sent. The images a job
+receives are stored with its progress in one transaction: after a crash only the missing ones are asked again.
 """
 
 from __future__ import annotations
@@ -12,7 +11,6 @@ import asyncio
 import contextlib
 import dataclasses
 import functools
-import inspect
 import logging
 import os
 import socket
@@ -27,7 +25,7 @@ from imagestudio.core.pricing import result_cost
 from imagestudio.core.providers.base import ImageProvider
 from imagestudio.core.queue import Job, JobStore, Runner
 from imagestudio.core.retry import RetryPolicy, waiting_message
-from imagestudio.core.runner_host import STALE_HEARTBEAT_S, RunnerHost, pid_alive, runner_alive
+from imagestudio.core.runner_host import STALE_HEARTBEAT_S, RunnerHost, accepts, pid_alive, runner_alive
 from imagestudio.core.types import GenerationResult, JobState
 
 __all__ = ["STALE_HEARTBEAT_S", "QueueRunner", "RunnerHost", "pid_alive", "runner_alive"]
@@ -249,7 +247,12 @@ class QueueRunner:
                 result = await self._call(provider, job)
                 if not result.images:  # an answer paid for (in the ledger) without one usable image
                     raise result.error if isinstance(result.error, ImageStudioError) else ServerError(_FEWER)
-            except asyncio.CancelledError:
+            except asyncio.CancelledError as e:
+                kept = getattr(e, "partial_result", None)  # images paid for before the cancel: stored all the same
+                if isinstance(kept, GenerationResult) and kept.images and job.remaining:
+                    kept, _done, hook = self._progress(job, attempt, kept)
+                    with contextlib.suppress(Exception):
+                        await asyncio.shield(asyncio.ensure_future(self._keep(job, kept, hook)))
                 state = self._stopping_as if self._closed and self._stopping_as else JobState.CANCELLED
                 error = None if state is JobState.CANCELLED else "Stopped while running (it may have been charged)."
                 await self._end(job, attempt, state, error, "cancelled")
@@ -283,20 +286,26 @@ class QueueRunner:
         if method is None:
             raise ImageStudioError(f"The {provider.name} provider cannot edit images.")
         kwargs: dict[str, Any] = {}
-        if self._on_partial is not None and _accepts(method, "on_partial"):
+        if self._on_partial is not None and accepts(method, "on_partial"):
             on_partial = self._on_partial
             kwargs["on_partial"] = lambda index, data: on_partial(job.id, index, data)
         result: GenerationResult = await method(request, **kwargs)
         return result
 
-    async def _save(self, job: Job, attempt: int, result: GenerationResult) -> None:
-        images = result.images[: job.remaining]  # a server sending extra images does not overfill the job
-        result = dataclasses.replace(result, images=images)
-        done = len(images) >= job.remaining
+    def _progress(
+        self, job: Job, attempt: int, result: GenerationResult
+    ) -> tuple[GenerationResult, bool, InTransaction]:
+        """The images to keep (a server sending extra ones does not overfill the job), done?, the progress hook."""
+        result = dataclasses.replace(result, images=result.images[: job.remaining])
+        done = len(result.images) >= job.remaining
         cost = result_cost(self._caps, job.request, result)  # as the metering wrapper priced it, if it did
         hook = self.store.progress_hook(
             job.id, attempt, cost=cost.usd, estimated=cost.estimated, request_id=result.request_id, done=done
         )
+        return result, done, hook
+
+    async def _save(self, job: Job, attempt: int, result: GenerationResult) -> None:
+        result, done, hook = self._progress(job, attempt, result)
         # Paid images are never dropped half-way: saving — from marking the job "saving" on — runs to its end even
         # when the job is cancelled, however early the cancel lands.
         saving = asyncio.ensure_future(self._keep(job, result, hook))
@@ -330,8 +339,7 @@ class QueueRunner:
         await self._report([job.id])
 
     async def _keep(self, job: Job, result: GenerationResult, hook: InTransaction) -> None:
-        shown = await self._db(self._set_saving, job.id)  # one trip: the write and the row to show
-        if shown:
+        if shown := await self._db(self._set_saving, job.id):  # one trip: the write and the row to show
             self._on_jobs(shown)
         await self._host.ingest(job.request, result, hook)
 
@@ -390,10 +398,3 @@ class QueueRunner:
         )
         await asyncio.shield(asyncio.ensure_future(write))
         await self._report([job.id])
-
-
-def _accepts(fn: Callable[..., Any], name: str) -> bool:
-    try:
-        return name in inspect.signature(fn).parameters
-    except (TypeError, ValueError):
-        return False

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import inspect
 import socket
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -96,3 +97,11 @@ class LocalHost(SharedProvidersHost):
     def close(self) -> None:
         self._cpu.shutdown(wait=True, cancel_futures=True)
         self._db.shutdown(wait=True, cancel_futures=True)
+
+
+def accepts(fn: Callable[..., Any], name: str) -> bool:
+    """Whether ``fn`` takes a parameter called ``name`` (providers without ``on_partial``)."""
+    try:
+        return name in inspect.signature(fn).parameters
+    except (TypeError, ValueError):
+        return False

@@ -7,6 +7,7 @@ import dataclasses
 import logging
 from pathlib import Path
 
+from imagestudio.core import errors
 from imagestudio.core.capabilities import Capabilities
 from imagestudio.core.enhance import TextAnswer, text_cost_usd
 from imagestudio.core.errors import ConfigError, ImageStudioError, NoApiKey
@@ -209,7 +210,9 @@ class MeteredProvider:
         """The attempt broke after it may have been billed (and brought no image): counted at its estimate."""
         if self.name == "demo" or not getattr(error, "possibly_charged", False):
             return
-        estimate: Estimate = estimate_request(self._caps, dataclasses.replace(request, n=1))
+        # previews are one request per image (openai_provider._send_all): the one that broke asked for one image
+        one_request = dataclasses.replace(request, n=1) if request.partial_images else request
+        estimate: Estimate = estimate_request(self._caps, one_request)
         request_id = getattr(error, "request_id", None)
         entry = self._entry(kind, request.model, estimate.usd, True, None, request_id, possibly_charged=True)
         await self._append(entry)
@@ -221,6 +224,9 @@ class MeteredProvider:
         except ImageStudioError as e:
             await asyncio.shield(self._possibly_charged("generate", request, e))
             raise
+        except asyncio.CancelledError as e:
+            await asyncio.shield(self._cancelled("generate", request, e))
+            raise
         return await asyncio.shield(self._finish("generate", request, result))
 
     async def edit(self, request: EditRequest, *, on_partial: OnPartial | None = None) -> GenerationResult:
@@ -230,7 +236,20 @@ class MeteredProvider:
         except ImageStudioError as e:
             await asyncio.shield(self._possibly_charged("edit", request, e))
             raise
+        except asyncio.CancelledError as e:
+            await asyncio.shield(self._cancelled("edit", request, e))
+            raise
         return await asyncio.shield(self._finish("edit", request, result))
+
+    async def _cancelled(self, kind: str, request: GenerationRequest | EditRequest, cancel: BaseException) -> None:
+        """Cancelled while a request was out: the images that came before the cancel are priced (the runner keeps
+        them), and the request in flight may have been billed all the same."""
+        partial = getattr(cancel, "partial_result", None)
+        if isinstance(partial, GenerationResult):
+            cancel.partial_result = await self._record(kind, request, partial)  # type: ignore[attr-defined]
+        in_flight = errors.ProviderError("cancelled while the request was out")
+        in_flight.possibly_charged = True
+        await self._possibly_charged(kind, request, in_flight)
 
     async def _finish(
         self, kind: str, request: GenerationRequest | EditRequest, result: GenerationResult

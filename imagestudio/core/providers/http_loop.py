@@ -109,10 +109,28 @@ class OffLoopProvider:
         return key() if callable(key) else id(self.inner)
 
     async def generate(self, request: GenerationRequest, *, on_partial: OnPartial | None = None) -> GenerationResult:
-        return await self._http.run(self.inner.generate(request, on_partial=_back_to_caller(on_partial)))
+        return await self._relay(self.inner.generate(request, on_partial=_back_to_caller(on_partial)))
 
     async def edit(self, request: EditRequest, *, on_partial: OnPartial | None = None) -> GenerationResult:
-        return await self._http.run(self.inner.edit(request, on_partial=_back_to_caller(on_partial)))
+        return await self._relay(self.inner.edit(request, on_partial=_back_to_caller(on_partial)))
+
+    async def _relay(self, call: Coroutine[Any, Any, GenerationResult]) -> GenerationResult:
+        """A cancel carries the images that arrived before it (``partial_result``) back to the caller's side."""
+        seen: list[object] = []
+
+        async def watched() -> GenerationResult:
+            try:
+                return await call
+            except asyncio.CancelledError as e:
+                seen.append(getattr(e, "partial_result", None))
+                raise
+
+        try:
+            return await self._http.run(watched())
+        except asyncio.CancelledError as e:
+            if seen and seen[0] is not None:
+                e.partial_result = seen[0]  # type: ignore[attr-defined]
+            raise
 
     async def list_models(self) -> list[str]:
         return await self._http.run(self.inner.list_models())

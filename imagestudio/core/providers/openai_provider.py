@@ -157,6 +157,10 @@ class OpenAIProvider:
             one = dataclasses.replace(request, n=1)
             try:
                 part = await self._collect_stream(await send(one), one, on_partial)
+            except asyncio.CancelledError as e:  # the images already here are paid for: they go with the cancel
+                if parts:
+                    e.partial_result = _combined(parts, None)  # type: ignore[attr-defined]
+                raise
             except Exception as e:
                 error = self._translate(e)
                 if not parts:
