@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from imagestudio.core.capabilities import Capabilities
+from imagestudio.core.clock import FixedClock
 from imagestudio.core.ledger import BudgetExceeded, Ledger, LedgerEntry, cost_usd
 from imagestudio.core.types import Usage
 
@@ -50,9 +51,9 @@ def test_hostile_lines_never_lower_the_total(tmp_path: Path) -> None:
 
 
 def test_budget_counts_the_estimate_of_the_next_request(tmp_path: Path) -> None:
-    ledger = Ledger(tmp_path)
-    ledger.append(LedgerEntry(at=__import__("time").time(), kind="generate", provider="openai", model="gpt-image-2",
-                              cost_usd=0.9))  # fmt: skip
+    clock = FixedClock(1_790_000_000.0)
+    ledger = Ledger(tmp_path, clock)
+    ledger.append(LedgerEntry(at=clock.now(), kind="generate", provider="openai", model="gpt-image-2", cost_usd=0.9))
     ledger.check_budget(1.0, upcoming_usd=0.05)  # fits
     with pytest.raises(BudgetExceeded, match="would take"):
         ledger.check_budget(1.0, upcoming_usd=0.21)

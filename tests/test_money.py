@@ -17,6 +17,7 @@ from PIL import Image
 
 from imagestudio.core import errors
 from imagestudio.core.capabilities import Capabilities
+from imagestudio.core.clock import FixedClock
 from imagestudio.core.ledger import Ledger, LedgerEntry
 from imagestudio.core.library.library import Library
 from imagestudio.core.paths import AppPaths
@@ -37,8 +38,11 @@ CAPS = Capabilities.load()
 IMAGE_OUT = 30 / 1_000_000  # $ per image output token (gpt-image-2)
 
 
+NOW = FixedClock(dt.datetime(2026, 12, 7, 12, 0))
+
+
 def _metered(sim: OpenAISimulator, tmp_path: Path, *, timeout: float = 10) -> tuple[MeteredProvider, Ledger]:
-    ledger = Ledger(tmp_path)
+    ledger = Ledger(tmp_path, NOW)
     inner = OpenAIProvider(api_key=sim.api_key, base_url=sim.base_url, name="custom", timeout=timeout)
     return MeteredProvider(inner, ledger, CAPS), ledger
 
@@ -209,7 +213,7 @@ def test_hostile_usage_costs_the_estimate_and_keeps_the_image(
     assert entry.cost_usd is not None and entry.cost_usd > 0
     assert entry.cost_usd == pytest.approx(estimate_request(CAPS, request).usd)
     assert out.job.cost is not None and out.job.cost > 0 and out.job.cost_estimated
-    totals = Ledger(paths.data).totals()
+    totals = Ledger(paths.data).totals(now=out.ledger[0].at)
     assert totals.month_usd >= 0 and totals.estimated_calls == 1
 
 
@@ -235,7 +239,7 @@ def test_test_connection_says_what_it_did_not_check(simulator: OpenAISimulator) 
 def test_the_budget_blocks_the_default_model_before_it_would_be_passed(
     simulator: OpenAISimulator, tmp_path: Path
 ) -> None:
-    ledger = Ledger(tmp_path)
+    ledger = Ledger(tmp_path, NOW)
     inner = OpenAIProvider(api_key=simulator.api_key, base_url=simulator.base_url, name="custom", timeout=10)
     provider = MeteredProvider(inner, ledger, CAPS, budget_usd=0.02)
     request = GenerationRequest("a red kite", "gpt-image-2", "1024x1024", "low")
@@ -272,7 +276,7 @@ def test_a_cancel_between_preview_requests_keeps_the_paid_image(paths: AppPaths,
     simulator.delay_next(20.0)  # the second request's partial comes after 10 s, its image after 20 s
     library = Library(paths)
     store = JobStore(library.db)
-    ledger = Ledger(paths.data)
+    ledger = Ledger(paths.data, NOW)
     partials: list[int] = []
 
     def factory(_profile: str, _base_url: str) -> MeteredProvider:
