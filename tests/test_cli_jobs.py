@@ -118,11 +118,13 @@ def test_kill_9_mid_request_leaves_a_job_that_queue_resume_finishes(tmp_path: Pa
         proc.communicate(timeout=30)
         [(job_id, state, _n, received, _batch)] = _jobs(tmp_path)
         assert (state, received) == ("running", 0)  # as the killed process left it
+        listed = cli("queue", "list", "--json", home=tmp_path)  # sees that its process is gone
+        assert [(j["id"], j["state"]) for j in json.loads(listed.stdout)] == [(job_id, "interrupted")]
         simulator.latency = 0
         url = ("--base-url", simulator.base_url)
         other = cli("generate", "a boat", *url, home=tmp_path, key=simulator.api_key)  # runs its own job only
         assert other.returncode == 0, other.stderr
-        assert f"1 interrupted job(s) of a process that ended (#{job_id})" in other.stderr
+        assert f"1 interrupted job(s) wait (#{job_id}): `imagestudio queue resume` finishes" in other.stderr
         assert [(i, s) for i, s, *_ in _jobs(tmp_path)] == [(job_id, "interrupted"), (job_id + 1, "done")]
         out = cli("queue", "resume", "--json", home=tmp_path, key=simulator.api_key)
         assert out.returncode == 0, out.stderr
@@ -149,6 +151,23 @@ def test_ctrl_c_cancels_the_job(tmp_path: Path) -> None:
         assert _generations(simulator) == 1  # not sent again
         resumed = cli("queue", "resume", home=tmp_path, key=simulator.api_key)
         assert resumed.stdout.strip() == "Nothing to resume."  # a cancelled job stays cancelled
+
+
+def test_queue_cancel_from_another_terminal_ends_the_waiting_command(tmp_path: Path) -> None:
+    with OpenAISimulator(latency=120) as simulator:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "imagestudio", "generate", "a harbour", "--base-url", simulator.base_url, "--json"],
+            env=_env(tmp_path, simulator.api_key), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        )  # fmt: skip
+        _wait_for_request(simulator, proc)
+        [(job_id, *_rest)] = _jobs(tmp_path)
+        cancel = cli("queue", "cancel", str(job_id), home=tmp_path)
+        assert "the process running it will stop it" in cancel.stdout
+        stdout, stderr = proc.communicate(timeout=60)
+        assert proc.returncode == 130, stderr
+        assert f"job #{job_id} cancelled (from the app or `imagestudio queue cancel`)" in stderr
+        assert stdout == ""
+        assert [state for _id, state, *_ in _jobs(tmp_path)] == ["cancelled"]
 
 
 def test_a_mistyped_command_exits_2_without_opening_a_window(tmp_path: Path) -> None:

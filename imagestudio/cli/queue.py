@@ -19,6 +19,7 @@ from imagestudio.core import settings as settings_io
 from imagestudio.core.capabilities import Capabilities
 from imagestudio.core.jobs import Job
 from imagestudio.core.paths import AppPaths
+from imagestudio.core.runner_host import runner_alive
 from imagestudio.core.secrets import KeyStore
 from imagestudio.core.types import JobState
 
@@ -50,6 +51,7 @@ def run_queue(args: argparse.Namespace, paths: AppPaths, keys: KeyStore) -> int:
 
 
 def _list(args: argparse.Namespace, session: Session) -> int:
+    session.store.recover(runner_alive)  # a job whose process died (kill -9, a crash) is listed as interrupted
     jobs = session.store.all()
     if args.json:
         print(json.dumps([j.to_json() for j in jobs], ensure_ascii=False))

@@ -176,12 +176,14 @@ def run_one(
     )
     try:
         job_id, interrupted = asyncio.run(_wait_for(session, request, batch, *profile_of(s)))
-        found = session.runner.interrupted_at_start  # jobs of processes that died (a kill, a crash)
-        if found:
-            ids = ", ".join(f"#{i}" for i in found)
+        # jobs of processes that died (a kill, a crash) or that wait for the person: say so, and how to go on
+        found = session.library.db.read("SELECT id FROM queue_jobs WHERE state = 'interrupted'")
+        waiting = [int(r[0]) for r in found if int(r[0]) != job_id]  # this job's own end is said by the caller
+        if waiting:
+            ids = ", ".join(f"#{i}" for i in waiting)
             print(
-                f"imagestudio: {len(found)} interrupted job(s) of a process that ended ({ids}) wait; "
-                "`imagestudio queue resume` finishes them (they may already have been charged).",
+                f"imagestudio: {len(waiting)} interrupted job(s) wait ({ids}): `imagestudio queue resume` finishes "
+                "them (they may already have been charged), `imagestudio queue cancel ID` drops one.",
                 file=sys.stderr,
             )
         job = session.store.get(job_id) if job_id is not None else None
