@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 from typing import Any
 
 from imagestudio.cli.images import EXIT_OK, EXIT_USAGE, _build_request
+from imagestudio.cli.messages import fail
 from imagestudio.core import errors
 from imagestudio.core.jobs import profile_of
 from imagestudio.core.paths import AppPaths
@@ -24,13 +24,11 @@ from imagestudio.core.types import EditRequest
 def run_estimate(args: argparse.Namespace, paths: AppPaths, keys: KeyStore, *, kind: str) -> int:
     repeat = getattr(args, "repeat", 1)  # ``generate --repeat N --estimate``: N jobs of the request
     if not 1 <= repeat <= 100:
-        print("imagestudio: --repeat must be between 1 and 100", file=sys.stderr)
-        return EXIT_USAGE
+        return fail("--repeat must be between 1 and 100", EXIT_USAGE)
     try:
         s, caps, request = _build_request(args, paths, keys, kind)
     except (errors.InvalidRequest, errors.ConfigError) as e:
-        print(f"imagestudio: {e.message}", file=sys.stderr)
-        return EXIT_USAGE
+        return fail(e.message, EXIT_USAGE)
     one = estimate_request(caps, request)
     total = Estimate(one.low_usd * repeat, one.high_usd * repeat, one.estimated)
     inputs = 0

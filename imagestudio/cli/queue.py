@@ -51,7 +51,8 @@ def run_queue(args: argparse.Namespace, paths: AppPaths, keys: KeyStore) -> int:
 
 
 def _list(args: argparse.Namespace, session: Session) -> int:
-    session.store.recover(runner_alive)  # a job whose process died (kill -9, a crash) is listed as interrupted
+    now = session.store.db.clock.now()  # a job whose process died (kill -9, a crash) is listed as interrupted
+    session.store.recover(lambda runner: runner_alive(runner, now=now))
     jobs = session.store.all()
     if args.json:
         print(json.dumps([j.to_json() for j in jobs], ensure_ascii=False))

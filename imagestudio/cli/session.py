@@ -16,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from imagestudio.cli.messages import localized
 from imagestudio.core.capabilities import Capabilities
 from imagestudio.core.jobs import AnyRequest, Job, profile_of, settings_for_profile
 from imagestudio.core.ledger import Ledger
@@ -168,7 +169,7 @@ def run_one(
         for job in jobs:  # a retry is announced once: what went wrong, and when the queue tries again
             if job.state is JobState.QUEUED and job.error and job.error not in said:
                 said.add(job.error)
-                print(f"imagestudio: {job.error}", file=sys.stderr)
+                print(f"imagestudio: {localized(job.error)}", file=sys.stderr)
 
     batch = uuid.uuid4().hex[:16]
     session = Session(
