@@ -133,6 +133,8 @@ def _output_image_tokens(quality: str, width: int, height: int) -> int:
     long_edge, short_edge = max(width, height), min(width, height)
     short_axis = (2 * factor * short_edge + long_edge) // (2 * long_edge)
     return (factor * short_axis * (2_000_000 + width * height) + 4_000_000 - 1) // 4_000_000
+
+
 _PARTIAL_IMAGE_TOKENS = 100
 
 _COMMON_IMAGE_PARAMS = frozenset(
@@ -811,6 +813,7 @@ class OpenAISimulator:
         self._usage_texts: deque[_Raw] = deque()
         self._delays: deque[float] = deque()
         self._url_answers = 0
+        self._broken_urls = False
         self._downloads: dict[str, bytes] = {}
         #: model -> parameters this server refuses with ``400 unsupported_parameter`` (see ``refuse``)
         self.refused: dict[str, set[str]] = {}
@@ -932,10 +935,12 @@ class OpenAISimulator:
         with self._lock:
             self._delays.extend([seconds] * times)
 
-    def answer_with_urls_next(self, times: int = 1) -> None:
-        """The next ``times`` non-streamed image answers hold ``url`` links instead of ``b64_json``."""
+    def answer_with_urls_next(self, times: int = 1, *, broken: bool = False) -> None:
+        """The next ``times`` non-streamed image answers hold ``url`` links instead of ``b64_json``; ``broken``:
+        links that answer 404 (the image expired before it was fetched)."""
         with self._lock:
             self._url_answers += times
+            self._broken_urls = broken
 
     def refuse(self, model: str, param: str) -> None:
         """This model refuses ``param`` with ``400 unsupported_parameter`` (a rule the app only assumed)."""
@@ -1241,7 +1246,9 @@ class OpenAISimulator:
             root = self.base_url.removesuffix("/v1")
             for item in data:
                 name = f"{secrets.token_hex(8)}.{job.output_format}"
-                self._downloads[name] = base64.b64decode(item.pop("b64_json"))
+                picture = base64.b64decode(item.pop("b64_json"))
+                if not self._broken_urls:
+                    self._downloads[name] = picture
                 item["url"] = f"{root}/downloads/{name}"
         self._wait_until(exchange.started + self.latency + delay)
         payload: dict[str, Any] = {

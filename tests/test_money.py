@@ -320,3 +320,16 @@ def test_a_cancel_between_preview_requests_keeps_the_paid_image(paths: AppPaths,
     assert [e.possibly_charged for e in entries] == [False, True]
     _matches_server(entries[0], simulator.reported_usages[0])
     assert job.cost == pytest.approx(entries[0].cost_usd)
+
+
+def test_a_link_that_cannot_be_fetched_is_recorded_with_its_usage_and_retried_once(
+    paths: AppPaths, simulator: OpenAISimulator
+) -> None:
+    simulator.answer_with_urls_next(broken=True)  # the answer (and its usage) arrives; its image link is dead
+    out = run_job(paths, simulator)
+    assert out.job.state is JobState.DONE and out.requests == 2 and out.images == 1
+    assert out.charged == []  # its own usage is in the ledger: no second, estimated line for it
+    assert len(out.ledger) == 2
+    for entry, reported in zip(out.ledger, simulator.reported_usages, strict=True):
+        _matches_server(entry, reported)
+    assert out.job.attempt_log[0].outcome == "possibly_charged"

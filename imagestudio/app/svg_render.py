@@ -82,4 +82,3 @@ class HeadlessSvgThumbnailer:
                 return None
             self._app = QGuiApplication(["imagestudio", "-platform", "offscreen"])
         return svg_thumbnail_jpeg(data)
-

@@ -15,6 +15,9 @@ class ImageStudioError(Exception):
     #: The request may have been billed although no image came of it (a 2xx answer cut off, a timeout after the
     #: request was sent): the ledger records it and the queue retries it at most once on its own.
     possibly_charged: bool = False
+    #: The answer this error came with is already in the ledger with its own usage (a ``url`` that could not be
+    #: downloaded): no second, estimated line for it.
+    in_ledger: bool = False
 
     def __init__(self, message: str, *, request_id: str | None = None) -> None:
         super().__init__(message)

@@ -255,7 +255,7 @@ class MeteredProvider:
         self, kind: str, request: GenerationRequest | EditRequest, result: GenerationResult
     ) -> GenerationResult:
         result = await self._record(kind, request, result)
-        if result.error is not None:  # images arrived, then the rest of the request broke
+        if result.error is not None and not getattr(result.error, "in_ledger", False):  # a later request broke
             await self._possibly_charged(kind, request, result.error)
         return result
 

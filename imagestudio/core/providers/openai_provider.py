@@ -231,14 +231,20 @@ class OpenAIProvider:
         items = response.data or []
         images: list[GeneratedImage] = []
         fmt = response.output_format or request.output_format
+        failure: errors.ImageStudioError | None = None
         for item in items:
             if item.b64_json:
                 images.append(GeneratedImage(_decode(item.b64_json), fmt))
             elif item.url:  # other OpenAI-compatible servers may answer with links
-                images.append(GeneratedImage(await download_image(item.url), fmt))
+                try:
+                    images.append(GeneratedImage(await download_image(item.url), fmt))
+                except errors.ImageStudioError as e:  # the answer is paid for: its usage is recorded all the same
+                    failure = e
+                    failure.possibly_charged = failure.in_ledger = True
+                    break
             else:
                 raise errors.BadResponse("The server's answer held an entry without image data.")
-        if not images:
+        if not images and failure is None:
             raise errors.BadResponse("The server's answer contained no images.")
         return GenerationResult(
             images=tuple(images),
@@ -257,6 +263,7 @@ class OpenAIProvider:
                 }.items()
                 if v is not None
             },
+            error=failure,
         )
 
     # -- text (prompt enhancement) -----------------------------------------------------------------
