@@ -153,6 +153,27 @@ def test_ctrl_c_cancels_the_job(tmp_path: Path) -> None:
         assert resumed.stdout.strip() == "Nothing to resume."  # a cancelled job stays cancelled
 
 
+def test_ctrl_c_while_a_retry_waits_cancels_the_job(tmp_path: Path) -> None:
+    with OpenAISimulator() as simulator:
+        simulator.fail_next(500)
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "imagestudio", "generate", "a harbour", "--base-url", simulator.base_url],
+            env=_env(tmp_path, simulator.api_key), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        )  # fmt: skip
+        _wait_for_request(simulator, proc)
+        simulator.latency = 120  # a retry that starts before the Ctrl+C is held by the server, and cancelled there
+        deadline = time.monotonic() + 60
+        while not [j for j in _jobs(tmp_path) if j[1] == "queued"] and _generations(simulator) < 2:
+            assert proc.poll() is None and time.monotonic() < deadline, proc.communicate()
+            time.sleep(0.02)
+        proc.send_signal(signal.SIGINT)
+        _stdout, stderr = proc.communicate(timeout=60)
+        assert proc.returncode == 130, stderr
+        assert "cancelled." in stderr.strip().splitlines()[-1]
+        assert [state for _id, state, *_ in _jobs(tmp_path)] == ["cancelled"]
+        assert _generations(simulator) <= 2
+
+
 def test_queue_cancel_from_another_terminal_ends_the_waiting_command(tmp_path: Path) -> None:
     with OpenAISimulator(latency=120) as simulator:
         proc = subprocess.Popen(
