@@ -301,10 +301,15 @@ def test_first_session_on_this_screen(
     folder = tmp_path / "exported"
     user.type(user.find("exportDirectory", dialog), str(folder))
     user.click(user.find("exportButton", dialog))
-    qtbot.waitUntil(lambda: folder.is_dir() and any(folder.iterdir()), timeout=10000)
+    export_button = user.find("exportButton", dialog)
+
+    def written() -> list[Path]:  # files appear as ".part-…" and are renamed once complete
+        return [p for p in folder.iterdir() if not p.name.startswith(".")] if folder.is_dir() else []
+
+    qtbot.waitUntil(lambda: bool(written()) and export_button.isEnabled(), timeout=10000)  # done, not running
     user.screenshot("exported", dialog)
     user.key(dialog, Qt.Key.Key_Escape)
-    [exported] = list(folder.iterdir())
+    [exported] = written()
     assert exported.read_bytes() == parts.library.library.absolute(edited.path).read_bytes()
 
     # search in Chinese: only the first image's prompt has 狐狸; clearing the search shows both again
