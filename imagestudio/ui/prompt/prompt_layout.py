@@ -50,7 +50,7 @@ class PromptFooter(QWidget):
         row.addWidget(self.estimate, 1)
         row.addWidget(self.button)
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(9, 4, 9, 6)
+        layout.setContentsMargins(6, 4, 6, 6)
         layout.addWidget(notice)
         layout.addWidget(self.error)
         layout.addLayout(row)
@@ -147,7 +147,7 @@ def frame(panel: QWidget, items: Sequence[QWidget | QLayout], footer: QWidget, s
     under it, outside the scrolling."""
     body = QWidget()
     layout = QVBoxLayout(body)
-    layout.setContentsMargins(9, 6, 9, 0)  # the footer below has its own
+    layout.setContentsMargins(6, 6, 6, 0)  # the footer below has its own
     for item in items:
         if isinstance(item, QWidget):
             layout.addWidget(item, 1 if item is stretch else 0)
