@@ -118,6 +118,14 @@
         <translation>已达到预算</translation>
     </message>
     <message>
+        <source>This request is estimated at %1, above the %2 you asked to confirm. Send it?</source>
+        <translation>此请求预计花费 %1，高于你设定需要确认的 %2。仍要发送吗？</translation>
+    </message>
+    <message>
+        <source>Confirm the cost</source>
+        <translation>确认费用</translation>
+    </message>
+    <message>
         <source>Budget</source>
         <translation>预算</translation>
     </message>
@@ -134,8 +142,24 @@
         <translation>达到 80 % 时提醒，达到 100 % 时阻止付费请求（可以单次仍然发送）</translation>
     </message>
     <message>
+        <source>Ask before sending a request estimated above, in US dollars</source>
+        <translation>请求的预估费用高于此金额（美元）时先询问</translation>
+    </message>
+    <message>
+        <source>never ask</source>
+        <translation>从不询问</translation>
+    </message>
+    <message>
+        <source>Generate asks first when a request&apos;s estimated cost is above this</source>
+        <translation>请求的预估费用高于此金额时，生成前先询问</translation>
+    </message>
+    <message>
         <source>&amp;Monthly budget</source>
         <translation>每月预算(&amp;M)</translation>
+    </message>
+    <message>
+        <source>&amp;Ask above</source>
+        <translation>超过此金额时询问(&amp;A)</translation>
     </message>
     <message>
         <source>Spent this month: %1</source>
@@ -2603,7 +2627,7 @@ Make and keep images with the OpenAI Images API.</source>
     </message>
     <message>
         <source>Describe the image… 例如：雪中奔跑的红狐狸，电影感光线</source>
-        <extracomment>asked before a request goes over the monthly budget (tests replace it)</extracomment>
+        <extracomment>asked before a request goes over the monthly budget (tests replace it) asked before a request estimated above Settings → Budget → Ask above is sent</extracomment>
         <translation>描述你想要的图片… 例如：雪中奔跑的红狐狸，电影感光线</translation>
     </message>
     <message>
@@ -2667,6 +2691,10 @@ Make and keep images with the OpenAI Images API.</source>
     <message>
         <source>Not sent: this month&apos;s budget is spent (see Settings → Budget).</source>
         <translation>未发送：本月预算已用完（见 设置 → 预算）。</translation>
+    </message>
+    <message>
+        <source>Not sent: its estimate is above the amount you asked to confirm.</source>
+        <translation>未发送：预估费用高于你设定需要确认的金额。</translation>
     </message>
     <message>
         <source>Enhancing…</source>

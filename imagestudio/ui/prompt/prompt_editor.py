@@ -33,6 +33,7 @@ from imagestudio.core.drafts import Draft, DraftSet
 from imagestudio.core.enhance import Enhancement
 from imagestudio.core.errors import InvalidRequest
 from imagestudio.core.ledger import Totals
+from imagestudio.core.pricing import Estimate, estimate_request
 from imagestudio.core.types import EditRequest, GenerationRequest, LibraryImage
 from imagestudio.ui.prompt import setting_changes
 from imagestudio.ui.prompt.edit_inputs import EditInputs
@@ -42,7 +43,7 @@ from imagestudio.ui.prompt.mask_painter import MaskPainterDialog
 from imagestudio.ui.prompt.prompt_drafts import DraftTabs
 from imagestudio.ui.prompt.prompt_layout import Estimator, Fold, PromptFooter, frame
 from imagestudio.ui.prompt.prompt_options import OptionsForm, select
-from imagestudio.ui.settings.budget_box import ask_over_budget
+from imagestudio.ui.settings.budget_box import ask_above_threshold, ask_over_budget
 
 
 class PromptEditor(QWidget):
@@ -65,6 +66,8 @@ class PromptEditor(QWidget):
         self.review_dialog: EnhanceDialog | None = None
         #: asked before a request goes over the monthly budget (tests replace it)
         self.ask_over_budget: Callable[[QWidget, Totals], bool] = ask_over_budget
+        #: asked before a request estimated above Settings → Budget → Ask above is sent
+        self.ask_above_threshold: Callable[[QWidget, Estimate, float], bool] = ask_above_threshold
         s = settings.current
 
         self.prompt = QPlainTextEdit()
@@ -342,6 +345,12 @@ class PromptEditor(QWidget):
                 self.show_error(self.tr("Not sent: this month's budget is spent (see Settings → Budget)."))
                 return
             request = replace(request, allow_over_budget=True)  # this one request only
+        threshold = self._settings.current.confirm_above_usd
+        if threshold > 0 and self._studio is not None and self._studio.paid_provider():
+            estimate = estimate_request(self._caps, request)
+            if estimate.usd > threshold and not self.ask_above_threshold(self, estimate, threshold):
+                self.show_error(self.tr("Not sent: its estimate is above the amount you asked to confirm."))
+                return
         if self.enhance.isChecked() and self._studio is not None:
             self._pending = request
             self.generate_button.setEnabled(False)
