@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 import pytest
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QLabel, QWizard
 
 from imagestudio.core.paths import AppPaths
@@ -93,4 +94,62 @@ def test_a_wrong_key_is_reported_not_raised(
     wizard.key_page.test.click()
     qtbot.waitUntil(lambda: wizard.key_page.status.text().startswith(("✔", "✘")), timeout=10000)
     assert wizard.key_page.status.text().startswith("✘")
+    wizard.reject()
+
+
+def _to_key_page(qtbot: Any, parts: Any, simulator: OpenAISimulator) -> Any:
+    wizard = parts.window.menus.show_onboarding()
+    qtbot.waitExposed(wizard)
+    page = wizard.provider_page
+    qtbot.mouseClick(page.custom, Qt.MouseButton.LeftButton, pos=QPoint(8, page.custom.height() // 2))
+    assert page.custom.isChecked()
+    page.base_url.setFocus()
+    page.base_url.selectAll()
+    qtbot.keyClicks(page.base_url, simulator.base_url)
+    qtbot.mouseClick(wizard.button(QWizard.WizardButton.NextButton), Qt.MouseButton.LeftButton)
+    assert wizard.currentId() == KEY_PAGE
+    return wizard
+
+
+def test_test_connection_tests_the_typed_key(
+    qtbot: Any, make_app: Any, simulator: OpenAISimulator, memory_keyring: MemoryKeyring
+) -> None:
+    parts = make_app()
+    wizard = _to_key_page(qtbot, parts, simulator)
+    key_page = wizard.key_page
+    qtbot.keyClicks(key_page.key, "sk-wrong-000000000000")
+    qtbot.mouseClick(key_page.test, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: key_page.status.text().startswith(("✔", "✘")), timeout=10000)
+    assert key_page.status.text().startswith("✘")
+    assert "rejected" in key_page.status.text()  # the typed key was sent (not "no key: paste it in Settings")
+    key_page.key.clear()
+    qtbot.keyClicks(key_page.key, simulator.api_key)
+    key_page.status.clear()
+    qtbot.mouseClick(key_page.test, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: key_page.status.text().startswith(("✔", "✘")), timeout=10000)
+    assert key_page.status.text().startswith("✔") and "This key works. Save it to keep it." in key_page.status.text()
+    assert simulator.api_key not in key_page.status.text()
+    assert memory_keyring.store == {}  # tested, not saved: saving is the person's choice
+    assert key_page.key.text() == simulator.api_key  # still there to save
+    qtbot.mouseClick(key_page.save, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: memory_keyring.store.get(("imagestudio", "api-key:custom")) == simulator.api_key)
+    wizard.reject()
+
+
+def test_without_a_keyring_save_is_not_offered_and_the_page_says_why(
+    qtbot: Any, make_app: Any, simulator: OpenAISimulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    parts = make_app()
+    monkeypatch.setattr(parts.keys, "keyring_available", lambda: False)
+    wizard = _to_key_page(qtbot, parts, simulator)
+    key_page = wizard.key_page
+    qtbot.waitUntil(lambda: key_page.no_keyring.isVisible(), timeout=5000)
+    assert not key_page.save.isVisible() and key_page.session.isVisible()
+    assert "No secure keyring" in key_page.no_keyring.text() and "cannot be saved" in key_page.no_keyring.text()
+    qtbot.keyClicks(key_page.key, simulator.api_key)
+    qtbot.mouseClick(key_page.test, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: key_page.status.text().startswith(("✔", "✘")), timeout=10000)
+    assert key_page.status.text().endswith("This key works. Use it for this session only.")
+    qtbot.mouseClick(key_page.session, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "session only" in key_page.status.text(), timeout=5000)
     wizard.reject()

@@ -1392,12 +1392,21 @@
         <translation>测试连接(&amp;T)</translation>
     </message>
     <message>
+        <source>Tests the key typed above (or the saved one when the field is empty)</source>
+        <translation>测试上面输入的密钥（输入框为空时测试已保存的密钥）</translation>
+    </message>
+    <message>
         <source>Key status</source>
+        <extracomment>why Save is not offered: no secure keyring on this computer</extracomment>
         <translation>密钥状态</translation>
     </message>
     <message>
         <source>No key yet? Go Back and choose the demo; you can add a key later in Settings.</source>
         <translation>还没有密钥？点“上一步”选择演示模式；以后可以在设置中添加密钥。</translation>
+    </message>
+    <message>
+        <source>No secure keyring was found on this computer (such as GNOME Keyring, KWallet, the macOS Keychain or the Windows Credential Manager), so the key cannot be saved. Use it for this session only, or set the OPENAI_API_KEY environment variable before starting imagestudio.</source>
+        <translation>这台电脑上没有找到安全的密钥环（例如 GNOME Keyring、KWallet、macOS 钥匙串或 Windows 凭据管理器），因此无法保存密钥。可以只在本次会话中使用它，或在启动 imagestudio 之前设置 OPENAI_API_KEY 环境变量。</translation>
     </message>
     <message>
         <source>Paste a key first.</source>
@@ -1418,6 +1427,18 @@
     <message>
         <source>Testing…</source>
         <translation>正在测试…</translation>
+    </message>
+    <message>
+        <source>Save it to keep it.</source>
+        <translation>保存后即可一直使用。</translation>
+    </message>
+    <message>
+        <source>Use it for this session only.</source>
+        <translation>可在本次会话中使用。</translation>
+    </message>
+    <message>
+        <source>This key works.</source>
+        <translation>此密钥可用。</translation>
     </message>
 </context>
 <context>

@@ -24,6 +24,7 @@ from imagestudio.app.core_text import translate_message
 from imagestudio.app.settings_store import SettingsStore
 from imagestudio.app.tasks import TaskOwner
 from imagestudio.core.errors import SecretStoreUnavailable
+from imagestudio.core.secrets import KeyStatus
 from imagestudio.ui.plain_text import plain
 
 PROVIDER_PAGE, KEY_PAGE, DONE_PAGE = 0, 1, 2
@@ -118,7 +119,12 @@ class KeyPage(QWizardPage):
         self.session.clicked.connect(lambda: self.save_key(session_only=True))
         self.session.hide()
         self.test = QPushButton(self.tr("&Test connection"))
+        self.test.setToolTip(self.tr("Tests the key typed above (or the saved one when the field is empty)"))
         self.test.clicked.connect(self.test_connection)
+        #: why Save is not offered: no secure keyring on this computer
+        self.no_keyring = _label("")
+        self.no_keyring.setObjectName("onboardingNoKeyring")
+        self.no_keyring.hide()
         self.status = plain(QLabel())
         self.status.setObjectName("onboardingStatus")
         self.status.setWordWrap(True)
@@ -130,11 +136,35 @@ class KeyPage(QWizardPage):
         layout = QVBoxLayout(self)
         layout.addWidget(steps)
         layout.addLayout(row)
+        layout.addWidget(self.no_keyring)
         layout.addWidget(self.test)
         layout.addWidget(self.status)
         layout.addStretch(1)
         layout.addWidget(
             _label(self.tr("No key yet? Go Back and choose the demo; you can add a key later in Settings."))
+        )
+
+        account.keyStatusChanged.connect(self._show_store)
+
+    def initializePage(self) -> None:
+        """Whether a key can be saved on this computer (asked off the GUI thread: the keyring may block)."""
+        if self._account.last_status is not None:
+            self._show_store(self._account.last_status)
+        self._tasks.spawn(self._account.refresh_status(), name="onboarding-key-status")
+
+    def _show_store(self, status: KeyStatus) -> None:
+        available = status.keyring_available
+        self.save.setVisible(available)
+        self.session.setVisible(not available)
+        self.no_keyring.setVisible(not available)
+        self.no_keyring.setText(
+            ""
+            if available
+            else self.tr(
+                "No secure keyring was found on this computer (such as GNOME Keyring, KWallet, the macOS Keychain "
+                "or the Windows Credential Manager), so the key cannot be saved. Use it for this session only, or "
+                "set the OPENAI_API_KEY environment variable before starting imagestudio."
+            )
         )
 
     def save_key(self, session_only: bool = False) -> None:
@@ -163,10 +193,17 @@ class KeyPage(QWizardPage):
         self.test.setEnabled(False)
         self.status.setText(self.tr("Testing…"))
 
+        typed = self.key.text().strip()  # the key as typed, saved or not: what the person wants to know about
+
         async def run() -> None:
             try:
-                ok, message = await self._account.test_connection()
-                self.status.setText(("✔ " if ok else "✘ ") + translate_message(message))
+                ok, message = await self._account.test_connection(typed or None)
+                text = ("✔ " if ok else "✘ ") + translate_message(message)
+                if ok and typed:
+                    keep = self.tr("Save it to keep it.") if self.save.isVisible() else self.tr(
+                        "Use it for this session only.")  # fmt: skip
+                    text += " " + self.tr("This key works.") + " " + keep
+                self.status.setText(text)
             finally:
                 self.test.setEnabled(True)
 
