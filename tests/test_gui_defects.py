@@ -11,7 +11,8 @@ from typing import Any
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QTextDocument
-from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QMenu
 
 from tests.gui_images import add_image, png_bytes, wait_gallery
 from tools import translations
@@ -117,3 +118,94 @@ def test_the_base_url_field_is_greyed_with_a_reason_unless_custom(qtbot: Any, ma
     qtbot.keyClick(combo, Qt.Key.Key_End)
     assert combo.currentData() == "custom" and field.isEnabled() and not hint.isVisibleTo(pane)
     assert _field_colour(field) == _field_colour(pane.key) != greyed
+
+
+def test_an_empty_search_says_so_and_offers_everything_again(qtbot: Any, make_app: Any, arun: Any) -> None:
+    parts = make_app()
+    gallery = parts.window.gallery
+    empty = gallery.empty_state
+    qtbot.waitUntil(lambda: empty.isVisible(), timeout=5000)  # a new library: what to do first
+    assert empty.title.text() == "No images yet" and "Generate" in empty.hint.text()
+    assert not empty.show_all.isVisible()
+    add_image(arun, parts, "a lighthouse at dusk", png_bytes((300, 200)))
+    wait_gallery(qtbot, parts, 1)
+    assert not empty.isVisible()
+    search = gallery.search.text
+    search.setFocus()
+    qtbot.keyClicks(search, "zebra")
+    qtbot.keyClick(search, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: empty.isVisible(), timeout=5000)
+    assert empty.title.text() == "No images match “zebra”" and "fewer" in empty.hint.text()
+    assert empty.geometry() == gallery.view.viewport().rect()  # over the whole pane, not a blank one
+    qtbot.mouseClick(empty.show_all, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: parts.gallery_model.rowCount() == 1, timeout=5000)
+    assert search.text() == "" and not empty.isVisible()
+    # the empty trash says what it is
+    sidebar = gallery.sidebar
+    trash = sidebar.trash_item
+    qtbot.mouseClick(sidebar.viewport(), Qt.MouseButton.LeftButton, pos=sidebar.visualItemRect(trash).center())
+    qtbot.waitUntil(lambda: empty.isVisible(), timeout=5000)
+    assert empty.title.text() == "The trash is empty"
+
+
+def _right_click_first(qtbot: Any, parts: Any) -> Any:
+    view = parts.window.gallery.view
+    rect = view.visualRect(parts.gallery_model.index(0))
+    # through the window (as the window system delivers them): Qt makes the context-menu event from the press
+    at = view.viewport().mapTo(parts.window, rect.center())
+    handle = parts.window.windowHandle()
+    QTest.mouseClick(handle, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, at)
+    QTest.mouseClick(handle, Qt.MouseButton.RightButton, Qt.KeyboardModifier.NoModifier, at)
+
+    def shown() -> QMenu | None:
+        menus = [w for w in QApplication.topLevelWidgets() if isinstance(w, QMenu) and w.isVisible()]
+        return menus[0] if menus else None
+
+    qtbot.waitUntil(lambda: shown() is not None, timeout=3000)
+    return shown()
+
+
+def _click_menu_item(qtbot: Any, menu: Any, text: str) -> None:
+    action = next(a for a in menu.actions() if a.text().replace("&", "") == text)
+    qtbot.mouseClick(menu, Qt.MouseButton.LeftButton, pos=menu.actionGeometry(action).center())
+
+
+def test_the_context_menu_opens_exports_reuses_and_shows_favourite_state(
+    qtbot: Any, make_app: Any, arun: Any
+) -> None:
+    parts = make_app()
+    image = add_image(arun, parts, "a lighthouse at dusk", png_bytes((300, 200)))
+    wait_gallery(qtbot, parts, 1)
+    parts.window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is parts.window)
+    menu = _right_click_first(qtbot, parts)
+    texts = [a.text().replace("&", "") for a in menu.actions() if not a.isSeparator()]
+    assert texts[:4] == ["Open in viewer", "Edit selected", "Export…", "Reuse settings"]
+    favourite = next(a for a in menu.actions() if a.text() == "Favourite")
+    assert favourite.isCheckable() and not favourite.isChecked()
+    _click_menu_item(qtbot, menu, "Favourite")
+    qtbot.waitUntil(lambda: parts.library.library.db.get(image.id).favourite, timeout=5000)
+
+    def shown_starred() -> bool:  # the tile shows the new state (its row is read again on the next paint)
+        parts.window.gallery.view.viewport().repaint()
+        details = parts.gallery_model.details(image.id)
+        return details is not None and details.favourite
+
+    qtbot.waitUntil(shown_starred, timeout=5000)
+    menu = _right_click_first(qtbot, parts)
+    favourite = next(a for a in menu.actions() if a.text() == "Favourite")
+    assert favourite.isChecked()  # the menu shows the state
+    _click_menu_item(qtbot, menu, "Reuse settings")
+    editor = parts.window.prompt_editor
+    qtbot.waitUntil(lambda: editor.prompt.toPlainText() == "a lighthouse at dusk", timeout=5000)
+    assert editor.drafts.tabs.count() == 2 and "Reused settings" in editor.notice.text()
+    menu = _right_click_first(qtbot, parts)
+    _click_menu_item(qtbot, menu, "Export…")
+    qtbot.waitUntil(lambda: parts.window.media.export_dialog is not None, timeout=5000)
+    parts.window.media.export_dialog.reject()
+    parts.window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is parts.window)
+    menu = _right_click_first(qtbot, parts)
+    _click_menu_item(qtbot, menu, "Open in viewer")
+    viewer = parts.window.media.viewer
+    qtbot.waitUntil(lambda: viewer is not None and viewer.isVisible() and viewer.current_id == image.id)

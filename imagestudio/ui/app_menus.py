@@ -134,11 +134,20 @@ class AppMenus(QObject):
         return self.onboarding
 
     def show_shortcuts(self) -> ShortcutsDialog:
+        """Built from the actions of every window: this one, the viewer, compare and the mask painter."""
+        from PySide6.QtGui import QImage
+
         from imagestudio.ui.dialogs.shortcuts_dialog import ShortcutsDialog
+        from imagestudio.ui.prompt.mask_painter import MaskPainterDialog
 
         if self.shortcuts_dialog is not None:
             self.shortcuts_dialog.deleteLater()
-        self.shortcuts_dialog = ShortcutsDialog(self._window)  # rebuilt: actions may have changed
+        media = getattr(self._window, "media", None)
+        others: list[tuple[str, QWidget]] = media.key_windows() if media is not None else []
+        painter = MaskPainterDialog(QImage(8, 8, QImage.Format.Format_ARGB32), allow_markup=True)  # its keys only
+        others.append((self.tr("Mask painter"), painter))
+        self.shortcuts_dialog = ShortcutsDialog(self._window, others)  # rebuilt: actions may have changed
+        painter.deleteLater()
         self.shortcuts_dialog.show()
         return self.shortcuts_dialog
 

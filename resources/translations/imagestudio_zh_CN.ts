@@ -63,6 +63,10 @@
         <source>&amp;Getting started…</source>
         <translation>入门向导(&amp;G)…</translation>
     </message>
+    <message>
+        <source>Mask painter</source>
+        <translation>蒙版绘制</translation>
+    </message>
 </context>
 <context>
     <name>AppearanceBox</name>
@@ -187,6 +191,26 @@
     <message>
         <source>Not in the library.</source>
         <translation>不在图库中。</translation>
+    </message>
+    <message>
+        <source>Zoom in</source>
+        <translation>放大</translation>
+    </message>
+    <message>
+        <source>Zoom out</source>
+        <translation>缩小</translation>
+    </message>
+    <message>
+        <source>Zoom to fit</source>
+        <translation>缩放以适应窗口</translation>
+    </message>
+    <message>
+        <source>Actual size</source>
+        <translation>实际大小</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>关闭</translation>
     </message>
 </context>
 <context>
@@ -706,6 +730,77 @@
     </message>
 </context>
 <context>
+    <name>EmptyState</name>
+    <message>
+        <source>Show all images</source>
+        <translation>显示全部图片</translation>
+    </message>
+    <message>
+        <source>No images yet</source>
+        <translation>还没有图片</translation>
+    </message>
+    <message>
+        <source>Describe an image in the prompt and press Generate (Ctrl+Enter), try a preset, or drop image files here to import them.</source>
+        <translation>在提示词中描述一张图片并点“生成”（Ctrl+Enter），试试预设，或把图片文件拖到这里导入。</translation>
+    </message>
+    <message>
+        <source>The trash is empty</source>
+        <translation>回收站是空的</translation>
+    </message>
+    <message>
+        <source>Images you move to the trash wait here.</source>
+        <translation>移到回收站的图片会放在这里。</translation>
+    </message>
+    <message>
+        <source>No similar images</source>
+        <translation>没有相似的图片</translation>
+    </message>
+    <message>
+        <source>Nothing in the library looks like image #%1.</source>
+        <translation>图库中没有与图片 #%1 相似的图片。</translation>
+    </message>
+    <message>
+        <source>No images match “%1”</source>
+        <translation>没有与“%1”匹配的图片</translation>
+    </message>
+    <message>
+        <source>Try fewer or other words, another language (the prompt&apos;s own), or turn off the filters and “Only favourites”. Tags and notes are searched too.</source>
+        <translation>试试更少或其他的词、换一种语言（提示词所用的语言），或关闭筛选和“仅收藏”。标签和备注也会被搜索。</translation>
+    </message>
+    <message>
+        <source>No favourites here</source>
+        <translation>这里没有收藏</translation>
+    </message>
+    <message>
+        <source>Press F on an image to star it.</source>
+        <translation>在图片上按 F 即可收藏。</translation>
+    </message>
+    <message>
+        <source>No images tagged “%1”</source>
+        <translation>没有标签为“%1”的图片</translation>
+    </message>
+    <message>
+        <source>Press T on an image to tag it.</source>
+        <translation>在图片上按 T 即可添加标签。</translation>
+    </message>
+    <message>
+        <source>This collection is empty</source>
+        <translation>此合集是空的</translation>
+    </message>
+    <message>
+        <source>Right-click images → Add to collection.</source>
+        <translation>右键点击图片 → 添加到合集。</translation>
+    </message>
+    <message>
+        <source>Nothing matches these filters</source>
+        <translation>没有符合这些筛选条件的图片</translation>
+    </message>
+    <message>
+        <source>Widen the dates, size or cost.</source>
+        <translation>放宽日期、尺寸或费用范围。</translation>
+    </message>
+</context>
+<context>
     <name>EnhanceDialog</name>
     <message>
         <source>Enhanced prompt</source>
@@ -922,7 +1017,7 @@
     <name>GalleryMenu</name>
     <message>
         <source>Favourite</source>
-        <extracomment>(title, label, initial text) → the text entered, or None when cancelled. Tests replace it. the window&apos;s unobtrusive notification (text, &quot;Details…&quot; action); without one, the report box opens actions other parts of the window add to the top of the right-click menu (&quot;Edit selected&quot;)</extracomment>
+        <extracomment>(title, label, initial text) → the text entered, or None when cancelled. Tests replace it. (parent, how many images, the library&apos;s tags) → the tag, or None when cancelled. Tests may replace it. (parent, the note now) → the new note, or None when cancelled the window&apos;s unobtrusive notification (text, &quot;Details…&quot; action); without one, the report box opens actions other parts of the window add to the top of the right-click menu (&quot;Edit selected&quot;)</extracomment>
         <translation>收藏</translation>
     </message>
     <message>
@@ -986,24 +1081,6 @@
         <translation>
             <numerusform>永久删除 %n 张图片？此操作无法撤销。</numerusform>
         </translation>
-    </message>
-    <message>
-        <source>Add tag</source>
-        <translation>添加标签</translation>
-    </message>
-    <message numerus="yes">
-        <source>Tag for %n image(s):</source>
-        <translation>
-            <numerusform>为 %n 张图片添加标签：</numerusform>
-        </translation>
-    </message>
-    <message>
-        <source>Note</source>
-        <translation>备注</translation>
-    </message>
-    <message>
-        <source>Note on this image:</source>
-        <translation>这张图片的备注：</translation>
     </message>
     <message>
         <source>New collection</source>
@@ -1098,6 +1175,7 @@
     </message>
     <message>
         <source>Images similar to #%1</source>
+        <extracomment>what the gallery says when it shows nothing (ui/gallery/empty_state.py)</extracomment>
         <translation>与 #%1 相似的图片</translation>
     </message>
     <message numerus="yes">
@@ -1838,12 +1916,25 @@ Make and keep images with the OpenAI Images API.</source>
         <translation>编辑所选图片(&amp;D)</translation>
     </message>
     <message>
+        <source>&amp;Reuse settings</source>
+        <extracomment>the first selected image&apos;s settings in a new prompt draft (as the viewer&apos;s &quot;Reuse settings&quot;)</extracomment>
+        <translation>复用设置(&amp;R)</translation>
+    </message>
+    <message>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
         <source>&amp;Edit</source>
         <translation>编辑(&amp;E)</translation>
+    </message>
+    <message>
+        <source>Viewer</source>
+        <translation>查看器</translation>
+    </message>
+    <message>
+        <source>Compare</source>
+        <translation>对比</translation>
     </message>
     <message>
         <source>Select two or more images to compare.</source>
@@ -1916,6 +2007,14 @@ Make and keep images with the OpenAI Images API.</source>
     <message>
         <source>Parents</source>
         <translation>来源图片</translation>
+    </message>
+    <message>
+        <source>Tags</source>
+        <translation>标签</translation>
+    </message>
+    <message>
+        <source>Note</source>
+        <translation>备注</translation>
     </message>
     <message>
         <source>C2PA</source>
@@ -3058,6 +3157,53 @@ Make and keep images with the OpenAI Images API.</source>
     </message>
 </context>
 <context>
+    <name>TextDialog</name>
+    <message>
+        <source>Add tag</source>
+        <translation>添加标签</translation>
+    </message>
+    <message>
+        <source>Tag for %n image(s):</source>
+        <translation>为 %n 张图片添加的标签：</translation>
+    </message>
+    <message>
+        <source>Note</source>
+        <translation>备注</translation>
+    </message>
+    <message>
+        <source>Note on this image:</source>
+        <translation>此图片的备注：</translation>
+    </message>
+</context>
+<context>
+    <name>ViewerOrganiser</name>
+    <message>
+        <source>Favourite (F)</source>
+        <extracomment>tests may replace the questions (parent, count, tags) / (parent, note)</extracomment>
+        <translation>收藏（F）</translation>
+    </message>
+    <message>
+        <source>Favourite</source>
+        <translation>收藏</translation>
+    </message>
+    <message>
+        <source>Tag…</source>
+        <translation>标签…</translation>
+    </message>
+    <message>
+        <source>Add a tag (T)</source>
+        <translation>添加标签（T）</translation>
+    </message>
+    <message>
+        <source>Note…</source>
+        <translation>备注…</translation>
+    </message>
+    <message>
+        <source>Edit the note (N)</source>
+        <translation>编辑备注（N）</translation>
+    </message>
+</context>
+<context>
     <name>ViewerWindow</name>
     <message>
         <source>Viewer</source>
@@ -3125,6 +3271,7 @@ Make and keep images with the OpenAI Images API.</source>
     </message>
     <message>
         <source>Details</source>
+        <extracomment>favourite, tags and note of the shown image (ui/viewer/viewer_organise.py)</extracomment>
         <translation>详细信息</translation>
     </message>
     <message>
@@ -3146,6 +3293,50 @@ Make and keep images with the OpenAI Images API.</source>
     <message>
         <source> (fit)</source>
         <translation>（适应）</translation>
+    </message>
+    <message>
+        <source>Next image</source>
+        <translation>下一张</translation>
+    </message>
+    <message>
+        <source>Previous image</source>
+        <translation>上一张</translation>
+    </message>
+    <message>
+        <source>Zoom in</source>
+        <translation>放大</translation>
+    </message>
+    <message>
+        <source>Zoom out</source>
+        <translation>缩小</translation>
+    </message>
+    <message>
+        <source>Zoom to fit</source>
+        <translation>缩放以适应窗口</translation>
+    </message>
+    <message>
+        <source>Actual size</source>
+        <translation>实际大小</translation>
+    </message>
+    <message>
+        <source>Leave full screen or close</source>
+        <translation>退出全屏或关闭</translation>
+    </message>
+    <message>
+        <source>Copy the image</source>
+        <translation>复制图片</translation>
+    </message>
+    <message>
+        <source>Favourite</source>
+        <translation>收藏</translation>
+    </message>
+    <message>
+        <source>Add tag…</source>
+        <translation>添加标签…</translation>
+    </message>
+    <message>
+        <source>Edit note…</source>
+        <translation>编辑备注…</translation>
     </message>
 </context>
 </TS>

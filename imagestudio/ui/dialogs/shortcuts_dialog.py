@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QAbstractButton,
     QDialog,
     QDialogButtonBox,
     QHeaderView,
@@ -37,8 +39,9 @@ def _keys(sequences: list[QKeySequence]) -> str:
     return ", ".join(dict.fromkeys(texts))
 
 
-def collect(window: QMainWindow) -> list[ShortcutEntry]:
-    """Every action with a key (menus first, in menu order), then standalone QShortcuts."""
+def collect(window: QWidget, place: str = "") -> list[ShortcutEntry]:
+    """Every action with a key (a main window's menus first, in menu order), then standalone QShortcuts and buttons
+    with a key of their own, in ``window`` only (another window inside it is collected on its own)."""
     entries: list[ShortcutEntry] = []
     seen: set[int] = set()
 
@@ -52,38 +55,51 @@ def collect(window: QMainWindow) -> list[ShortcutEntry]:
             if keys and not action.isSeparator():
                 entries.append(ShortcutEntry(path, _plain(action.text()), keys))
 
-    for top in window.menuBar().actions():
-        if top.menu() is not None:
-            walk(top.menu(), _plain(top.text()))  # type: ignore[arg-type]
+    if isinstance(window, QMainWindow):
+        for top in window.menuBar().actions():
+            if top.menu() is not None:
+                walk(top.menu(), _plain(top.text()))  # type: ignore[arg-type]
     for action in window.findChildren(QAction):
         keys = _keys(action.shortcuts())
-        if id(action) not in seen and keys and action.text():
+        if id(action) not in seen and keys and action.text() and _belongs(action.parent(), window):
             seen.add(id(action))
-            entries.append(ShortcutEntry(_owner(action.parent()), _plain(action.text()), keys))
+            entries.append(ShortcutEntry(_owner(action.parent(), place), _plain(action.text()), keys))
     for shortcut in window.findChildren(QShortcut):
         keys = _keys([shortcut.key()])
-        name = shortcut.whatsThis() or _owner(shortcut.parent())
-        if keys and shortcut.isEnabled():
-            entries.append(ShortcutEntry(_owner(shortcut.parent()), _plain(name), keys))
+        name = shortcut.whatsThis() or _owner(shortcut.parent(), place)
+        if keys and shortcut.isEnabled() and _belongs(shortcut.parent(), window):
+            entries.append(ShortcutEntry(_owner(shortcut.parent(), place), _plain(name), keys))
+    for button in window.findChildren(QAbstractButton):
+        key = button.shortcut()
+        if not key.isEmpty() and key != QKeySequence.mnemonic(button.text()) and button.window() is window:
+            entries.append(ShortcutEntry(_owner(button, place), _plain(button.text()), _keys([key])))
     return list(dict.fromkeys(entries))  # the same key for the same thing twice (Enter/Return) once
 
 
-def _owner(obj: object) -> str:
+def _belongs(obj: object, window: QWidget) -> bool:
+    """Owned by ``window`` itself, not by another window inside it (a viewer is the main window's child)."""
+    return not isinstance(obj, QWidget) or obj.window() is window
+
+
+def _owner(obj: object, place: str = "") -> str:
     while isinstance(obj, QWidget):
         if obj.accessibleName():
             return obj.accessibleName()
-        if isinstance(obj, QMainWindow):
-            return ""  # anywhere in the window
+        if obj.isWindow():
+            return place  # anywhere in that window ("" for the main window)
         obj = obj.parentWidget()
-    return ""
+    return place
 
 
 class ShortcutsDialog(QDialog):
-    def __init__(self, window: QMainWindow) -> None:
+    def __init__(self, window: QMainWindow, others: Sequence[tuple[str, QWidget]] = ()) -> None:
+        """``others``: (name, window) of the app's other windows (viewer, compare, mask painter)."""
         super().__init__(window)
         self.setWindowTitle(self.tr("Keyboard shortcuts"))
         self.resize(640, 560)
         self.entries = collect(window)
+        for name, other in others:
+            self.entries += [e for e in collect(other, name) if e not in self.entries]
         self.filter = QLineEdit()
         self.filter.setPlaceholderText(self.tr("Filter…"))
         self.filter.setAccessibleName(self.tr("Filter shortcuts"))

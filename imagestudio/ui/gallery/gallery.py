@@ -36,6 +36,7 @@ from imagestudio.app.gallery_model import GalleryModel
 from imagestudio.app.library_actions import LibraryActions
 from imagestudio.app.tasks import TaskOwner
 from imagestudio.core.library.query import LibraryQuery
+from imagestudio.ui.gallery.empty_state import EmptyState
 from imagestudio.ui.gallery.gallery_menu import GalleryMenu
 from imagestudio.ui.gallery.library_sidebar import LibrarySidebar
 from imagestudio.ui.gallery.search_bar import SearchBar
@@ -300,6 +301,8 @@ class GalleryPane(QWidget):
         footer.addWidget(size_label)
         footer.addWidget(self.thumb_slider)
         layout.addLayout(footer)
+        #: what the gallery says when it shows nothing (ui/gallery/empty_state.py)
+        self.empty_state = EmptyState(self.view, model, self.show_everything)
         self.search.changed.connect(self.apply_query)
         for sig in (model.modelReset, model.rowsInserted, model.rowsRemoved):
             sig.connect(lambda *_: self._update_count(model))
@@ -360,6 +363,17 @@ class GalleryPane(QWidget):
                 edit_menu.addSeparator()
             else:
                 edit_menu.addAction(act)
+
+    def show_everything(self) -> None:
+        """All images: the search text, favourites-only and the filters cleared, the sidebar on All images."""
+        self.search.blockSignals(True)
+        self.search.text.clear()
+        self.search.favourites.setChecked(False)
+        self.search.filters.reset()
+        self.search.blockSignals(False)
+        if self.sidebar is not None:
+            self.sidebar.setCurrentItem(self.sidebar.all_item)
+        self.apply_query()
 
     def show_similar(self, image_id: int) -> None:
         """Images that look like ``image_id`` (perceptual hash), nearest first; any sidebar entry or search

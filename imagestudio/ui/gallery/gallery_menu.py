@@ -8,24 +8,21 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, QPoint, Qt, Signal
+from PySide6.QtCore import QObject, QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QFileDialog, QInputDialog, QMenu, QMessageBox, QWidget
+from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox, QWidget
 
 from imagestudio.app.library_actions import LibraryActions
 from imagestudio.app.tasks import TaskOwner
 from imagestudio.core.library.query import LibraryQuery
+from imagestudio.core.types import LibraryImage
+from imagestudio.ui.dialogs import text_dialog
 
 if TYPE_CHECKING:
     from imagestudio.ui.gallery.gallery import GalleryPane
 
 #: (title, label, initial text) → the text entered, or None when cancelled. Tests replace it.
 AskText = Callable[[QWidget, str, str, str], "str | None"]
-
-
-def ask_text_dialog(parent: QWidget, title: str, label: str, text: str) -> str | None:
-    value, ok = QInputDialog.getText(parent, title, label, text=text)
-    return value if ok else None
 
 
 def confirm_dialog(parent: QWidget, title: str, text: str) -> bool:
@@ -41,7 +38,11 @@ class GalleryMenu(QObject):
         self.pane = pane
         self.actions = actions
         self._tasks = tasks
-        self.ask_text: AskText = ask_text_dialog
+        self.ask_text: AskText = text_dialog.ask_text
+        #: (parent, how many images, the library's tags) → the tag, or None when cancelled. Tests may replace it.
+        self.ask_tag: Callable[[QWidget, int, list[str]], str | None] = text_dialog.ask_tag
+        #: (parent, the note now) → the new note, or None when cancelled
+        self.ask_note: Callable[[QWidget, str], str | None] = text_dialog.ask_note
         self.confirm: Callable[[QWidget, str, str], bool] = confirm_dialog
         self.report_box: QMessageBox | None = None
         #: the window's unobtrusive notification (text, "Details…" action); without one, the report box opens
@@ -63,6 +64,9 @@ class GalleryMenu(QObject):
             return act
 
         self.favourite_action = action(self.tr("Favourite"), self.toggle_favourite, "F")
+        self.favourite_action.setCheckable(True)  # ticked when every selected image is a favourite
+        view.selectionModel().selectionChanged.connect(lambda *_: self.sync_favourite())
+        pane.model.dataChanged.connect(lambda *_: self.sync_favourite())
         self.trash_action = action(self.tr("Move to trash"), self.trash, QKeySequence.StandardKey.Delete)
         self.restore_action = action(self.tr("Restore from trash"), self.restore)
         self.empty_trash_action = action(self.tr("Empty trash…"), self.empty_trash)
@@ -88,6 +92,12 @@ class GalleryMenu(QObject):
     # -- what the actions do ---------------------------------------------------------------------
     def _selection(self) -> list[int]:
         return self.pane.view.selected_ids()
+
+    def sync_favourite(self) -> None:
+        """The Favourite action shows the selection's state (checked when all selected are favourites)."""
+        images = [self.pane.model.details(i) for i in self._selection()]
+        known = [im for im in images if im is not None]
+        self.favourite_action.setChecked(bool(known) and all(im.favourite for im in known))
 
     def toggle_favourite(self) -> None:
         if ids := self._selection():
@@ -128,7 +138,8 @@ class GalleryMenu(QObject):
         ids = self._selection()
         if not ids:
             return
-        name = self.ask_text(self.pane, self.tr("Add tag"), self.tr("Tag for %n image(s):", "", len(ids)), "")
+        tags = self.pane.sidebar.tag_names() if self.pane.sidebar is not None else []
+        name = self.ask_tag(self.pane, len(ids), tags)
         if name and name.strip():
             self.actions.fire(self.actions.change_tags(ids, add=[name]), "tag")
 
@@ -138,10 +149,22 @@ class GalleryMenu(QObject):
 
     def edit_note(self) -> None:
         ids = self._selection()
-        image = self.pane.model.details(ids[0]) if ids else None
-        if image is None:
+        if not ids:
             return
-        note = self.ask_text(self.pane, self.tr("Note"), self.tr("Note on this image:"), image.note)
+        image = self.pane.model.details(ids[0])
+        if image is not None:
+            self._ask_note(image)
+            return
+
+        async def fetch() -> None:  # its row is being read again (it just changed): ask once it is here
+            found = await self.actions.service.get_many([ids[0]])
+            if found:
+                QTimer.singleShot(0, lambda: self._ask_note(found[0]))  # the dialog runs outside this task
+
+        self.actions.fire(fetch(), "note-row")
+
+    def _ask_note(self, image: LibraryImage) -> None:
+        note = self.ask_note(self.pane, image.note)
         if note is not None:
             self.actions.fire(self.actions.set_note(image.id, note), "note")
 
@@ -224,6 +247,7 @@ class GalleryMenu(QObject):
             menu.addAction(self.empty_trash_action)
             return menu
         self.trash_action.setText(self.tr("Move to trash"))
+        self.sync_favourite()
         if self.extra_actions:
             menu.addActions(self.extra_actions)
             menu.addSeparator()

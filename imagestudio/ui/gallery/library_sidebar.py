@@ -122,6 +122,11 @@ class LibrarySidebar(QTreeWidget):
                 return item
         return None
 
+    def tag_names(self) -> list[str]:
+        """Every tag in the library (offered while typing a tag)."""
+        children = (self.tags_item.child(i) for i in range(self.tags_item.childCount()))
+        return [child.toolTip(0) for child in children if child is not None]
+
     def current_collection(self) -> int | None:
         kind, entry_id, _ = self.current_entry()
         return entry_id if kind == "collection" else None

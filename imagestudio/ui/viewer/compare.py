@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import QPointF, Qt
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtGui import QKeyEvent, QKeySequence
 from PySide6.QtWidgets import QGridLayout, QLabel, QVBoxLayout, QWidget
 
 from imagestudio.ui.plain_text import plain
 from imagestudio.ui.screen_fit import resize_within_screen
+from imagestudio.ui.viewer import window_keys
 from imagestudio.ui.viewer.image_canvas import ImageCanvas
 from imagestudio.ui.viewer.viewer_services import ViewerServices
 
@@ -25,6 +28,7 @@ class CompareWindow(QWidget):
         self.captions: list[QLabel] = []
         self._grid = QGridLayout(self)
         self._grid.setContentsMargins(4, 4, 4, 4)
+        self._install_keys()
 
     def open(self, ids: list[int]) -> None:
         for canvas in self.canvases:
@@ -74,20 +78,26 @@ class CompareWindow(QWidget):
             if canvas is not source:
                 canvas.set_view(zoom, center, fit)
 
+    def _target(self) -> ImageCanvas | None:
+        return next((c for c in self.canvases if c.hasFocus()), self.canvases[0] if self.canvases else None)
+
+    def _on_target(self, act: Callable[[ImageCanvas], None]) -> None:
+        target = self._target()
+        if target is not None:
+            act(target)
+
+    def _install_keys(self) -> None:
+        """The same zoom keys as the viewer (0 fits; F is Favourite there), on the canvas that has focus."""
+        key = QKeySequence
+        self.key_actions = window_keys.install(self, (
+            (self.tr("Zoom in"), (key(Qt.Key.Key_Plus), key(Qt.Key.Key_Equal)),
+             lambda: self._on_target(ImageCanvas.zoom_in)),
+            (self.tr("Zoom out"), (key(Qt.Key.Key_Minus),), lambda: self._on_target(ImageCanvas.zoom_out)),
+            (self.tr("Zoom to fit"), (key(Qt.Key.Key_0),), lambda: self._on_target(ImageCanvas.fit)),
+            (self.tr("Actual size"), (key(Qt.Key.Key_1),), lambda: self._on_target(ImageCanvas.actual_size)),
+            (self.tr("Close"), (key(Qt.Key.Key_Escape),), self.close),
+        ))  # fmt: skip
+
     def keyPressEvent(self, event: QKeyEvent) -> None:
-        target = next((c for c in self.canvases if c.hasFocus()), self.canvases[0] if self.canvases else None)
-        key = event.key()
-        if target is None:
-            super().keyPressEvent(event)
-        elif key in (Qt.Key.Key_Plus, Qt.Key.Key_Equal):
-            target.zoom_in()
-        elif key == Qt.Key.Key_Minus:
-            target.zoom_out()
-        elif key in (Qt.Key.Key_0, Qt.Key.Key_F):
-            target.fit()
-        elif key == Qt.Key.Key_1:
-            target.actual_size()
-        elif key == Qt.Key.Key_Escape:
-            self.close()
-        else:
+        if not window_keys.trigger(event, self.key_actions):
             super().keyPressEvent(event)

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
-from PySide6.QtWidgets import QMainWindow, QMenu, QMenuBar
+from PySide6.QtWidgets import QMainWindow, QMenu, QMenuBar, QWidget
 
 from imagestudio.app.clipboard import copy_images
 from imagestudio.app.dragdrop import drag_images
@@ -67,9 +67,11 @@ class MediaActions(QObject):
         )
         #: the selected images (1–16) become the prompt editor's edit inputs and the edit's parents
         self.edit_action = action(self.tr("E&dit selected"), self.edit_selected, "E")
+        #: the first selected image's settings in a new prompt draft (as the viewer's "Reuse settings")
+        self.reuse_action = action(self.tr("&Reuse settings"), self.reuse_selected)
         extra = getattr(getattr(gallery, "menu", None), "extra_actions", None)
-        if isinstance(extra, list):  # the gallery's right-click menu lists it first
-            extra.append(self.edit_action)
+        if isinstance(extra, list):  # the gallery's right-click menu lists them first
+            extra.extend([self.open_action, self.edit_action, self.export_action, self.reuse_action])
 
     def install_menus(self, bar: QMenuBar) -> None:
         """Export… at the top of File; open/compare/copy/paste in Edit (created if the window has none)."""
@@ -98,11 +100,23 @@ class MediaActions(QObject):
         if self.viewer is None:
             from imagestudio.ui.viewer.viewer import ViewerWindow
 
-            self.viewer = ViewerWindow(self._services, self._window)
+            actions = getattr(self._gallery, "library_actions", None)  # favourite, tags, note in the viewer
+            self.viewer = ViewerWindow(self._services, self._window, actions=actions)
+            sidebar = getattr(self._gallery, "sidebar", None)
+            if sidebar is not None:
+                self.viewer.organiser.tag_names = sidebar.tag_names
             self.viewer.reuseRequested.connect(self.reuse)
             self.viewer.exportRequested.connect(self.export_ids)
             self.viewer.compareRequested.connect(self.compare_ids)
         return self.viewer
+
+    def key_windows(self) -> list[tuple[str, QWidget]]:
+        """The viewer and compare windows (made now if never opened), for Help → Keyboard shortcuts."""
+        if self.compare is None:
+            from imagestudio.ui.viewer.compare import CompareWindow
+
+            self.compare = CompareWindow(self._services, self._window)
+        return [(self.tr("Viewer"), self._viewer()), (self.tr("Compare"), self.compare)]
 
     def _open_row(self, model: GalleryModel, row: int) -> None:
         image_id = model.image_id(row)
@@ -199,6 +213,17 @@ class MediaActions(QObject):
             message = self.tr("An edit takes at most 16 images; the first 16 are used.")
             self._window.statusBar().showMessage(message, 6000)
         editor.edit_images(ids[:16])
+
+    def reuse_selected(self) -> None:
+        if ids := self._gallery.view.selected_ids():
+            self._services.tasks.spawn(self._reuse(ids[0]), name="reuse-settings")
+
+    async def _reuse(self, image_id: int) -> None:
+        from imagestudio.core.lineage import request_of
+
+        images = self._loaded([image_id]) or await self._services.loader.images([image_id])
+        if images:
+            self.reuse(request_of(images[0]))
 
     # -- reuse settings --------------------------------------------------------------------------
     def reuse(self, request: GenerationRequest) -> None:

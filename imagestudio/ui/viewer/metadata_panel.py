@@ -76,6 +76,8 @@ class MetadataPanel(QWidget):
             "cost": self.tr("Cost"),
             "created": self.tr("Created"),
             "parents": self.tr("Parents"),
+            "tags": self.tr("Tags"),
+            "note": self.tr("Note"),
             "c2pa": self.tr("C2PA"),
         }
         for key, text in labels.items():
@@ -133,6 +135,8 @@ class MetadataPanel(QWidget):
                 f"${cost:.4f}" if cost is not None else self.tr("unknown")
             ),
             "created": time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(image.created_at)),
+            "tags": ", ".join(image.tags) or self.tr("none"),
+            "note": image.note or self.tr("none"),
             "parents": ", ".join(f'<a href="{p}">#{p}</a>' for p in parents_of(image.params)) or self.tr("none"),
             "c2pa": "…" if facts is None else (
                 self.tr("present (provider's signed manifest)") if facts.c2pa else self.tr("none")

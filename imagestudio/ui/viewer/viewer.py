@@ -4,6 +4,8 @@ pixmap. Dragging the image (when it fits) drags out a real file; Ctrl+C copies i
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QCloseEvent, QGuiApplication, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
@@ -19,11 +21,15 @@ from PySide6.QtWidgets import (
 from imagestudio.app.clipboard import copy_images
 from imagestudio.app.dragdrop import drag_images
 from imagestudio.app.image_loader import LoadedImage
+from imagestudio.app.library_actions import LibraryActions
+from imagestudio.core.provenance import FileFacts
 from imagestudio.core.types import LibraryImage
 from imagestudio.ui.screen_fit import resize_within_screen
+from imagestudio.ui.viewer import window_keys
 from imagestudio.ui.viewer.image_canvas import ImageCanvas
 from imagestudio.ui.viewer.lineage_view import LineageView
 from imagestudio.ui.viewer.metadata_panel import MetadataPanel
+from imagestudio.ui.viewer.viewer_organise import ViewerOrganiser
 from imagestudio.ui.viewer.viewer_services import ViewerServices, drag_options
 
 __all__ = ["ViewerServices", "ViewerWindow", "drag_options"]  # the services moved; old imports keep working
@@ -34,9 +40,12 @@ class ViewerWindow(QWidget):
     exportRequested = Signal(list)  # image ids
     compareRequested = Signal(list)  # image ids
 
-    def __init__(self, services: ViewerServices, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, services: ViewerServices, parent: QWidget | None = None, *, actions: LibraryActions | None = None
+    ) -> None:
         super().__init__(parent, Qt.WindowType.Window)
         self.setObjectName("viewer")
+        self.setAccessibleName(self.tr("Viewer"))  # where its keys work (Help → Keyboard shortcuts)
         self.setWindowTitle(self.tr("Viewer"))
         resize_within_screen(self, 1280, 860)
         self._services = services
@@ -72,6 +81,10 @@ class ViewerWindow(QWidget):
             button.clicked.connect(slot)
             self.buttons[key] = button
             bar.addWidget(button)
+        #: favourite, tags and note of the shown image (ui/viewer/viewer_organise.py)
+        self.organiser = ViewerOrganiser(self, actions, lambda: self._current, self._refresh_row)
+        for button in self.organiser.buttons():
+            bar.addWidget(button)
         bar.addStretch(1)
         bar.addWidget(self.zoom_label)
         bar.addWidget(self.position)
@@ -96,6 +109,8 @@ class ViewerWindow(QWidget):
         self.metadata.reuseRequested.connect(self.reuseRequested)
         self.metadata.navigateRequested.connect(self.show_id)
         self.lineage.navigateRequested.connect(self.show_id)
+        self._facts: FileFacts | None = None
+        self._install_keys()
 
     # -- navigation ------------------------------------------------------------------------------
     def open(self, ids: list[int], index: int) -> None:
@@ -172,8 +187,21 @@ class ViewerWindow(QWidget):
         self.canvas.set_image(loaded.pixels, "" if not loaded.pixels.isNull() else problem)
         if not loaded.pixels.isNull() and loaded.image.format.lower() in ("gif", "svg"):
             self.canvas.play_original(loaded.image.path, loaded.image.format.lower())  # animation / vectors
+        self._facts = loaded.facts
         self.metadata.set_image(loaded.image, loaded.facts)
+        self.organiser.show(loaded.image)
         self._show_zoom()
+
+    def _refresh_row(self, image_id: int) -> None:
+        """The shown image's row changed (favourite, tags, note): read it again, keep the pixels."""
+        self._services.tasks.spawn_if_open(self._reread(image_id), name=f"viewer-row-{image_id}")
+
+    async def _reread(self, image_id: int) -> None:
+        images = await self._services.loader.images([image_id])
+        if images and self.current_id == image_id and self._current is not None:
+            self._current = images[0]
+            self.metadata.set_image(images[0], self._facts)
+            self.organiser.show(images[0])
 
     def _show_zoom(self) -> None:
         self.zoom_label.setText(f"{self.canvas.zoom * 100:.0f} %" + (self.tr(" (fit)") if self.canvas.fitted else ""))
@@ -206,33 +234,38 @@ class ViewerWindow(QWidget):
             others = [i for i in self._ids[self._index + 1 : self._index + 2] if i != self.current_id]
             self.compareRequested.emit([self.current_id, *others])
 
-    def keyPressEvent(self, event: QKeyEvent) -> None:
-        key = event.key()
-        if event.matches(QKeySequence.StandardKey.Copy):
-            self.copy()
-        elif key in (Qt.Key.Key_Right, Qt.Key.Key_PageDown, Qt.Key.Key_Space):
-            self.next()
-        elif key in (Qt.Key.Key_Left, Qt.Key.Key_PageUp, Qt.Key.Key_Backspace):
-            self.previous()
-        elif key in (Qt.Key.Key_Plus, Qt.Key.Key_Equal):
-            self.canvas.zoom_in()
-        elif key in (Qt.Key.Key_Minus, Qt.Key.Key_Underscore):
-            self.canvas.zoom_out()
-        elif key in (Qt.Key.Key_0, Qt.Key.Key_F):
-            self.canvas.fit()
-        elif key == Qt.Key.Key_1:
-            self.canvas.actual_size()
-        elif key == Qt.Key.Key_F11:
+    def _install_keys(self) -> None:
+        """Every key of the viewer is a QAction on this window (listed by Help → Keyboard shortcuts). F, T and N
+        mean Favourite, Tag and Note as in the gallery; 0 fits the image."""
+        key = QKeySequence
+        table: tuple[tuple[str, tuple[QKeySequence, ...], Callable[[], None]], ...] = (
+            (self.tr("Next image"), (key(Qt.Key.Key_Right), key(Qt.Key.Key_PageDown), key(Qt.Key.Key_Space)),
+             self.next),
+            (self.tr("Previous image"), (key(Qt.Key.Key_Left), key(Qt.Key.Key_PageUp), key(Qt.Key.Key_Backspace)),
+             self.previous),
+            (self.tr("Zoom in"), (key(Qt.Key.Key_Plus), key(Qt.Key.Key_Equal)), self.canvas.zoom_in),
+            (self.tr("Zoom out"), (key(Qt.Key.Key_Minus), key(Qt.Key.Key_Underscore)), self.canvas.zoom_out),
+            (self.tr("Zoom to fit"), (key(Qt.Key.Key_0),), self.canvas.fit),
+            (self.tr("Actual size"), (key(Qt.Key.Key_1),), self.canvas.actual_size),
+            (self.tr("Full screen"), (key(Qt.Key.Key_F11),), self.toggle_full_screen),
+            (self.tr("Leave full screen or close"), (key(Qt.Key.Key_Escape),), self._escape),
+            (self.tr("Copy the image"), (key(key.StandardKey.Copy),), self.copy),
+            (self.tr("Export…"), (key("Ctrl+E"),), self._export),
+            (self.tr("Favourite"), (key(Qt.Key.Key_F),), self.organiser.toggle_favourite),
+            (self.tr("Add tag…"), (key(Qt.Key.Key_T),), self.organiser.add_tag),
+            (self.tr("Edit note…"), (key(Qt.Key.Key_N),), self.organiser.edit_note),
+        )  # fmt: skip
+        self.key_actions = window_keys.install(self, table)
+
+    def _escape(self) -> None:
+        if self.isFullScreen():
             self.toggle_full_screen()
-        elif key == Qt.Key.Key_Escape:
-            if self.isFullScreen():
-                self.toggle_full_screen()
-            else:
-                self.close()
         else:
+            self.close()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if not window_keys.trigger(event, self.key_actions):
             super().keyPressEvent(event)
-            return
-        event.accept()
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self._ids, self._current = [], None
