@@ -33,7 +33,7 @@ from imagestudio.core.drafts import Draft, DraftSet
 from imagestudio.core.enhance import Enhancement
 from imagestudio.core.errors import InvalidRequest
 from imagestudio.core.ledger import Totals
-from imagestudio.core.pricing import Estimate, estimate_request
+from imagestudio.core.pricing import Estimate
 from imagestudio.core.types import EditRequest, GenerationRequest, LibraryImage
 from imagestudio.ui.prompt import setting_changes
 from imagestudio.ui.prompt.edit_inputs import EditInputs
@@ -43,7 +43,7 @@ from imagestudio.ui.prompt.mask_painter import MaskPainterDialog
 from imagestudio.ui.prompt.prompt_drafts import DraftTabs
 from imagestudio.ui.prompt.prompt_layout import Estimator, Fold, PromptFooter, frame
 from imagestudio.ui.prompt.prompt_options import OptionsForm, select
-from imagestudio.ui.settings.budget_box import ask_above_threshold, ask_over_budget
+from imagestudio.ui.settings.budget_box import ask_above_threshold, ask_over_budget, confirm_estimate
 
 
 class PromptEditor(QWidget):
@@ -194,10 +194,8 @@ class PromptEditor(QWidget):
         self.inputs.set_entries(draft.inputs, draft.mask, draft.markup)
 
     def open_in_new_draft(self, request: GenerationRequest | EditRequest) -> None:
-        """ "Reuse settings": a new draft tab with the request's prompt and options; the current draft is kept,
-        with its edit inputs (never carried into the new one). A notice says what changed."""
-        before = setting_changes.snapshot(self)
-        inputs = self.inputs
+        """ "Reuse settings": a new draft tab (the current one keeps its edit inputs); a notice says what changed."""
+        before, inputs = setting_changes.snapshot(self), self.inputs
         kept = setting_changes.cleared(len(inputs.paths()), bool(inputs.mask_path), bool(inputs.markup_path))
         options = {k: v for k, v in request.to_json().items() if k in self.options.values()}
         self.drafts.open_draft(Draft(prompt=request.original_prompt or request.prompt, model=request.model,
@@ -345,12 +343,10 @@ class PromptEditor(QWidget):
                 self.show_error(self.tr("Not sent: this month's budget is spent (see Settings → Budget)."))
                 return
             request = replace(request, allow_over_budget=True)  # this one request only
-        threshold = self._settings.current.confirm_above_usd
-        if threshold > 0 and self._studio is not None and self._studio.paid_provider():
-            estimate = estimate_request(self._caps, request)
-            if estimate.usd > threshold and not self.ask_above_threshold(self, estimate, threshold):
-                self.show_error(self.tr("Not sent: its estimate is above the amount you asked to confirm."))
-                return
+        threshold, paid = self._settings.current.confirm_above_usd, bool(self._studio and self._studio.paid_provider())
+        if paid and not confirm_estimate(self, self._caps, request, threshold, self.ask_above_threshold):
+            self.show_error(self.tr("Not sent: its estimate is above the amount you asked to confirm."))
+            return
         if self.enhance.isChecked() and self._studio is not None:
             self._pending = request
             self.generate_button.setEnabled(False)
@@ -399,6 +395,5 @@ class PromptEditor(QWidget):
         self.generateRequested.emit(changed)
 
     @property
-    def painter(self) -> MaskPainterDialog | None:
-        """The open mask/markup painter (ui/prompt/edit_painting.py)."""
+    def painter(self) -> MaskPainterDialog | None:  # the open mask/markup painter (ui/prompt/edit_painting.py)
         return self.painting.dialog

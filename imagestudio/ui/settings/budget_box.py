@@ -6,15 +6,19 @@ estimated above the "Ask above" threshold is confirmed first (``ask_above_thresh
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QDoubleSpinBox, QFormLayout, QGroupBox, QLabel, QMessageBox, QWidget
 
 from imagestudio.app.i18n import format_usd
 from imagestudio.app.settings_store import SettingsStore
 from imagestudio.app.studio import StudioService
+from imagestudio.core.capabilities import Capabilities
 from imagestudio.core.ledger import Totals
-from imagestudio.core.pricing import Estimate
+from imagestudio.core.pricing import Estimate, estimate_request
 from imagestudio.core.settings import Settings
+from imagestudio.core.types import EditRequest, GenerationRequest
 
 
 def ask_over_budget(parent: QWidget, totals: Totals) -> bool:
@@ -47,6 +51,20 @@ def ask_above_threshold(parent: QWidget, estimate: Estimate, threshold: float) -
     box.setObjectName("confirmCost")
     box.setDefaultButton(QMessageBox.StandardButton.No)
     return box.exec() == QMessageBox.StandardButton.Yes
+
+
+def confirm_estimate(
+    parent: QWidget,
+    caps: Capabilities,
+    request: GenerationRequest | EditRequest,
+    threshold: float,
+    ask: Callable[[QWidget, Estimate, float], bool],
+) -> bool:
+    """Whether ``request`` may go: no threshold (0), an estimate at or under it, or the person said yes."""
+    if threshold <= 0:
+        return True
+    estimate = estimate_request(caps, request)
+    return estimate.usd <= threshold or ask(parent, estimate, threshold)
 
 
 class BudgetBox(QGroupBox):
