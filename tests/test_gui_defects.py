@@ -9,7 +9,7 @@ import xml.etree.ElementTree as ET
 from typing import Any
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QTextDocument
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QMenu
@@ -18,6 +18,11 @@ from tests.gui_images import add_image, png_bytes, wait_gallery
 from tools import translations
 
 pytestmark = pytest.mark.gui
+
+
+def _active_window(qtbot: Any, window: Any) -> None:
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
 
 
 def _open_first_with_enter(qtbot: Any, parts: Any) -> Any:
@@ -209,3 +214,42 @@ def test_the_context_menu_opens_exports_reuses_and_shows_favourite_state(
     _click_menu_item(qtbot, menu, "Open in viewer")
     viewer = parts.window.media.viewer
     qtbot.waitUntil(lambda: viewer is not None and viewer.isVisible() and viewer.current_id == image.id)
+
+
+def test_the_export_dialog_keeps_its_example_name_in_view_and_opens_the_folder(
+    qtbot: Any, make_app: Any, arun: Any, tmp_path: Any
+) -> None:
+    parts = make_app()
+    for i in range(3):
+        add_image(arun, parts, f"lighthouse {i} at dusk over a long coast road", png_bytes((400, 300), (40 * i, 90, 90)))
+    wait_gallery(qtbot, parts, 3)
+    _active_window(qtbot, parts.window)
+    view = parts.window.gallery.view
+    view.setFocus()
+    qtbot.keyClick(view, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(view, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)  # Export…
+    qtbot.waitUntil(lambda: parts.window.media.export_dialog is not None, timeout=10000)
+    dialog = parts.window.media.export_dialog
+    qtbot.waitExposed(dialog)
+    dialog.template.selectAll()
+    qtbot.keyClicks(dialog.template, "{date}-{time}-{model}-{prompt}-{width}x{height}-{id}")
+    preview = dialog.preview
+
+    def name_in_view() -> bool:  # the example name's every line fits in the label
+        return preview.isVisible() and preview.height() >= preview.heightForWidth(preview.width())
+
+    assert preview.text().startswith("e.g. ") and name_in_view()
+    out = tmp_path / "exported"
+    dialog.directory.selectAll()
+    qtbot.keyClicks(dialog.directory, str(out))
+    opened: list[QUrl] = []
+    dialog.open_url = opened.append
+    assert not dialog.open_folder.isVisible()
+    qtbot.mouseClick(dialog.export_button, Qt.MouseButton.LeftButton)
+    assert dialog.progress.isVisible()
+    qtbot.waitUntil(lambda: dialog.open_folder.isVisible(), timeout=15000)  # offered once files are written
+    assert name_in_view() and dialog.message.height() >= dialog.message.heightForWidth(dialog.message.width())
+    assert len(list(out.iterdir())) == 3
+    qtbot.mouseClick(dialog.open_folder, Qt.MouseButton.LeftButton)
+    assert opened == [QUrl.fromLocalFile(str(out))]
+    dialog.reject()

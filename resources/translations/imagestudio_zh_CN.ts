@@ -238,7 +238,7 @@
     </message>
     <message>
         <source>The model %1 was shut down on %2; choose one of: %3.</source>
-        <extracomment>&quot;gif&quot;/&quot;svg&quot; -&gt; their rules; only models listed here may have preview access at all. Models the table knows but the server did not list at the last &quot;Refresh models&quot;.</extracomment>
+        <extracomment>&quot;gif&quot;/&quot;svg&quot; -&gt; their rules; only models listed here may have preview access at all. The day the table was read for: models shut down by then are retired (from the injected clock). Models the table knows but the server did not list at the last &quot;Refresh models&quot;.</extracomment>
         <translation>模型 %1 已于 %2 停用；请从以下模型中选择：%3。</translation>
     </message>
     <message>
@@ -874,6 +874,11 @@
     <message>
         <source>Browse…</source>
         <translation>浏览…</translation>
+    </message>
+    <message>
+        <source>Open folder</source>
+        <extracomment>after an export: the folder in the file manager (``open_url`` is replaceable in tests)</extracomment>
+        <translation>打开文件夹</translation>
     </message>
     <message>
         <source>Export</source>

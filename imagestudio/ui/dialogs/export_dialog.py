@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import asyncio
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QStandardPaths
+from PySide6.QtCore import QStandardPaths, QUrl
+from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -16,6 +18,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QLabel,
+    QLayout,
     QLineEdit,
     QProgressBar,
     QPushButton,
@@ -84,6 +87,13 @@ class ExportDialog(QDialog):
         self.message = QLabel()
         self.message.setObjectName("exportMessage")
         self.message.setWordWrap(True)
+        #: after an export: the folder in the file manager (``open_url`` is replaceable in tests)
+        self.open_folder = QPushButton(self.tr("Open folder"))
+        self.open_folder.setObjectName("exportOpenFolder")
+        self.open_folder.hide()
+        self.open_folder.clicked.connect(self._open_folder)
+        self.open_url: Callable[[QUrl], object] = QDesktopServices.openUrl
+        self._written_to: Path | None = None
         self.export_button = QPushButton(self.tr("Export"))
         self.export_button.setObjectName("exportButton")
         self.export_button.setDefault(True)
@@ -105,10 +115,15 @@ class ExportDialog(QDialog):
         folder.addWidget(browse)
         form.addRow(self.tr("Folder"), folder)
         buttons = QHBoxLayout()
+        buttons.addWidget(self.open_folder)
         buttons.addStretch(1)
         buttons.addWidget(self.cancel_button)
         buttons.addWidget(self.export_button)
         layout = QVBoxLayout(self)
+        # never smaller than what it holds: when the progress bar or a result appears the dialog grows, and the
+        # example file name keeps its lines instead of being squeezed out of sight
+        layout.setSizeConstraint(QLayout.SizeConstraint.SetMinimumSize)
+        self.setMinimumWidth(560)
         layout.addLayout(form)
         layout.addWidget(self.explain)
         layout.addWidget(self.progress)
@@ -165,6 +180,7 @@ class ExportDialog(QDialog):
             ext = EXTENSIONS.get(self._images[0].format, "png") if fmt == "original" else EXTENSIONS[fmt]
             preview = filenames.file_name(options.template, self._images[0], 1, ext) if self._images else ""
             self.preview.setText(self.tr("e.g. %1").replace("%1", preview))
+            self._fit()
             self.export_button.setEnabled(not self._running and bool(self._images))
         except ImageStudioError as e:
             self.preview.setText(e.message)
@@ -190,6 +206,7 @@ class ExportDialog(QDialog):
         self.progress.setValue(0)
         self.progress.show()
         self.message.setText(self.tr("Exporting…"))
+        self._fit()
         self._services.tasks.spawn(self._run(directory, options), name="export")
 
     async def _run(self, directory: Path, options: ExportOptions) -> None:
@@ -204,6 +221,7 @@ class ExportDialog(QDialog):
             )
         except (OSError, ImageStudioError) as e:
             self.message.setText(self.tr("Export failed: %1").replace("%1", str(e)))
+            self._fit()
             self._running = False
             self.export_button.setEnabled(True)
             return
@@ -215,8 +233,28 @@ class ExportDialog(QDialog):
         if result.problems:
             summary += "\n" + "\n".join(result.problems[:10])
         self.message.setText(summary)
+        self._written_to = directory
+        self.open_folder.setVisible(bool(result.written))
         self.cancel_button.setText(self.tr("Close"))
+        self._fit()
         self.export_button.setEnabled(True)
+
+    def _fit(self) -> None:
+        """Taller when what it shows grew (the progress bar, a result, a longer example name): wrapped lines are
+        never squeezed out of sight."""
+        layout = self.layout()
+        if layout is None:
+            return
+        layout.activate()
+        needed = (
+            layout.totalHeightForWidth(self.width()) if layout.hasHeightForWidth() else layout.minimumSize().height()
+        )
+        if needed > self.height():
+            self.resize(self.width(), needed)
+
+    def _open_folder(self) -> None:
+        if self._written_to is not None:
+            self.open_url(QUrl.fromLocalFile(str(self._written_to)))
 
     def _cancel_clicked(self) -> None:
         if self._running:
