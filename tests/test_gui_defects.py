@@ -175,9 +175,7 @@ def _click_menu_item(qtbot: Any, menu: Any, text: str) -> None:
     qtbot.mouseClick(menu, Qt.MouseButton.LeftButton, pos=menu.actionGeometry(action).center())
 
 
-def test_the_context_menu_opens_exports_reuses_and_shows_favourite_state(
-    qtbot: Any, make_app: Any, arun: Any
-) -> None:
+def test_the_context_menu_opens_exports_reuses_and_shows_favourite_state(qtbot: Any, make_app: Any, arun: Any) -> None:
     parts = make_app()
     image = add_image(arun, parts, "a lighthouse at dusk", png_bytes((300, 200)))
     wait_gallery(qtbot, parts, 1)
@@ -221,7 +219,7 @@ def test_the_export_dialog_keeps_its_example_name_in_view_and_opens_the_folder(
 ) -> None:
     parts = make_app()
     for i in range(3):
-        add_image(arun, parts, f"lighthouse {i} at dusk over a long coast road", png_bytes((400, 300), (40 * i, 90, 90)))
+        add_image(arun, parts, f"lighthouse {i} at dusk by a long coast road", png_bytes((400, 300), (40 * i, 90, 90)))
     wait_gallery(qtbot, parts, 3)
     _active_window(qtbot, parts.window)
     view = parts.window.gallery.view
