@@ -12,72 +12,34 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from PySide6.QtCore import QMimeData, QSize, Qt, Signal
+from PySide6.QtCore import QMimeData, Qt, Signal
 from PySide6.QtGui import (
-    QColor,
     QDragEnterEvent,
     QDropEvent,
     QGuiApplication,
     QIcon,
     QImage,
     QKeySequence,
-    QPainter,
     QPixmap,
     QShortcut,
 )
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QFileDialog,
     QHBoxLayout,
     QLabel,
-    QListView,
-    QListWidget,
     QListWidgetItem,
     QPushButton,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
 from imagestudio.app.clipboard import has_images, images_from_mime
 from imagestudio.app.dragdrop import image_ids_from
+from imagestudio.ui.prompt.input_list import THUMB, InputList, placeholder, tool_button
 
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".webp")
-THUMB = 72
 PathRole = Qt.ItemDataRole.UserRole
 _SCRATCH_NAME = re.compile(r"^input-\d+\.\w+$")  # what StudioService names a pasted or dropped picture
-
-
-class InputList(QListWidget):
-    """The thumbnails in a wrapping row; drag one to reorder (an internal move), Delete removes."""
-
-    orderChanged = Signal()
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setViewMode(QListView.ViewMode.ListMode)  # list mode: a drag reorders (icon mode only moves icons)
-        self.setFlow(QListView.Flow.LeftToRight)
-        self.setWrapping(True)
-        self.setResizeMode(QListView.ResizeMode.Adjust)
-        self.setIconSize(QSize(THUMB, THUMB))
-        self.setGridSize(QSize(THUMB + 16, THUMB + 34))
-        self.setUniformItemSizes(True)
-        self.setWordWrap(False)
-        self.setTextElideMode(Qt.TextElideMode.ElideMiddle)
-        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.setDragDropMode(QAbstractItemView.DragDropMode.InternalMove)
-        self.setDefaultDropAction(Qt.DropAction.MoveAction)
-        self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        self.setMinimumHeight(THUMB + 40)
-        self.setMaximumHeight(2 * (THUMB + 34) + 8)
-        self.model().rowsMoved.connect(lambda *_: self.orderChanged.emit())
-
-    def dropEvent(self, event: QDropEvent) -> None:
-        if event.source() is self:
-            super().dropEvent(event)
-            self.orderChanged.emit()
-        else:
-            event.ignore()  # outside images: the EditInputs around us take them
 
 
 class EditInputs(QWidget):
@@ -107,10 +69,10 @@ class EditInputs(QWidget):
         self.add = QPushButton(self.tr("Add…"))
         self.add.setObjectName("addInput")
         self.paste = QPushButton(self.tr("Paste"))
-        self.remove = _tool(self.tr("Remove"), "removeInput", self.tr("Remove the selected images (Del)"))
-        self.move_left = _tool("◀", "moveInputLeft", self.tr("Move the selected image earlier"))
-        self.move_right = _tool("▶", "moveInputRight", self.tr("Move the selected image later"))
-        self.mask_base = _tool(
+        self.remove = tool_button(self.tr("Remove"), "removeInput", self.tr("Remove the selected images (Del)"))
+        self.move_left = tool_button("◀", "moveInputLeft", self.tr("Move the selected image earlier"))
+        self.move_right = tool_button("▶", "moveInputRight", self.tr("Move the selected image later"))
+        self.mask_base = tool_button(
             self.tr("Set as mask base"), "setMaskBase",
             self.tr("Make the selected image the first one: the mask is painted on it"),
         )  # fmt: skip
@@ -181,7 +143,7 @@ class EditInputs(QWidget):
         item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsDropEnabled)  # dropped between items, never onto one
         item.setSizeHint(self.list.gridSize())
         pixmap = self._thumbs.get(path)
-        item.setIcon(QIcon(pixmap if pixmap is not None else _placeholder()))
+        item.setIcon(QIcon(pixmap if pixmap is not None else placeholder()))
         if pixmap is None:
             self.thumbnailWanted.emit(path)
         return item
@@ -196,7 +158,7 @@ class EditInputs(QWidget):
     def set_thumbnail(self, path: str, image: QImage) -> None:
         """The decoded thumbnail of ``path`` (a null image when it could not be read: a mark says so)."""
         if image.isNull():
-            pixmap = _placeholder(broken=True)
+            pixmap = placeholder(broken=True)
         else:
             pixmap = QPixmap.fromImage(
                 image.scaled(
@@ -346,6 +308,7 @@ class EditInputs(QWidget):
     def _refresh(self) -> None:
         has = bool(self.paths())
         self.list.setVisible(has)
+        self.list.fit_height()
         base = self.tr("Image 1 is the mask base: a mask is painted on it and must have its size.")
         for i in range(self.list.count()):  # numbered: the order is the order sent, and image 1 is the mask base
             item = self.list.item(i)
@@ -375,24 +338,3 @@ class EditInputs(QWidget):
     def dropEvent(self, event: QDropEvent) -> None:
         if self.take_mime(event.mimeData()):
             event.acceptProposedAction()
-
-
-def _tool(text: str, name: str, tip: str) -> QToolButton:
-    button = QToolButton()
-    button.setText(text)
-    button.setObjectName(name)
-    button.setToolTip(tip)
-    button.setAccessibleName(tip)
-    return button
-
-
-def _placeholder(*, broken: bool = False) -> QPixmap:
-    """A grey square while the thumbnail decodes (with a ✕ when the file cannot be read)."""
-    pixmap = QPixmap(THUMB, THUMB)
-    pixmap.fill(QColor(128, 128, 128, 60))
-    if broken:
-        painter = QPainter(pixmap)
-        painter.setPen(QColor(180, 40, 40))
-        painter.drawText(pixmap.rect(), Qt.AlignmentFlag.AlignCenter, "✕")
-        painter.end()
-    return pixmap

@@ -12,7 +12,8 @@ from PySide6.QtWidgets import QDialog, QWidget
 
 from imagestudio.app.studio import StudioService
 from imagestudio.core.capabilities import ModelInfo
-from imagestudio.ui.prompt.edit_inputs import THUMB, EditInputs
+from imagestudio.ui.prompt.edit_inputs import EditInputs
+from imagestudio.ui.prompt.input_list import THUMB
 from imagestudio.ui.prompt.mask_painter import MaskPainterDialog
 
 
