@@ -1423,17 +1423,22 @@ class OpenAISimulator:
             "tools": [],
             "top_p": params.get("top_p", 1.0),
             "truncation": "disabled",
-            "usage": {
-                "input_tokens": input_tokens,
-                "input_tokens_details": {"cached_tokens": 0, "cache_write_tokens": 0},
-                "output_tokens": output_tokens,
-                "output_tokens_details": {"reasoning_tokens": 0},
-                "total_tokens": input_tokens + output_tokens,
-            },
+            "usage": self._text_usage(input_tokens, output_tokens),
             "user": None,
             "metadata": params.get("metadata") or {},
         }
         exchange.send_json(200, payload)
+
+    def _text_usage(self, input_tokens: int, output_tokens: int) -> dict[str, Any] | _Raw:
+        with self._lock:
+            raw = self._usage_texts.popleft() if self._usage_texts else None
+        return raw or {
+            "input_tokens": input_tokens,
+            "input_tokens_details": {"cached_tokens": 0, "cache_write_tokens": 0},
+            "output_tokens": output_tokens,
+            "output_tokens_details": {"reasoning_tokens": 0},
+            "total_tokens": input_tokens + output_tokens,
+        }
 
     def _chat_completions_create(self, exchange: _Exchange, _args: tuple[str, ...]) -> None:
         params, model = self._text_request(exchange, "messages")

@@ -333,3 +333,15 @@ def test_a_link_that_cannot_be_fetched_is_recorded_with_its_usage_and_retried_on
     for entry, reported in zip(out.ledger, simulator.reported_usages, strict=True):
         _matches_server(entry, reported)
     assert out.job.attempt_log[0].outcome == "possibly_charged"
+
+
+@pytest.mark.parametrize("usage", ['{"input_tokens": "12", "output_tokens": -3, "total_tokens": 9}', None])
+def test_hostile_usage_of_the_text_model_is_never_free(
+    simulator: OpenAISimulator, tmp_path: Path, usage: str | None
+) -> None:
+    simulator.odd_usage_next(usage)
+    provider, ledger = _metered(simulator, tmp_path)
+    answer = run_closing(provider, provider.complete_text(model="gpt-6-luna", instructions="Improve.", text="a kite"))
+    assert answer.text and answer.input_tokens > 0 and answer.output_tokens > 0
+    [entry] = ledger.entries()
+    assert entry.kind == "enhance" and entry.cost_usd is not None and entry.cost_usd > 0

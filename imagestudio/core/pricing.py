@@ -127,7 +127,7 @@ def text_rates(caps: Capabilities, model: str) -> tuple[float, float, bool]:
 
 
 # -- usage -------------------------------------------------------------------------------------------------
-def _count(value: object) -> int | None:
+def token_count(value: object) -> int | None:
     """A token count as the server sent it, or None when it cannot be one (bool, negative, huge, NaN, text)."""
     if isinstance(value, bool):
         return None
@@ -136,6 +136,9 @@ def _count(value: object) -> int | None:
     if isinstance(value, float) and math.isfinite(value) and value.is_integer() and 0 <= value <= MAX_TOKENS:
         return int(value)
     return None
+
+
+_count = token_count
 
 
 def _field(obj: object, name: str) -> object:

@@ -13,7 +13,7 @@ from imagestudio.core.enhance import TextAnswer, text_cost_usd
 from imagestudio.core.errors import ConfigError, ImageStudioError, NoApiKey
 from imagestudio.core.i18n_marks import QT_TRANSLATE_NOOP, fill
 from imagestudio.core.ledger import Ledger, LedgerEntry
-from imagestudio.core.pricing import Estimate, cost_of_usage, estimate_request
+from imagestudio.core.pricing import Estimate, cost_of_usage, estimate_request, text_rates
 from imagestudio.core.profiles import Profile
 from imagestudio.core.profiles import find as find_profile
 from imagestudio.core.profiles import load as load_profiles
@@ -275,6 +275,7 @@ class MeteredProvider:
                 cost_usd=text_cost_usd(self._caps, model, answer.input_tokens, answer.output_tokens),
                 input_tokens=answer.input_tokens,
                 output_tokens=answer.output_tokens,
+                estimated=text_rates(self._caps, model)[2],
             )
             await asyncio.shield(asyncio.to_thread(self._ledger.append, entry))
         return answer

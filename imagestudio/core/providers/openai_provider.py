@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 from imagestudio.core import errors
 from imagestudio.core.i18n_marks import QT_TRANSLATE_NOOP, fill
 from imagestudio.core.masks import load_edit_uploads
-from imagestudio.core.pricing import add_calls, merge_stream, parse_usage
+from imagestudio.core.pricing import add_calls, merge_stream, parse_usage, token_count
 from imagestudio.core.providers.download import download_image
 from imagestudio.core.providers.openai_errors import stream_error, translate_exception
 from imagestudio.core.types import EditRequest, GeneratedImage, GenerationRequest, GenerationResult, Usage
@@ -277,13 +277,11 @@ class OpenAIProvider:
         answer = (response.output_text or "").strip()
         if not answer:
             raise errors.BadResponse("The text model returned an empty answer.")
-        usage = response.usage
-        return TextResult(
-            answer,
-            model,
-            int(usage.input_tokens) if usage else 0,
-            int(usage.output_tokens) if usage else 0,
-        )
+        usage = getattr(response, "usage", None)
+        tokens_in, tokens_out = (token_count(getattr(usage, name, None)) for name in ("input_tokens", "output_tokens"))
+        if tokens_in is None or tokens_out is None:  # missing or impossible: 1 token per character (never $0)
+            tokens_in, tokens_out = len(instructions) + len(text), len(answer)
+        return TextResult(answer, model, tokens_in, tokens_out)
 
     async def list_models(self) -> list[str]:
         client = self._get_client()
