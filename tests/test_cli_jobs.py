@@ -27,6 +27,17 @@ def _env(home: Path, key: str) -> dict[str, str]:
     return env
 
 
+# The CLI as a terminal starts it: Ctrl+C (SIGINT) at its default. A suite started in the background by a
+# non-interactive shell inherits SIGINT ignored, and an ignored signal stays ignored across exec: the CLI would
+# then (rightly) not react to it, and these tests would wait for nothing.
+CLI_WITH_CTRL_C = [
+    sys.executable,
+    "-c",
+    "import runpy, signal, sys; signal.signal(signal.SIGINT, signal.default_int_handler); "
+    "sys.argv[0] = 'imagestudio'; runpy.run_module('imagestudio', run_name='__main__', alter_sys=True)",
+]
+
+
 def _jobs(home: Path) -> list[tuple[int, str, int, int, str | None]]:
     with sqlite3.connect(home / "data" / "library.sqlite3") as db:
         rows = db.execute("SELECT id, state, n, received, batch FROM queue_jobs ORDER BY id").fetchall()
@@ -110,7 +121,7 @@ def test_enhance_and_partial_images_go_through_the_job(tmp_path: Path, simulator
 def test_kill_9_mid_request_leaves_a_job_that_queue_resume_finishes(tmp_path: Path) -> None:
     with OpenAISimulator(latency=120) as simulator:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "imagestudio", "generate", "a harbour", "--base-url", simulator.base_url],
+            [*CLI_WITH_CTRL_C, "generate", "a harbour", "--base-url", simulator.base_url],
             env=_env(tmp_path, simulator.api_key), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
         )  # fmt: skip
         _wait_for_request(simulator, proc)
@@ -138,7 +149,7 @@ def test_kill_9_mid_request_leaves_a_job_that_queue_resume_finishes(tmp_path: Pa
 def test_ctrl_c_cancels_the_job(tmp_path: Path) -> None:
     with OpenAISimulator(latency=120) as simulator:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "imagestudio", "generate", "a harbour", "--base-url", simulator.base_url],
+            [*CLI_WITH_CTRL_C, "generate", "a harbour", "--base-url", simulator.base_url],
             env=_env(tmp_path, simulator.api_key), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
         )  # fmt: skip
         _wait_for_request(simulator, proc)
@@ -157,7 +168,7 @@ def test_ctrl_c_while_a_retry_waits_cancels_the_job(tmp_path: Path) -> None:
     with OpenAISimulator() as simulator:
         simulator.fail_next(500)
         proc = subprocess.Popen(
-            [sys.executable, "-m", "imagestudio", "generate", "a harbour", "--base-url", simulator.base_url],
+            [*CLI_WITH_CTRL_C, "generate", "a harbour", "--base-url", simulator.base_url],
             env=_env(tmp_path, simulator.api_key), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
         )  # fmt: skip
         _wait_for_request(simulator, proc)
