@@ -40,10 +40,10 @@ def test_budget_field_and_allow_anyway(
     editor.model.setCurrentIndex(editor.model.findData("gpt-image-2"))
     editor.prompt.setPlainText("a lighthouse")
     asked: list[float] = []
-    editor.ask_over_budget = lambda _parent, totals: asked.append(totals.month_usd) or False
+    editor.ask_over_budget = lambda _parent, totals, _upcoming: asked.append(totals.month_usd) or False
     qtbot.mouseClick(editor.generate_button, Qt.MouseButton.LeftButton)
     assert asked == [4.0] and not sent and "budget" in editor.error.text()
-    editor.ask_over_budget = lambda _parent, _totals: True
+    editor.ask_over_budget = lambda _parent, _totals, _upcoming: True
     qtbot.mouseClick(editor.generate_button, Qt.MouseButton.LeftButton)
     [request] = sent
     assert isinstance(request, GenerationRequest) and request.allow_over_budget is True
@@ -65,3 +65,26 @@ def test_without_the_allowance_a_job_over_budget_fails_with_the_budget_message(
     job = parts.controller.submit(GenerationRequest(prompt="x", model="gpt-image-2"))
     qtbot.waitUntil(lambda: job.state is JobState.FAILED, timeout=15000)
     assert job.error and "budget" in job.error and not simulator.requests
+
+
+def test_generate_asks_when_the_estimate_would_pass_the_budget(
+    qtbot: Any, make_app: Any, simulator: OpenAISimulator, memory_keyring: Any
+) -> None:
+    parts = make_app()
+    parts.settings.update(provider="custom", base_url=simulator.base_url, monthly_budget_usd=3.0)
+    memory_keyring.store[("imagestudio", "api-key:custom")] = simulator.api_key
+    studio = parts.window.prompt_editor._studio
+    studio.ledger.append(LedgerEntry(at=time.time(), kind="generate", provider="custom", model="gpt-image-2",
+                                     cost_usd=2.95))  # fmt: skip
+    studio.refresh_totals()
+    qtbot.waitUntil(lambda: studio.last_totals is not None and studio.last_totals.month_usd == 2.95, timeout=10000)
+    assert not studio.last_totals.blocked  # not spent yet: only this request would pass it
+    editor = parts.window.prompt_editor
+    sent: list[Any] = []
+    editor.generateRequested.connect(sent.append)
+    editor.model.setCurrentIndex(editor.model.findData("gpt-image-2"))
+    editor.prompt.setPlainText("a lighthouse")
+    asked: list[float] = []
+    editor.ask_over_budget = lambda _parent, _totals, upcoming: asked.append(upcoming) or False
+    qtbot.mouseClick(editor.generate_button, Qt.MouseButton.LeftButton)
+    assert len(asked) == 1 and asked[0] > 0.05 and not sent  # asked with the estimate, nothing sent

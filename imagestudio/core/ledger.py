@@ -75,6 +75,11 @@ class Totals:
     def blocked(self) -> bool:
         return self.budget_usd > 0 and self.month_usd >= self.budget_usd
 
+    def would_block(self, upcoming_usd: float) -> bool:
+        """Whether a request estimated at ``upcoming_usd`` is refused by ``Ledger.check_budget`` (unless allowed)."""
+        upcoming = upcoming_usd if math.isfinite(upcoming_usd) and upcoming_usd > 0 else 0.0
+        return self.blocked or (self.budget_usd > 0 and self.month_usd + upcoming > self.budget_usd)
+
     def summary(self) -> str:
         about = "≈ " if self.estimated_calls else ""
         text = f"Today {about}${self.today_usd:.2f} · month {about}${self.month_usd:.2f}"
@@ -147,8 +152,7 @@ class Ledger:
         to be sent), would reach the budget."""
         totals = self.totals(budget_usd)
         upcoming = upcoming_usd if math.isfinite(upcoming_usd) and upcoming_usd > 0 else 0.0
-        over = budget_usd > 0 and upcoming and not totals.blocked and totals.month_usd + upcoming > budget_usd
-        if over and not override:
+        if totals.would_block(upcoming) and not totals.blocked and not override:
             template = QT_TRANSLATE_NOOP(
                 "CoreMessages",
                 "This request (about %1) would take this month's spend (%2) over your budget of %3. "

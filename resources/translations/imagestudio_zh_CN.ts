@@ -118,6 +118,10 @@
         <translation>本月支出（%1）已达到预算 %2。仍要发送这个请求吗？</translation>
     </message>
     <message>
+        <source>This request (about %3) would take this month&apos;s spend (%1) over your budget of %2. Send it?</source>
+        <translation>本次请求（约 %3）会使本月支出（%1）超出预算 %2。仍要发送吗？</translation>
+    </message>
+    <message>
         <source>Budget reached</source>
         <translation>已达到预算</translation>
     </message>

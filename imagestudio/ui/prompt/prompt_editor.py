@@ -33,7 +33,7 @@ from imagestudio.core.drafts import Draft, DraftSet
 from imagestudio.core.enhance import Enhancement
 from imagestudio.core.errors import InvalidRequest
 from imagestudio.core.ledger import Totals
-from imagestudio.core.pricing import Estimate
+from imagestudio.core.pricing import Estimate, estimate_request
 from imagestudio.core.types import EditRequest, GenerationRequest, LibraryImage
 from imagestudio.ui.prompt import setting_changes
 from imagestudio.ui.prompt.edit_inputs import EditInputs
@@ -65,7 +65,7 @@ class PromptEditor(QWidget):
         self._pending: GenerationRequest | EditRequest | None = None
         self.review_dialog: EnhanceDialog | None = None
         #: asked before a request goes over the monthly budget (tests replace it)
-        self.ask_over_budget: Callable[[QWidget, Totals], bool] = ask_over_budget
+        self.ask_over_budget: Callable[[QWidget, Totals, float], bool] = ask_over_budget
         #: asked before a request estimated above Settings → Budget → Ask above is sent
         self.ask_above_threshold: Callable[[QWidget, Estimate, float], bool] = ask_above_threshold
         s = settings.current
@@ -338,8 +338,9 @@ class PromptEditor(QWidget):
         self.show_error("")
         self.show_notice("")
         totals = self._studio.last_totals if self._studio is not None else None
-        if totals is not None and totals.blocked and self._studio is not None and self._studio.paid_provider():
-            if not self.ask_over_budget(self, totals):
+        upcoming = estimate_request(self._caps, request).usd  # the queue's budget check counts it too
+        if totals is not None and totals.would_block(upcoming) and self._studio and self._studio.paid_provider():
+            if not self.ask_over_budget(self, totals, upcoming):
                 self.show_error(self.tr("Not sent: this month's budget is spent (see Settings → Budget)."))
                 return
             request = replace(request, allow_over_budget=True)  # this one request only

@@ -21,11 +21,16 @@ from imagestudio.core.settings import Settings
 from imagestudio.core.types import EditRequest, GenerationRequest
 
 
-def ask_over_budget(parent: QWidget, totals: Totals) -> bool:
-    """Blocked by the budget: send this one request anyway? (The default is No.)"""
+def ask_over_budget(parent: QWidget, totals: Totals, upcoming: float = 0.0) -> bool:
+    """Blocked by the budget (spent, or this request's estimate ``upcoming`` would pass it): send it anyway?
+    (The default is No.)"""
     text = QCoreApplication.translate(
         "BudgetBox", "This month's spend (%1) reached your budget of %2. Send this request anyway?"
     )
+    if not totals.blocked:
+        text = QCoreApplication.translate(
+            "BudgetBox", "This request (about %3) would take this month's spend (%1) over your budget of %2. Send it?"
+        ).replace("%3", format_usd(upcoming))
     answer = QMessageBox.question(
         parent,
         QCoreApplication.translate("BudgetBox", "Budget reached"),
