@@ -122,6 +122,10 @@ class GenerationController(QObject):
         """Every job in queue order."""
         return sorted(self._jobs.values(), key=lambda j: (j.position, j.id))
 
+    def now(self) -> float:
+        """The library's clock (the one that stamped the jobs): what a job's elapsed time is measured against."""
+        return self._library.library.db.clock.now()
+
     def active_count(self) -> int:
         """Jobs that are running or waiting to run in this app (including ones being written right now)."""
         waiting = (JobState.QUEUED, JobState.RUNNING, JobState.SAVING)

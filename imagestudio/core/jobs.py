@@ -88,10 +88,11 @@ class Job:
     def cost_estimated(self) -> bool:
         return not self.cost_known
 
-    def elapsed(self, now: float | None = None) -> float:
+    def elapsed(self, now: float) -> float:
+        """Seconds the job has run until ``now`` (the library's clock), or until it finished."""
         if self.started_at is None:
             return 0.0
-        end = self.finished_at if self.finished_at is not None else (now or time.time())
+        end = self.finished_at if self.finished_at is not None else now
         return max(0.0, end - self.started_at)
 
     def refresh_from(self, other: Job) -> None:

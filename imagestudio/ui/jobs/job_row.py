@@ -3,8 +3,6 @@ actions Cancel, Retry/Resume, Duplicate, Move up/down; a waiting row can be drag
 
 from __future__ import annotations
 
-import time
-
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QMimeData, QPoint, Qt
 from PySide6.QtGui import QDrag, QImage, QMouseEvent, QPixmap
 from PySide6.QtWidgets import (
@@ -61,6 +59,7 @@ class JobRow(QFrame):
     def __init__(self, job: Job, controller: GenerationController, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.job_id = job.id
+        self._controller = controller
         self._waiting = job.state in _WAITING
         self._press: QPoint | None = None
         self.setFrameShape(QFrame.Shape.StyledPanel)
@@ -167,7 +166,7 @@ class JobRow(QFrame):
         self.state.setText(
             f"#{job.id} {self.tr(str(_STATE_TEXT[job.state]))} · {kind}{r.model} · {r.size} · ×{job.n} · {where}"
         )
-        self.elapsed.setText(f"{job.elapsed(time.time()):.0f} s" if job.started_at else "")
+        self.elapsed.setText(f"{job.elapsed(self._controller.now()):.0f} s" if job.started_at else "")
         self.details.setText(
             self.tr("%1/%2 images · attempts %3 · cost %4")
             .replace("%1", str(job.received))

@@ -4,8 +4,6 @@ row); above the list Pause/Resume, Clear finished, the concurrency limit and wha
 
 from __future__ import annotations
 
-import time
-
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent, QImage
 from PySide6.QtWidgets import (
@@ -259,7 +257,7 @@ class JobsPanel(QWidget):
     def _tick(self) -> None:
         for job in self._controller.jobs():
             if job.state in (JobState.RUNNING, JobState.SAVING) and job.id in self._rows:
-                self._rows[job.id].elapsed.setText(f"{job.elapsed(time.time()):.0f} s")
+                self._rows[job.id].elapsed.setText(f"{job.elapsed(self._controller.now()):.0f} s")
 
 
 class _JobList(QWidget):
