@@ -69,3 +69,19 @@ def test_the_cli_prints_chinese_under_a_chinese_locale_and_imports_no_qt(tmp_pat
     env["LANG"] = "en_US.UTF-8"
     done = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=60)
     assert done.returncode == 2 and "Both sides must be multiples of 16" in done.stderr
+
+
+def test_a_reader_that_goes_away_ends_the_command_quietly_and_keeps_its_work(tmp_path: Path) -> None:
+    """`imagestudio generate … --json | true`: the reader is gone before the answer is printed; no traceback,
+    exit 141 (as SIGPIPE would), and the images are in the library all the same."""
+    env = {**os.environ, "IMAGESTUDIO_HOME": str(tmp_path), "LANG": "C.UTF-8"}
+    command = f"'{sys.executable}' -m imagestudio generate 'a fox' --provider demo --n 3 --json | true"
+    done = subprocess.run(
+        ["bash", "-c", f"{command}; echo rc=${{PIPESTATUS[0]}}"], env=env, capture_output=True, text=True, timeout=120
+    )
+    assert done.stdout.strip() == "rc=141", (done.stdout, done.stderr)
+    assert "Traceback" not in done.stderr and "BrokenPipe" not in done.stderr, done.stderr
+    listed = subprocess.run(
+        [sys.executable, "-m", "imagestudio", "library", "list", "--json"], env=env, capture_output=True, text=True
+    )
+    assert listed.stdout.count('"sha256"') == 3

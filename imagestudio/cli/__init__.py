@@ -6,7 +6,8 @@ server texts are shown as ``\\u001b`` (the JSON spelling), never obeyed by the t
 Exit codes: 0 success; 1 ``library`` found problems (check, import); 2 invalid arguments, an unknown command or an
 option the model does not support (checked before any request); 3 provider, network or budget error, or a job that
 failed (one human line on stderr); 4 ``batch FILE`` while another process runs the same file; 130 Ctrl+C
-(a ``generate``/``edit`` job is cancelled and says so) or the job was cancelled from elsewhere.
+(a ``generate``/``edit`` job is cancelled and says so) or the job was cancelled from elsewhere; 141 the reader of
+the output went away (``| head``), quietly (what the command did is kept).
 
 ``generate`` and ``edit`` are jobs of the persistent queue like the app's (cli/session.py): written before
 anything is sent, retried by the queue's policy (a 429 or 5xx is retried, not exit 3), and after a crash
@@ -16,8 +17,10 @@ anything is sent, retried by the queue's policy (a 429 or 5xx is retried, not ex
 from __future__ import annotations
 
 import argparse
+import contextlib
 import difflib
 import getpass
+import os
 import sys
 from typing import TextIO
 
@@ -31,6 +34,7 @@ from imagestudio.core.providers.factory import key_profile
 from imagestudio.core.secrets import KeySource, KeyStore
 
 EXIT_OK, EXIT_USAGE, EXIT_PROVIDER, EXIT_INTERRUPTED = 0, 2, 3, 130
+EXIT_BROKEN_PIPE = 141  # as if SIGPIPE had ended the process, like other Unix tools in a pipeline
 SUBCOMMANDS = ("generate", "key", "edit", "ledger", "library", "batch", "queue")
 
 
@@ -64,6 +68,10 @@ def run(argv: list[str], *, stdin: TextIO | None = None) -> int:
     except KeyboardInterrupt:  # Ctrl+C outside a job (a running job is cancelled and reported by its command)
         print("imagestudio: interrupted.", file=sys.stderr)
         return EXIT_INTERRUPTED
+    except BrokenPipeError:  # the reader went away (`… --json | head`): what was done is kept, nothing to say
+        with contextlib.suppress(OSError):  # no traceback at exit when Python flushes stdout once more
+            os.dup2(os.open(os.devnull, os.O_WRONLY), out.fileno())
+        return EXIT_BROKEN_PIPE
     finally:
         sys.stdout, sys.stderr = out, err
 
