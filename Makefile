@@ -54,10 +54,12 @@ test-future: $(VENV)/.stamp-test system-deps translations
 	IMAGESTUDIO_TIME_TRAVEL=$(FUTURE) PYTHONPATH=tests/timetravel QT_QPA_PLATFORM=offscreen \
 		$(BIN)/python -m pytest -q -p no:cacheprovider $(PYTEST_ARGS)
 
-# The long reliability runs: 200 random kill -9s (CI runs 20) and more fuzz examples. Takes ~15 minutes.
+# The long reliability runs: 200 random kill -9s (CI runs 20), more fuzz examples, the hostile corpus 4x larger and
+# 20 rounds of every hostile-server answer. Takes ~20 minutes.
 soak: $(VENV)/.stamp-test translations
-	IMAGESTUDIO_KILLS=200 IMAGESTUDIO_FUZZ_EXAMPLES=2000 QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q \
-		-p no:cacheprovider tests/test_reliability_kill.py tests/test_fuzz_parsers.py tests/test_bad_images.py
+	IMAGESTUDIO_KILLS=200 IMAGESTUDIO_FUZZ_EXAMPLES=2000 IMAGESTUDIO_HOSTILE_SCALE=4 IMAGESTUDIO_HOSTILE_ROUNDS=20 \
+		QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q -p no:cacheprovider tests/test_reliability_kill.py \
+		tests/test_fuzz_parsers.py tests/test_bad_images.py tests/test_hostile_files.py tests/test_hostile_server.py
 
 lint: $(VENV)/.stamp-test
 	$(BIN)/lint-imports

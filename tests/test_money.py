@@ -23,6 +23,7 @@ from imagestudio.core.library.library import Library
 from imagestudio.core.paths import AppPaths
 from imagestudio.core.pricing import cost_of_usage, estimate_request, parse_usage
 from imagestudio.core.providers.factory import MeteredProvider
+from imagestudio.core.providers.netguard import DownloadPolicy
 from imagestudio.core.providers.openai_errors import _retry_after
 from imagestudio.core.providers.openai_provider import OpenAIProvider
 from imagestudio.core.queue import JobStore
@@ -180,7 +181,12 @@ def test_a_refused_parameter_is_named(simulator: OpenAISimulator, tmp_path: Path
 
 def test_url_results_are_downloaded_and_priced(simulator: OpenAISimulator, tmp_path: Path) -> None:
     simulator.answer_with_urls_next()
-    provider, ledger = _metered(simulator, tmp_path)
+    ledger = Ledger(tmp_path)
+    port = int(simulator.base_url.rsplit(":", 1)[1].split("/", 1)[0])
+    loopback = DownloadPolicy(allowed=frozenset({("127.0.0.1", port)}))  # the test's own allowance
+    inner = OpenAIProvider(api_key=simulator.api_key, base_url=simulator.base_url, name="custom", timeout=10,
+                           download_policy=loopback)  # fmt: skip
+    provider = MeteredProvider(inner, ledger, CAPS)
     result = run_closing(provider, provider.generate(GenerationRequest("x", "gpt-image-2", "1024x1024", "low", n=2)))
     assert len(result.images) == 2 and all(im.data[:8] == b"\x89PNG\r\n\x1a\n" for im in result.images)
     _matches_server(_paid(ledger)[0], simulator.reported_usages[0])

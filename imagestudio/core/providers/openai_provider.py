@@ -3,6 +3,11 @@
 ``openai`` is imported lazily (~0.5 s): only when the first request or connection test is made, which is
 always after the window is shown. SDK retries are off (``max_retries=0``): a retried image request can be
 billed twice, so retry policy belongs to the job queue, not the HTTP client.
+
+Hostile answers (``netguard``): the timeout is one deadline for the whole answer — a stream of keep-alive
+comments or a body dripping one byte at a time ends there; a stream that stays open after its completed image
+is left at once (the image is kept); the body is read through a size cap; ``url`` results are fetched only from
+public addresses; the key is redacted from everything the server sends before it is kept anywhere.
 """
 
 from __future__ import annotations
@@ -22,6 +27,16 @@ from imagestudio.core.i18n_marks import QT_TRANSLATE_NOOP, fill
 from imagestudio.core.masks import load_edit_uploads
 from imagestudio.core.pricing import add_calls, merge_stream, parse_usage, token_count
 from imagestudio.core.providers.download import download_image
+from imagestudio.core.providers.netguard import (
+    MAX_ANSWER_BYTES,
+    MAX_ID_CHARS,
+    AnswerRefused,
+    DownloadPolicy,
+    cap_response,
+    cause,
+    close_quietly,
+    redact,
+)
 from imagestudio.core.providers.openai_errors import stream_error, translate_exception
 from imagestudio.core.types import EditRequest, GeneratedImage, GenerationRequest, GenerationResult, Usage
 
@@ -51,8 +66,12 @@ class OpenAIProvider:
         name: str = "openai",
         timeout: float = 300.0,
         azure: dict[str, str] | None = None,
+        download_policy: DownloadPolicy | None = None,
+        answer_cap: int = MAX_ANSWER_BYTES,
     ):
         self.name = name
+        self._download_policy = download_policy or DownloadPolicy()  # tests inject their loopback allowance
+        self._answer_cap = answer_cap
         self._api_key = api_key
         self._base_url = base_url or None
         self._timeout = timeout
@@ -95,6 +114,13 @@ class OpenAIProvider:
 
     def _get_client(self) -> AsyncOpenAI:
         if self._client is None:
+            from openai import DefaultAsyncHttpxClient
+
+            # the body is read through a size cap, and asked for uncompressed (a compressed one is refused)
+            guarded: dict[str, Any] = {
+                "http_client": DefaultAsyncHttpxClient(event_hooks={"response": [cap_response(self._answer_cap)]}),
+                "default_headers": {"Accept-Encoding": "identity"},
+            }
             if self._azure:
                 from openai import AsyncAzureOpenAI
 
@@ -105,12 +131,13 @@ class OpenAIProvider:
                     azure_deployment=self._azure.get("deployment") or None,
                     max_retries=0,
                     timeout=self._timeout,
+                    **guarded,
                 )
             else:
                 from openai import AsyncOpenAI
 
                 self._client = AsyncOpenAI(
-                    api_key=self._api_key, base_url=self._base_url, max_retries=0, timeout=self._timeout
+                    api_key=self._api_key, base_url=self._base_url, max_retries=0, timeout=self._timeout, **guarded
                 )
         return self._client
 
@@ -148,15 +175,19 @@ class OpenAIProvider:
         that arrived come back with ``error`` set (they are paid for: the job keeps them and asks for the rest)."""
         if not request.api_params().get("stream"):
             try:
-                response = await send(request)
+                async with asyncio.timeout(self._timeout):  # the whole answer, not each read
+                    response = await send(request)
+                    return await self._result(response, request)
+            except errors.ImageStudioError:
+                raise
             except Exception as e:
                 raise self._translate(e) from None
-            return await self._result(response, request)
         parts: list[GenerationResult] = []
         for _index in range(request.n):
             one = dataclasses.replace(request, n=1)
             try:
-                part = await self._collect_stream(await send(one), one, on_partial)
+                async with asyncio.timeout(self._timeout):  # keep-alive comments and drips end here too
+                    part = await self._collect_stream(await send(one), one, on_partial)
             except asyncio.CancelledError as e:  # the images already here are paid for: they go with the cancel
                 if parts:
                     e.partial_result = _combined(parts, None)  # type: ignore[attr-defined]
@@ -196,6 +227,9 @@ class OpenAIProvider:
                     got = parse_usage(getattr(event, "usage", None))
                     usage = got if usage is None else merge_stream(usage, got)
                     meta = {k: getattr(event, k, None) for k in ("size", "quality", "background", "output_format")}
+                    if len(images) >= request.n:  # all there: kept now, whether or not the stream ever ends
+                        await close_quietly(stream)
+                        break
                 elif kind == "error":  # passed through as an event (no nested "error" object for the SDK to raise)
                     raise stream_error(getattr(event, "code", None), getattr(event, "message", None),
                                        getattr(event, "param", None))  # fmt: skip
@@ -215,8 +249,8 @@ class OpenAIProvider:
             provider=self.name,
             model=request.model,
             usage=dataclasses.replace(usage or parse_usage(None), partial_images=partials),
-            request_id=getattr(stream, "_request_id", None) or _header_request_id(stream),
-            response_meta={k: v for k, v in {**meta, "streamed": True}.items() if v is not None},
+            request_id=self._clean(getattr(stream, "_request_id", None) or _header_request_id(stream)),
+            response_meta=self._clean({k: v for k, v in {**meta, "streamed": True}.items() if v is not None}),
             error=failure,
         )
 
@@ -237,7 +271,7 @@ class OpenAIProvider:
                 images.append(GeneratedImage(_decode(item.b64_json), fmt))
             elif item.url:  # other OpenAI-compatible servers may answer with links
                 try:
-                    images.append(GeneratedImage(await download_image(item.url), fmt))
+                    images.append(GeneratedImage(await download_image(item.url, policy=self._download_policy), fmt))
                 except errors.ImageStudioError as e:  # the answer is paid for: its usage is recorded all the same
                     failure = e
                     failure.possibly_charged = failure.in_ledger = True
@@ -251,18 +285,20 @@ class OpenAIProvider:
             provider=self.name,
             model=request.model,
             usage=parse_usage(getattr(response, "usage", None), getattr(response, "svg_usage", None)),
-            request_id=getattr(response, "_request_id", None),
-            response_meta={
-                k: v
-                for k, v in {
-                    "size": response.size,
-                    "quality": response.quality,
-                    "background": response.background,
-                    "output_format": response.output_format,
-                    "created": response.created,
-                }.items()
-                if v is not None
-            },
+            request_id=self._clean(getattr(response, "_request_id", None)),
+            response_meta=self._clean(
+                {
+                    k: v
+                    for k, v in {
+                        "size": response.size,
+                        "quality": response.quality,
+                        "background": response.background,
+                        "output_format": response.output_format,
+                        "created": response.created,
+                    }.items()
+                    if v is not None
+                }
+            ),
             error=failure,
         )
 
@@ -308,9 +344,29 @@ class OpenAIProvider:
             await self._client.close()
             self._client = None
 
-    def _translate(self, e: Exception) -> errors.ImageStudioError:
-        """Map an SDK or transport exception to our hierarchy. Only codes and server text go in messages."""
-        return translate_exception(e, secret=self._api_key)
+    def _translate(self, e: BaseException) -> errors.ImageStudioError:
+        """Map an SDK or transport exception to our hierarchy. Only codes and server text go in messages, and
+        never the key (a server that echoes it in its message, code or request id)."""
+        refused = cause(e, AnswerRefused)
+        if refused is not None:
+            error: errors.ImageStudioError = errors.BadResponse(refused.message)
+            error.possibly_charged = True
+        elif isinstance(e, TimeoutError):
+            error = errors.NetworkError(
+                QT_TRANSLATE_NOOP("CoreMessages", "The request timed out. Check your connection and try again.")
+            )
+            error.retryable = True
+            error.possibly_charged = True  # sent, and the answer never completed
+        else:
+            error = translate_exception(e if isinstance(e, Exception) else RuntimeError(), secret=self._api_key)
+        error.message = self._clean(error.message, limit=None)
+        error.args = (error.message,)
+        error.request_id = self._clean(error.request_id)
+        return error
+
+    def _clean(self, value: Any, *, limit: int | None = MAX_ID_CHARS) -> Any:
+        """Server text with the key replaced by ``***`` (ids and details cut at ``limit`` characters)."""
+        return redact(value, (self._api_key,), limit=limit)
 
 
 def _decode(b64: str | None) -> bytes:
