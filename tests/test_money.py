@@ -5,6 +5,7 @@ usage the server reported (``OpenAISimulator.reported_usages``)."""
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import datetime as dt
 import json
 from email.utils import format_datetime
@@ -351,3 +352,16 @@ def test_hostile_usage_of_the_text_model_is_never_free(
     assert answer.text and answer.input_tokens > 0 and answer.output_tokens > 0
     [entry] = ledger.entries()
     assert entry.kind == "enhance" and entry.cost_usd is not None and entry.cost_usd > 0
+
+
+def test_the_library_keeps_each_images_share_of_the_metered_cost(paths: AppPaths) -> None:
+    from tests.test_library import make_result
+
+    library = Library(paths)
+    try:
+        request, result = make_result(prompt="two", n=2, size=(64, 64), provider="custom")
+        priced = dataclasses.replace(result, usage=parse_usage(None), cost_usd=0.5, cost_estimated=True)
+        images = library.ingest(request, priced)
+        assert [im.cost_usd for im in images] == [0.25, 0.25]  # usage unknown: the estimate, never "unknown"
+    finally:
+        library.close()

@@ -201,6 +201,8 @@ class Library:
         created = self.db.clock.now() if created_at is None else created_at
         params: dict[str, Any] = {**request.to_json(), "response": result.response_meta}
         usage = result.usage.to_json()
+        # the metering wrapper's price (estimates included) shared by the request's images; else from the usage
+        share = round(result.cost_usd / max(1, len(result.images)), 6) if result.cost_usd is not None else None
         rows = [
             {
                 "sha256": s.sha256,
@@ -217,7 +219,7 @@ class Library:
                 "usage_json": json.dumps(usage),
                 "request_id": result.request_id,
                 "is_demo": int(result.provider == "demo"),
-                "cost_usd": image_cost(result.model, json.dumps(usage), len(stored)),
+                "cost_usd": share if share is not None else image_cost(result.model, json.dumps(usage), len(stored)),
                 "phash": s.phash,
                 # keep the order of the batch stable in "newest first" views
                 "created_at": created + i * 1e-6,
