@@ -332,3 +332,31 @@ def _mask_png() -> bytes:
     out = io.BytesIO()
     Image.new("RGBA", (1024, 1024), (0, 0, 0, 0)).save(out, "PNG")
     return out.getvalue()
+
+
+# ------------------------------------------------------------------------------- fault shapes (issue 16)
+
+
+def test_an_error_event_in_a_stream_raises_the_sdks_api_error_with_its_code(
+    simulator: OpenAISimulator, client: openai.OpenAI
+) -> None:
+    simulator.error_in_stream("moderation_blocked", after_partials=1)
+    seen: list[Any] = []
+    with pytest.raises(openai.APIError) as info:
+        for event in client.images.generate(model="gpt-image-2", prompt=PROMPT, stream=True, partial_images=2):
+            seen.append(event)
+    assert [type(e) for e in seen] == [ImageGenPartialImageEvent]
+    error = info.value
+    assert not isinstance(error, openai.APIStatusError)  # the HTTP status was 200
+    assert error.code == "moderation_blocked" and error.type == "image_generation_user_error"
+
+
+def test_url_answers_and_refused_parameters_parse_strictly(simulator: OpenAISimulator, client: openai.OpenAI) -> None:
+    simulator.answer_with_urls_next()
+    response = client.images.generate(model="gpt-image-2", prompt=PROMPT, n=2)
+    _exact(response)
+    assert response.data and all(d.url and not d.b64_json for d in response.data)
+    simulator.refuse("gpt-image-2.6-flare", "background")
+    with pytest.raises(openai.BadRequestError) as info:
+        client.images.generate(model="gpt-image-2.6-flare", prompt=PROMPT, background="opaque")
+    assert info.value.code == "unsupported_parameter" and info.value.param == "background"
