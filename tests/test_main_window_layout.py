@@ -145,6 +145,13 @@ def test_thumbnail_size_from_the_control_and_ctrl_wheel(qtbot: Any, make_app: An
     qtbot.waitUntil(lambda: view.thumb_size < bigger)
     assert slider.value() == view.thumb_size and _cell_height(parts) < cell
     qtbot.waitUntil(lambda: parts.settings.current.thumb_size == view.thumb_size)  # kept for the next start
+    # and from the keyboard, while the gallery has the focus
+    view.setFocus()
+    smaller = view.thumb_size
+    qtbot.keyClick(view, Qt.Key.Key_Equal, Qt.KeyboardModifier.ControlModifier)
+    assert view.thumb_size > smaller and slider.value() == view.thumb_size
+    qtbot.keyClick(view, Qt.Key.Key_Minus, Qt.KeyboardModifier.ControlModifier)
+    assert view.thumb_size == smaller
 
 
 def test_a_tiles_hover_buttons_favourite_open_and_more(qtbot: Any, make_app: Any, arun: Any) -> None:

@@ -1179,6 +1179,14 @@
         <translation>缩略图大小（在图库上按住 Ctrl 滚动滚轮）</translation>
     </message>
     <message>
+        <source>Larger thumbnails</source>
+        <translation>放大缩略图</translation>
+    </message>
+    <message>
+        <source>Smaller thumbnails</source>
+        <translation>缩小缩略图</translation>
+    </message>
+    <message>
         <source>Thumbnails</source>
         <translation>缩略图</translation>
     </message>

@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, QPoint, QPointF, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import (
+    QAction,
     QCursor,
     QDragEnterEvent,
     QDragMoveEvent,
@@ -14,6 +15,7 @@ from PySide6.QtGui import (
     QHelpEvent,
     QHoverEvent,
     QKeyEvent,
+    QKeySequence,
     QMouseEvent,
     QResizeEvent,
     QWheelEvent,
@@ -294,6 +296,13 @@ class GalleryPane(QWidget):
         self.thumb_slider.setMaximumWidth(160)
         self.thumb_slider.valueChanged.connect(self.view.set_thumb_size)
         self.view.thumbSizeChanged.connect(self._thumb_size_changed)
+        for text, keys, step in ((self.tr("Larger thumbnails"), ("Ctrl++", "Ctrl+="), THUMB_STEP),
+                                 (self.tr("Smaller thumbnails"), ("Ctrl+-",), -THUMB_STEP)):  # fmt: skip
+            act = QAction(text, self)
+            act.setShortcuts([QKeySequence(k) for k in keys])
+            act.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)  # while the gallery has focus
+            act.triggered.connect(lambda _c=False, step=step: self.view.set_thumb_size(self.view.thumb_size + step))
+            self.addAction(act)
         footer = QHBoxLayout()
         footer.addWidget(self.count, 1)
         size_label = QLabel(self.tr("Thumbnails"))
