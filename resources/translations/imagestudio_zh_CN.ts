@@ -1171,28 +1171,8 @@
         <translation>&lt;b&gt;图库&lt;/b&gt;</translation>
     </message>
     <message>
-        <source>Thumbnail size</source>
-        <translation>缩略图大小</translation>
-    </message>
-    <message>
-        <source>Thumbnail size (Ctrl+wheel over the gallery)</source>
-        <translation>缩略图大小（在图库上按住 Ctrl 滚动滚轮）</translation>
-    </message>
-    <message>
-        <source>Larger thumbnails</source>
-        <translation>放大缩略图</translation>
-    </message>
-    <message>
-        <source>Smaller thumbnails</source>
-        <translation>缩小缩略图</translation>
-    </message>
-    <message>
-        <source>Thumbnails</source>
-        <translation>缩略图</translation>
-    </message>
-    <message>
         <source>Images similar to #%1</source>
-        <extracomment>what the gallery says when it shows nothing (ui/gallery/empty_state.py)</extracomment>
+        <extracomment>the thumbnail size: a slider under the grid, Ctrl+wheel, Ctrl+= / Ctrl+- (ui/gallery/tile.py) what the gallery says when it shows nothing (ui/gallery/empty_state.py)</extracomment>
         <translation>与 #%1 相似的图片</translation>
     </message>
     <message numerus="yes">
@@ -1214,7 +1194,7 @@
     <name>GalleryView</name>
     <message>
         <source>Gallery</source>
-        <extracomment>the thumbnail-size control&apos;s range (px; thumbnails are stored 256 px wide, a little more still looks fine) Local files or folders dropped onto the gallery (imported by the pane). Enter / Space on the current image: open it in the viewer (double-click goes through the pane&apos;s menu) A hover button on a tile was clicked: (&quot;favourite&quot; | &quot;open&quot; | &quot;more&quot;, image id, position in the viewport) The thumbnail edge changed (the size control, Ctrl+wheel), in px Set by the main window&apos;s MediaActions: builds real files + QMimeData (app/dragdrop.py) and runs the drag</extracomment>
+        <extracomment>Local files or folders dropped onto the gallery (imported by the pane). Enter / Space on the current image: open it in the viewer (double-click goes through the pane&apos;s menu) A hover button on a tile was clicked: (&quot;favourite&quot; | &quot;open&quot; | &quot;more&quot;, image id, position in the viewport) The thumbnail edge changed (the size control, Ctrl+wheel), in px Set by the main window&apos;s MediaActions: builds real files + QMimeData (app/dragdrop.py) and runs the drag</extracomment>
         <translation>图库</translation>
     </message>
     <message>
@@ -3190,6 +3170,30 @@ Make and keep images with the OpenAI Images API.</source>
     <message>
         <source>Note on this image:</source>
         <translation>此图片的备注：</translation>
+    </message>
+</context>
+<context>
+    <name>ThumbSizeControl</name>
+    <message>
+        <source>Thumbnail size</source>
+        <extracomment>the thumbnail-size control&apos;s range (px; thumbnails are stored 256 px wide, a little more still looks fine) the hover buttons, right to left on the thumbnail&apos;s top edge</extracomment>
+        <translation>缩略图大小</translation>
+    </message>
+    <message>
+        <source>Thumbnail size (Ctrl+wheel over the gallery)</source>
+        <translation>缩略图大小（在图库上按住 Ctrl 滚动滚轮）</translation>
+    </message>
+    <message>
+        <source>Larger thumbnails</source>
+        <translation>放大缩略图</translation>
+    </message>
+    <message>
+        <source>Smaller thumbnails</source>
+        <translation>缩小缩略图</translation>
+    </message>
+    <message>
+        <source>Thumbnails</source>
+        <translation>缩略图</translation>
     </message>
 </context>
 <context>

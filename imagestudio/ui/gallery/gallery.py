@@ -7,7 +7,6 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, QPoint, QPointF, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import (
-    QAction,
     QCursor,
     QDragEnterEvent,
     QDragMoveEvent,
@@ -15,7 +14,6 @@ from PySide6.QtGui import (
     QHelpEvent,
     QHoverEvent,
     QKeyEvent,
-    QKeySequence,
     QMouseEvent,
     QResizeEvent,
     QWheelEvent,
@@ -27,7 +25,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QListView,
     QMenu,
-    QSlider,
     QSplitter,
     QToolTip,
     QVBoxLayout,
@@ -42,11 +39,17 @@ from imagestudio.ui.gallery.empty_state import EmptyState
 from imagestudio.ui.gallery.gallery_menu import GalleryMenu
 from imagestudio.ui.gallery.library_sidebar import LibrarySidebar
 from imagestudio.ui.gallery.search_bar import SearchBar
-from imagestudio.ui.gallery.tile import GalleryDelegate, TileSizer, action_at
+from imagestudio.ui.gallery.tile import (
+    THUMB_MAX,
+    THUMB_MIN,
+    THUMB_STEP,
+    GalleryDelegate,
+    ThumbSizeControl,
+    TileSizer,
+    action_at,
+)
 
 THUMB = 192
-#: the thumbnail-size control's range (px; thumbnails are stored 256 px wide, a little more still looks fine)
-THUMB_MIN, THUMB_MAX, THUMB_STEP = 96, 320, 16
 
 
 class GalleryView(QListView):
@@ -285,30 +288,12 @@ class GalleryPane(QWidget):
         else:
             self.search.hide()
             layout.addWidget(self.view, 1)
-        self.thumb_slider = QSlider(Qt.Orientation.Horizontal)
-        self.thumb_slider.setObjectName("thumbSize")
-        self.thumb_slider.setAccessibleName(self.tr("Thumbnail size"))
-        self.thumb_slider.setToolTip(self.tr("Thumbnail size (Ctrl+wheel over the gallery)"))
-        self.thumb_slider.setRange(THUMB_MIN, THUMB_MAX)
-        self.thumb_slider.setSingleStep(THUMB_STEP)
-        self.thumb_slider.setPageStep(2 * THUMB_STEP)
-        self.thumb_slider.setValue(self.view.thumb_size)
-        self.thumb_slider.setMaximumWidth(160)
-        self.thumb_slider.valueChanged.connect(self.view.set_thumb_size)
-        self.view.thumbSizeChanged.connect(self._thumb_size_changed)
-        for text, keys, step in ((self.tr("Larger thumbnails"), ("Ctrl++", "Ctrl+="), THUMB_STEP),
-                                 (self.tr("Smaller thumbnails"), ("Ctrl+-",), -THUMB_STEP)):  # fmt: skip
-            act = QAction(text, self)
-            act.setShortcuts([QKeySequence(k) for k in keys])
-            act.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)  # while the gallery has focus
-            act.triggered.connect(lambda _c=False, step=step: self.view.set_thumb_size(self.view.thumb_size + step))
-            self.addAction(act)
+        #: the thumbnail size: a slider under the grid, Ctrl+wheel, Ctrl+= / Ctrl+- (ui/gallery/tile.py)
+        self.thumb_control = ThumbSizeControl(self.view, self)
+        self.thumb_slider = self.thumb_control.slider
         footer = QHBoxLayout()
         footer.addWidget(self.count, 1)
-        size_label = QLabel(self.tr("Thumbnails"))
-        size_label.setBuddy(self.thumb_slider)
-        footer.addWidget(size_label)
-        footer.addWidget(self.thumb_slider)
+        footer.addWidget(self.thumb_control)
         layout.addLayout(footer)
         #: what the gallery says when it shows nothing (ui/gallery/empty_state.py)
         self.empty_state = EmptyState(self.view, model, self.show_everything)
@@ -316,11 +301,6 @@ class GalleryPane(QWidget):
         for sig in (model.modelReset, model.rowsInserted, model.rowsRemoved):
             sig.connect(lambda *_: self._update_count(model))
         self._update_count(model)
-
-    def _thumb_size_changed(self, edge: int) -> None:
-        self.thumb_slider.blockSignals(True)
-        self.thumb_slider.setValue(edge)
-        self.thumb_slider.blockSignals(False)
 
     def _tile_action(self, name: str, image_id: int, pos: QPoint) -> None:
         """A tile's hover button: favourite that image, open it, or its menu (the image selected first)."""

@@ -3,12 +3,24 @@ buttons on the thumbnail's top-right corner: favourite, open, more (the right-cl
 
 from __future__ import annotations
 
+from typing import Any
+
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QPoint, QRect, QSize, Qt
-from PySide6.QtGui import QColor, QPainter, QPalette, QPen, QPixmap
-from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem, QWidget
+from PySide6.QtGui import QAction, QColor, QKeySequence, QPainter, QPalette, QPen, QPixmap
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QSlider,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QWidget,
+)
 
 from imagestudio.app.gallery_model import ImageRole, PlaceholderRole
 
+#: the thumbnail-size control's range (px; thumbnails are stored 256 px wide, a little more still looks fine)
+THUMB_MIN, THUMB_MAX, THUMB_STEP = 96, 320, 16
 CAPTION = 36
 PAD = 6
 BUTTON = 26
@@ -111,3 +123,40 @@ class GalleryDelegate(QStyledItemDelegate):
             painter.drawRoundedRect(button, 6, 6)
             painter.setPen(QColor(240, 180, 0) if name == "favourite" and favourite else QColor(255, 255, 255))
             painter.drawText(button, Qt.AlignmentFlag.AlignCenter, glyphs[name])
+
+
+class ThumbSizeControl(QWidget):
+    """ "Thumbnails" and a slider under the grid, and the keys Ctrl+= / Ctrl+- while the gallery has the focus; they
+    and Ctrl+wheel over the grid all go through ``view.set_thumb_size`` (which says ``thumbSizeChanged``)."""
+
+    def __init__(self, view: Any, pane: QWidget) -> None:
+        super().__init__(pane)
+        self.slider = QSlider(Qt.Orientation.Horizontal)
+        self.slider.setObjectName("thumbSize")
+        self.slider.setAccessibleName(self.tr("Thumbnail size"))
+        self.slider.setToolTip(self.tr("Thumbnail size (Ctrl+wheel over the gallery)"))
+        self.slider.setRange(THUMB_MIN, THUMB_MAX)
+        self.slider.setSingleStep(THUMB_STEP)
+        self.slider.setPageStep(2 * THUMB_STEP)
+        self.slider.setValue(view.thumb_size)
+        self.slider.setMaximumWidth(160)
+        self.slider.valueChanged.connect(view.set_thumb_size)
+        view.thumbSizeChanged.connect(self._follow)
+        for text, keys, step in ((self.tr("Larger thumbnails"), ("Ctrl++", "Ctrl+="), THUMB_STEP),
+                                 (self.tr("Smaller thumbnails"), ("Ctrl+-",), -THUMB_STEP)):  # fmt: skip
+            act = QAction(text, pane)
+            act.setShortcuts([QKeySequence(k) for k in keys])
+            act.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)  # while the gallery has focus
+            act.triggered.connect(lambda _c=False, step=step: view.set_thumb_size(view.thumb_size + step))
+            pane.addAction(act)
+        label = QLabel(self.tr("Thumbnails"))
+        label.setBuddy(self.slider)
+        row = QHBoxLayout(self)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(label)
+        row.addWidget(self.slider)
+
+    def _follow(self, edge: int) -> None:
+        self.slider.blockSignals(True)
+        self.slider.setValue(edge)
+        self.slider.blockSignals(False)
