@@ -914,12 +914,17 @@ class OpenAISimulator:
         after_images: int = 0,
         after_partials: int = 0,
         skip: int = 0,
+        flat: bool = False,
     ) -> None:
-        """Send an ``error`` event in a streamed answer (then end it cleanly), where ``cut_stream`` would cut."""
+        """Send an ``error`` event in a streamed answer (then end it cleanly), where ``cut_stream`` would cut.
+        ``flat``: the Responses API's shape (``{"type": "error", "code", "message", "param"}``, no nested object),
+        which the SDK passes through as an event instead of raising."""
         default_type, default_code, default_message = _default_fault(400 if code != "server_error" else 500, code,
                                                                      "gpt-image-2", self.api_key)  # fmt: skip
-        error = {"message": message or default_message, "type": type or default_type, "param": param,
-                 "code": default_code}  # fmt: skip
+        error: dict[str, Any] = {"message": message or default_message, "type": type or default_type,
+                                 "param": param, "code": default_code}  # fmt: skip
+        if flat:
+            error = {"flat": True, "code": default_code, "message": error["message"], "param": param}
         with self._lock:
             self._stream_plan.extend([None] * skip + [_StreamFault(after_images, after_partials, error)])
 
@@ -1301,7 +1306,9 @@ class OpenAISimulator:
             if fault.error is None:
                 exchange.close_abruptly()
             else:
-                exchange.send_event("error", {"type": "error", "error": fault.error})
+                flat = {k: v for k, v in fault.error.items() if k != "flat"}
+                body = {"type": "error", **flat} if fault.error.get("flat") else {"type": "error", "error": fault.error}
+                exchange.send_event("error", body)
                 exchange.end_stream()
             return True
 

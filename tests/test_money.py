@@ -365,3 +365,10 @@ def test_the_library_keeps_each_images_share_of_the_metered_cost(paths: AppPaths
         assert [im.cost_usd for im in images] == [0.25, 0.25]  # usage unknown: the estimate, never "unknown"
     finally:
         library.close()
+
+
+def test_a_flat_error_event_is_mapped_by_its_code_too(paths: AppPaths, simulator: OpenAISimulator) -> None:
+    simulator.error_in_stream("moderation_blocked", after_partials=1, flat=True)
+    out = run_job(paths, simulator, partial_images=2)
+    assert out.job.state is JobState.FAILED and out.requests == 1
+    assert "The safety system refused this request" in (out.job.error or "")
