@@ -10,6 +10,7 @@ from typing import Any
 from PySide6.QtGui import QImage
 
 from imagestudio.app.library_service import LibraryService
+from imagestudio.core.held import HeldImages
 from imagestudio.core.library.db import InTransaction
 from imagestudio.core.providers.base import ImageProvider
 from imagestudio.core.providers.http_loop import HttpLoop
@@ -50,12 +51,14 @@ class QtHost(SharedProvidersHost):
         self.http = HttpLoop()
         super().__init__(factory, SharedProviders(self.http))
         self._library = library
+        self.held = HeldImages(library.library.paths.data, library.library.paths.cache)
 
     async def db(self, fn: Callable[..., Any], *args: Any) -> Any:
         return await self._library.run_db(fn, *args)
 
     async def ingest(self, request: AnyRequest, result: GenerationResult, also: InTransaction) -> object:
-        return await self._library.ingest(request, result, also=also)  # type: ignore[arg-type]
+        saving = self._library.ingest(request, result, also=also)  # type: ignore[arg-type]
+        return await self.holding(request, result, saving)
 
     async def close_providers(self) -> None:
         await super().close_providers()

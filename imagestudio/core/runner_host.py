@@ -7,11 +7,12 @@ import asyncio
 import functools
 import inspect
 import socket
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from imagestudio.core.fsutil import process_alive
+from imagestudio.core.held import HeldError, HeldFirst, HeldImages
 from imagestudio.core.jobs import AnyRequest, Runner
 from imagestudio.core.library.db import InTransaction
 from imagestudio.core.providers.base import ImageProvider
@@ -63,14 +64,29 @@ class SharedProvidersHost:
     def __init__(self, provider_factory: Callable[[str, str], ImageProvider], providers: SharedProviders) -> None:
         self._factory = provider_factory
         self._providers = providers  # one client per configuration, not one per job
+        self.held: HeldImages | None = None  # paid images the library could not write (core/held.py)
 
     async def make_provider(self, profile: str, base_url: str) -> ImageProvider:
         """Settings, key and profile are read for every job; a changed one gets a new client."""
         loop = asyncio.get_running_loop()
-        return await asyncio.to_thread(lambda: self._providers.share(self._factory(profile, base_url), loop))
+        shared = await asyncio.to_thread(lambda: self._providers.share(self._factory(profile, base_url), loop))
+        return shared if self.held is None else HeldFirst(shared, self.held)  # type: ignore[return-value]
 
     async def release_provider(self, provider: ImageProvider) -> None:
-        await self._providers.release(provider)
+        await self._providers.release(provider.inner if isinstance(provider, HeldFirst) else provider)
+
+    async def holding(self, request: AnyRequest, result: GenerationResult, saving: Awaitable[T]) -> T:
+        """``saving`` (the ingest); when the disk refuses, the paid images are held and the error says where."""
+        try:
+            saved = await saving
+        except OSError as e:
+            if self.held is None or isinstance(e, HeldError):
+                raise
+            folder = await asyncio.to_thread(self.held.keep, request, result)
+            raise HeldError(e, len(result.images), folder) from None
+        if self.held is not None and result.response_meta.get("held"):
+            await asyncio.to_thread(self.held.release, request)
+        return saved
 
     async def close_providers(self) -> None:
         """Close the clients kept for the jobs (after the runner stopped)."""
@@ -81,6 +97,7 @@ class LocalHost(SharedProvidersHost):
     def __init__(self, library: Library, provider_factory: Callable[[str, str], ImageProvider]) -> None:
         super().__init__(provider_factory, SharedProviders())
         self.library = library
+        self.held = HeldImages(library.paths.data, library.paths.cache)
         self._db = ThreadPoolExecutor(max_workers=1, thread_name_prefix="imagestudio-db")
         self._cpu = ThreadPoolExecutor(max_workers=2, thread_name_prefix="imagestudio-cpu")
 
@@ -88,11 +105,14 @@ class LocalHost(SharedProvidersHost):
         return await asyncio.get_running_loop().run_in_executor(self._db, fn, *args)
 
     async def ingest(self, request: AnyRequest, result: GenerationResult, also: InTransaction) -> list[LibraryImage]:
-        loop = asyncio.get_running_loop()
-        files = [loop.run_in_executor(self._cpu, self.library.store_file, im) for im in result.images]
-        stored = await asyncio.gather(*files)
-        commit = functools.partial(self.library.commit, list(stored), request, result, also=also)  # type: ignore[arg-type]
-        return await self.db(commit)
+        async def save() -> list[LibraryImage]:
+            loop = asyncio.get_running_loop()
+            files = [loop.run_in_executor(self._cpu, self.library.store_file, im) for im in result.images]
+            stored = await asyncio.gather(*files)
+            commit = functools.partial(self.library.commit, list(stored), request, result, also=also)  # type: ignore[arg-type]
+            return await self.db(commit)
+
+        return await self.holding(request, result, save())
 
     def close(self) -> None:
         self._cpu.shutdown(wait=True, cancel_futures=True)

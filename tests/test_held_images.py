@@ -1,0 +1,92 @@
+"""Disk full (or a folder that cannot be written) while a paid job saves: the images are held — in memory and in a
+recovery folder the job's message names — and resuming the job adds them without a new request. Real SDK, real
+HTTP to the simulator, the queue runner as the CLI runs it; the disk refuses through ``Library.store_file``."""
+
+from __future__ import annotations
+
+import asyncio
+import errno
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from imagestudio.core import held
+from imagestudio.core.capabilities import Capabilities
+from imagestudio.core.ledger import Ledger
+from imagestudio.core.library.library import Library
+from imagestudio.core.paths import AppPaths
+from imagestudio.core.providers.factory import MeteredProvider
+from imagestudio.core.providers.openai_provider import OpenAIProvider
+from imagestudio.core.queue import JobStore
+from imagestudio.core.runner import QueueRunner
+from imagestudio.core.runner_host import LocalHost
+from imagestudio.core.types import GenerationRequest, JobState
+from tests import aio
+from tests.simulator import OpenAISimulator
+
+REQUEST = GenerationRequest("a fox on a full disk", "gpt-image-2", "1024x1024", "low", n=2)
+
+
+def _run(library: Library, store: JobStore, sim: OpenAISimulator, ledger: Ledger, job_id: int | None) -> Any:
+    caps = Capabilities.load()
+
+    def factory(_profile: str, _base_url: str) -> MeteredProvider:
+        inner = OpenAIProvider(api_key=sim.api_key, base_url=sim.base_url, timeout=30)
+        return MeteredProvider(inner, ledger, caps)
+
+    host = LocalHost(library, factory)
+
+    async def go() -> Any:
+        runner = QueueRunner(store, host, caps, spawn=lambda coro, name: asyncio.ensure_future(coro),
+                             poll_interval=0.02)  # fmt: skip
+        await runner.start()
+        if job_id is None:
+            [job] = await asyncio.to_thread(store.add, [REQUEST], profile="openai", base_url=sim.base_url)
+        else:
+            job = store.get(job_id)
+        loop = asyncio.ensure_future(runner.run())
+        try:
+            await asyncio.wait_for(runner.wait_idle(), 60)
+        finally:
+            await runner.stop()
+            loop.cancel()
+        return store.get(job.id)
+
+    try:
+        return aio.run(go())
+    finally:
+        host.close()
+
+
+def test_a_full_disk_holds_the_paid_images_and_resume_adds_them_without_paying_again(
+    paths: AppPaths, simulator: OpenAISimulator, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setattr(held.tempfile, "gettempdir", lambda: str(tmp_path / "tmp"))
+    library = Library(paths)
+    store = JobStore(library.db)
+    ledger = Ledger(paths.data)
+    real = Library.store_file
+
+    def full(self: Library, image: Any, **kw: Any) -> Any:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    try:
+        monkeypatch.setattr(Library, "store_file", full)
+        first = _run(library, store, simulator, ledger, None)
+        assert first.state is JobState.INTERRUPTED
+        assert "No space left on device" in first.error and "2 paid image(s) are kept in" in first.error
+        folder = Path(first.error.split("kept in ", 1)[1].split(";", 1)[0])
+        assert sorted(p.name for p in folder.iterdir()) == ["0.png", "1.png", "held.json"]
+        assert library.db.count() == 0
+        sent = len(simulator.requests)
+        monkeypatch.setattr(Library, "store_file", real)  # space is back
+        store.retry(first.id)
+        second = _run(library, store, simulator, ledger, first.id)  # a new host: the folder, not memory
+        assert second.state is JobState.DONE and second.received == 2
+        assert len(simulator.requests) == sent  # nothing asked for, nothing paid twice
+        assert library.db.count() == 2
+        assert not folder.exists()
+        assert len([e for e in ledger.entries() if not e.possibly_charged]) == 1
+    finally:
+        library.close()
