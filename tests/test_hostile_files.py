@@ -260,3 +260,22 @@ def test_the_cli_imports_the_corpus_prints_names_inert_and_checks_clean(
     assert exported.returncode == 2
     [line] = exported.stderr.strip().splitlines()
     assert "is a file, not a folder" in line and target.read_text() == "not a folder"
+
+
+def test_a_full_disk_during_repair_is_one_line_and_exit_1(
+    home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import sqlite3
+
+    from imagestudio.cli import run
+
+    assert run(["library", "import", str(_write(tmp_path / "a.png"))]) == 0
+    capsys.readouterr()
+
+    def full(*_args: Any, **_kw: Any) -> None:
+        raise sqlite3.OperationalError("database or disk is full")
+
+    monkeypatch.setattr(integrity, "_repair", full)
+    assert run(["library", "check", "--repair"]) == 1
+    [line] = capsys.readouterr().err.strip().splitlines()
+    assert line == "imagestudio: the library could not be written: database or disk is full"

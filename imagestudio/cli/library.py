@@ -133,6 +133,12 @@ def run(args: argparse.Namespace, paths: AppPaths) -> int:
         return handler(library, args)
     except ImageStudioError as e:
         return _fail(e.message)
+    except BrokenPipeError:
+        raise  # the reader went away: cli/__init__.py ends quietly
+    except (OSError, sqlite3.OperationalError) as e:  # disk full, a read-only or vanished folder: one line
+        reason = e.strerror if isinstance(e, OSError) and e.strerror else str(e)
+        print(f"imagestudio: the library could not be written: {reason}", file=sys.stderr)
+        return EXIT_PROBLEMS
     finally:
         library.close()
 
