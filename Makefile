@@ -52,7 +52,7 @@ test: $(VENV)/.stamp-test system-deps translations
 FUTURE ?= 2031-12-31T23:58:30
 test-future: $(VENV)/.stamp-test system-deps translations
 	IMAGESTUDIO_TIME_TRAVEL=$(FUTURE) PYTHONPATH=tests/timetravel QT_QPA_PLATFORM=offscreen \
-		$(BIN)/python -m pytest -q -p no:cacheprovider $(PYTEST_ARGS)
+		$(BIN)/python -m pytest -q -p no:cacheprovider -W ignore::pytest.PytestAssertRewriteWarning $(PYTEST_ARGS)
 
 # The long reliability runs: 200 random kill -9s (CI runs 20), more fuzz examples, the hostile corpus 4x larger and
 # 20 rounds of every hostile-server answer. Takes ~20 minutes.
