@@ -129,6 +129,8 @@ def test_edit_selected_shows_library_ids_not_file_hashes(qtbot: Any, make_app: A
     assert item.text() == f"1  #{image.id}"
     assert image.sha256 not in item.text()
     assert inputs.parent_ids() == (image.id,)
+    # the prompt column scrolls: the thumbnails just added are brought into view
+    qtbot.waitUntil(lambda: inputs.list.visibleRegion().boundingRect().height() >= inputs.list.height() - 2)
 
     def left_half_green() -> bool:  # png_bytes: the left half opaque green, the right half transparent
         image = item.icon().pixmap(72, 72).toImage()

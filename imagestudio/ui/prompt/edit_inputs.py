@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from PySide6.QtCore import QMimeData, Qt, Signal
+from PySide6.QtCore import QMimeData, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QDragEnterEvent,
     QDropEvent,
@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QListWidgetItem,
     QPushButton,
+    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -122,7 +123,7 @@ class EditInputs(QWidget):
 
     def add_paths(self, paths: list[str]) -> list[str]:
         """Add image files; returns what was refused (wrong type, too many) so the caller can say so."""
-        refused = []
+        refused, before = [], self.list.count()
         for path in paths:
             if Path(path).suffix.lower() not in IMAGE_SUFFIXES or len(self.paths()) >= self.max_images:
                 refused.append(path)
@@ -131,10 +132,19 @@ class EditInputs(QWidget):
                 continue
             self.list.addItem(self._make_item(path))
         self._order_changed()
+        if self.list.count() > before:  # added: bring the thumbnails into view in the scrolling prompt column
+            QTimer.singleShot(0, self._into_view)
         if refused:
             self.status.setText(self.tr("Not added (PNG, JPEG or WebP; at most %1): %2").replace(
                 "%1", str(self.max_images)).replace("%2", ", ".join(Path(p).name for p in refused)))  # fmt: skip
         return refused
+
+    def _into_view(self) -> None:
+        parent = self.parentWidget()
+        while parent is not None and not isinstance(parent, QScrollArea):
+            parent = parent.parentWidget()
+        if isinstance(parent, QScrollArea) and self.isVisible():
+            parent.ensureWidgetVisible(self, 0, 0)
 
     def _make_item(self, path: str) -> QListWidgetItem:
         item = QListWidgetItem(self._caption(path))

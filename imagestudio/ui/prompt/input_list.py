@@ -4,7 +4,7 @@ icons), captions under the thumbnails, one or two rows tall; and the grey placeh
 from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QDropEvent, QPainter, QPixmap, QResizeEvent
+from PySide6.QtGui import QColor, QDrag, QDropEvent, QPainter, QPixmap, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QListView,
@@ -61,12 +61,41 @@ class InputList(QListWidget):
         super().resizeEvent(event)
         self.fit_height()
 
+    def startDrag(self, supportedActions: Qt.DropAction) -> None:
+        """The selected thumbnails, dragged to a new place in this list (QAbstractItemView's own drag would remove
+        the rows after a move that ``dropEvent`` has already made)."""
+        items = self.selectedItems()
+        if not items:
+            return
+        drag = QDrag(self)
+        drag.setMimeData(self.model().mimeData(self.selectedIndexes()))
+        drag.setPixmap(items[0].icon().pixmap(THUMB // 2, THUMB // 2))
+        drag.exec(Qt.DropAction.MoveAction)
+
     def dropEvent(self, event: QDropEvent) -> None:
-        if event.source() is self:
-            super().dropEvent(event)
-            self.orderChanged.emit()
-        else:
+        """A thumbnail dragged within the list: moved before the thumbnail it is dropped on (after it, on its right
+        half). Done here rather than by QListView, whose move the list-mode model does not always make; the drop
+        the drag itself (``startDrag``) never removes anything when it ends."""
+        if event.source() is not self:
             event.ignore()  # outside images: the EditInputs around us take them
+            return
+        pos = event.position().toPoint()
+        index = self.indexAt(pos)
+        target = self.count()
+        if index.isValid():
+            target = index.row() + (1 if pos.x() > self.visualRect(index).center().x() else 0)
+        rows = sorted(self.row(item) for item in self.selectedItems())
+        if not rows:
+            event.ignore()
+            return
+        moved = [self.takeItem(row) for row in reversed(rows)][::-1]
+        target -= sum(1 for row in rows if row < target)
+        for offset, item in enumerate(moved):
+            self.insertItem(target + offset, item)
+            item.setSelected(True)
+        event.setDropAction(Qt.DropAction.MoveAction)
+        event.accept()
+        self.orderChanged.emit()
 
 
 def tool_button(text: str, name: str, tip: str) -> QToolButton:
