@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from PySide6.QtCore import QLocale, Qt
-from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QApplication, QLabel
 
 from imagestudio.app import i18n
 from imagestudio.core.paths import AppPaths
@@ -74,3 +75,16 @@ def test_the_size_error_base_url_and_demo_provider_are_chinese(qtbot: Any, chine
     row = parts.window.jobs_panel.row(job.id)
     assert row.state.text().endswith("· 演示"), row.state.text()
     assert "demo" not in row.state.text()
+
+
+def test_keyboard_shortcuts_in_chinese_show_no_mnemonic_markers(qtbot: Any, chinese_app: Any) -> None:
+    parts = chinese_app
+    parts.window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is parts.window)
+    qtbot.keyClick(parts.window, Qt.Key.Key_F1)
+    dialog = parts.window.menus.shortcuts_dialog
+    assert dialog is not None and dialog.isVisible()
+    marked = [e for e in dialog.entries if re.search(r"[(（][A-Z][)）]", e.name + e.place)]
+    assert marked == []  # "导出", not "导出(E)"
+    assert any(e.name == "收藏" and e.keys == "F" and e.place == "查看器" for e in dialog.entries)
+    dialog.close()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -30,7 +31,8 @@ class ShortcutEntry:
 
 
 def _plain(text: str) -> str:
-    """Menu text without its mnemonic marker or trailing ellipsis."""
+    """Menu text without its mnemonic marker (also a translation's "文件(&F)") or trailing ellipsis."""
+    text = re.sub(r"[(（]&[^&][)）]", "", text)
     return text.replace("&&", "\0").replace("&", "").replace("\0", "&").rstrip("…").rstrip(".").strip()
 
 
