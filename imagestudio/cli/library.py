@@ -1,5 +1,6 @@
 """``imagestudio library …``: list, search, similar, import, check, trash, restore, empty-trash, tag,
-favourite. The same core as the GUI (and safe to run while the GUI is open: SQLite WAL, short
+favourite, rate, flag, trash-rejected.
+The same core as the GUI (and safe to run while the GUI is open: SQLite WAL, short
 IMMEDIATE transactions, a busy timeout). Exit codes: 0 ok; 2 bad arguments, ids or paths; 1 problems found
 by ``check`` (or files skipped by ``import``)."""
 
@@ -19,7 +20,7 @@ from imagestudio.cli import export
 from imagestudio.cli.messages import fail
 from imagestudio.cli.session import LazySvgThumbnailer
 from imagestudio.core.errors import ImageStudioError
-from imagestudio.core.library import importer, integrity
+from imagestudio.core.library import culling, importer, integrity
 from imagestudio.core.library.library import Library
 from imagestudio.core.library.query import LibraryQuery
 from imagestudio.core.outside import path_text
@@ -37,7 +38,7 @@ def add_parser(sub: Any) -> None:
     ls.add_argument("--favourites", action="store_true")
     ls.add_argument("--tag")
     ls.add_argument("--trash", action="store_true", help="list the trash instead")
-    ls.add_argument("--sort", choices=("newest", "oldest", "largest", "cost"), default="newest")
+    ls.add_argument("--sort", choices=("newest", "oldest", "largest", "cost", "rating"), default="newest")
     _add_filters(ls)
     ls.add_argument("--limit", type=int, default=50)
     ls.add_argument("--json", action="store_true")
@@ -74,6 +75,14 @@ def add_parser(sub: Any) -> None:
     fav = cmds.add_parser("favourite", help="star images (--off to unstar)")
     fav.add_argument("ids", nargs="+", type=int)
     fav.add_argument("--off", action="store_true")
+
+    rate = cmds.add_parser("rate", help="give images 0–5 stars (0 clears the rating)")
+    rate.add_argument("ids", nargs="+", type=int, metavar="ID")
+    rate.add_argument("rating", type=int, metavar="N")
+    flag = cmds.add_parser("flag", help="mark images as picked, rejected or neither")
+    flag.add_argument("ids", nargs="+", type=int, metavar="ID")
+    flag.add_argument("flag", choices=tuple(culling.FLAG_NAMES))
+    cmds.add_parser("trash-rejected", help="move every rejected image to the trash (restore brings them back)")
     export.add_parser(cmds)  # `library export` lives in cli/export.py
 
 
@@ -83,6 +92,11 @@ def _add_filters(p: argparse.ArgumentParser) -> None:
     p.add_argument("--until", metavar="YYYY-MM-DD", help="created on or before this day (local time)")
     p.add_argument("--min-size", metavar="WxH", help="at least this many pixels, e.g. 1024x1024")
     p.add_argument("--min-cost", type=float, metavar="USD", help="cost at least this many dollars")
+    p.add_argument("--min-rating", type=int, metavar="N", help="at least N stars (1–5)")
+    p.add_argument("--flag", choices=tuple(culling.FLAG_NAMES), help="only picked, unflagged or rejected images")
+    p.add_argument(
+        "--show-rejected", action="store_true", help="include rejected images (hidden by default, as in the gallery)"
+    )
 
 
 def _filtered(query: LibraryQuery, args: argparse.Namespace) -> LibraryQuery:
@@ -98,8 +112,18 @@ def _filtered(query: LibraryQuery, args: argparse.Namespace) -> LibraryQuery:
         min_pixels = int(w) * int(h)
     if args.min_cost is not None and args.min_cost < 0:
         raise ValueError("--min-cost cannot be negative")
+    if args.min_rating is not None and not 0 <= args.min_rating <= culling.MAX_RATING:
+        raise ValueError(f"--min-rating must be 0 to {culling.MAX_RATING}, not {args.min_rating}")
     return dataclasses.replace(
-        query, model=args.model or None, since=since, until=until, min_pixels=min_pixels, min_cost=args.min_cost
+        query,
+        model=args.model or None,
+        since=since,
+        until=until,
+        min_pixels=min_pixels,
+        min_cost=args.min_cost,
+        min_rating=args.min_rating or None,
+        flag=args.flag,
+        show_rejected=args.show_rejected,
     )
 
 
@@ -152,7 +176,8 @@ def _print_images(library: Library, ids: list[int], as_json: bool) -> int:
         star = "★" if im.favourite else " "
         tags = f"  [{', '.join(im.tags)}]" if im.tags else ""
         prompt = " ".join(im.prompt.split())
-        print(f"#{im.id:<6} {star} {im.width}x{im.height}  {prompt[:70]}{tags}\n         {im.path}")
+        cull = {culling.PICK: " P", culling.REJECT: " X"}.get(im.flag, "") + (f" {im.rating}*" if im.rating else "")
+        print(f"#{im.id:<6} {star} {im.width}x{im.height}{cull}  {prompt[:70]}{tags}\n         {im.path}")
     if not images:
         print("no images")
     return EXIT_OK
@@ -256,6 +281,26 @@ def _favourite(library: Library, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _rate(library: Library, args: argparse.Namespace) -> int:
+    changed = library.set_rating(args.ids, args.rating)
+    done = f"rated {args.rating} star(s)" if args.rating else "unrated"
+    print(f"{len(changed)} image(s) {done}")
+    return EXIT_OK
+
+
+def _flag(library: Library, args: argparse.Namespace) -> int:
+    changed = library.set_flag(args.ids, culling.flag_value(args.flag))
+    word = {"pick": "picked", "reject": "rejected", "none": "unflagged"}[args.flag]
+    print(f"{len(changed)} image(s) {word}")
+    return EXIT_OK
+
+
+def _trash_rejected(library: Library, _args: argparse.Namespace) -> int:
+    moved = library.trash_rejected()
+    print(f"{len(moved)} rejected image(s) moved to the trash")
+    return EXIT_OK
+
+
 _HANDLERS: dict[str, Callable[[Library, argparse.Namespace], int]] = {
     "export": export.run,
     "list": _list,
@@ -268,4 +313,7 @@ _HANDLERS: dict[str, Callable[[Library, argparse.Namespace], int]] = {
     "empty-trash": _empty_trash,
     "tag": _tag,
     "favourite": _favourite,
+    "rate": _rate,
+    "flag": _flag,
+    "trash-rejected": _trash_rejected,
 }

@@ -208,6 +208,8 @@ class LibraryImage:
     source: str = "generated"  # generated / imported / adopted (found on disk by `library check --repair`)
     cost_usd: float | None = None
     missing: bool = False  # the original was not found by the last integrity check
+    rating: int = 0  # 0–5 stars
+    flag: int = 0  # 1 pick, 0 unflagged, -1 rejected (core/library/culling.py)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -227,6 +229,8 @@ class LibraryImage:
             "trashed": self.trashed_at is not None,
             "source": self.source,
             "cost_usd": self.cost_usd,
+            "rating": self.rating,
+            "flag": {1: "pick", -1: "reject"}.get(self.flag, "none"),
         }
 
 
@@ -241,6 +245,8 @@ class LibraryChange:
     restored: tuple[int, ...] = ()  # back from the trash
     #: tags, collections or saved searches were created, renamed or removed (sidebars refresh)
     lists_changed: bool = False
+    #: ratings or flags of ``updated`` changed: views that filter or sort by them (and hide rejected) run again
+    culled: bool = False
 
 
 class JobState(enum.StrEnum):

@@ -17,7 +17,7 @@ from imagestudio.core.library import search
 from imagestudio.core.library.costs import ledger_costs
 from imagestudio.core.types import LibraryImage
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 # Each entry moves the schema from version i to i + 1. Never edit a released step: append a new one.
 _MIGRATIONS: list[str] = [
@@ -75,6 +75,15 @@ _MIGRATIONS: list[str] = [
     );
     """
     + search.FTS_SCHEMA,
+    # 3: culling — 0–5 stars and a flag (1 pick, 0 unflagged, -1 rejected). The gallery hides rejected images by
+    # default: its first page reads images_kept (covering, like images_live); a text search drops the (usually
+    # few) rejected ids from images_rejected without reading image rows.
+    """
+    ALTER TABLE images ADD COLUMN rating INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE images ADD COLUMN flag INTEGER NOT NULL DEFAULT 0;
+    CREATE INDEX images_kept ON images (created_at DESC, id DESC) WHERE trashed_at IS NULL AND flag >= 0;
+    CREATE INDEX images_rejected ON images (id) WHERE flag < 0;
+    """,
 ]
 
 
@@ -94,7 +103,7 @@ InTransaction = Callable[[sqlite3.Connection, list[int]], None]
 
 _COLUMNS = (
     "id, sha256, rel_path, thumb_rel, format, width, height, prompt, model, provider, "
-    "params_json, usage_json, is_demo, created_at, favourite, note, trashed_at, source, cost_usd, missing"
+    "params_json, usage_json, is_demo, created_at, favourite, note, trashed_at, source, cost_usd, missing, rating, flag"
 )
 _ROW_DEFAULTS: dict[str, Any] = {"source": "generated", "cost_usd": None, "phash": None, "note": "", "request_id": None}
 
@@ -325,6 +334,8 @@ class LibraryDB:
             source=r[17],
             cost_usd=r[18],
             missing=bool(r[19]),
+            rating=int(r[20]),
+            flag=int(r[21]),
             tags=tags,
         )
 

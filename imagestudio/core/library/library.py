@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 from imagestudio.core.clock import Clock
 from imagestudio.core.crashpoints import crash_point
 from imagestudio.core.fsutil import BackgroundWrite, private_dir, private_tmp, remove_if_empty
-from imagestudio.core.library import organise, trash
+from imagestudio.core.library import culling, organise, trash
 from imagestudio.core.library.costs import image_cost
 from imagestudio.core.library.db import InTransaction, LibraryDB
 from imagestudio.core.library.organise import NamedList
@@ -247,6 +247,19 @@ class Library:
     def set_favourite(self, ids: list[int], favourite: bool) -> list[int]:
         with self.db.transaction() as c:
             return organise.set_favourite(c, ids, favourite)
+
+    def set_rating(self, ids: list[int], rating: int) -> list[int]:
+        with self.db.transaction() as c:
+            return culling.set_rating(c, ids, rating)
+
+    def set_flag(self, ids: list[int], flag: int) -> list[int]:
+        with self.db.transaction() as c:
+            return culling.set_flag(c, ids, flag)
+
+    def trash_rejected(self) -> list[int]:
+        """"Empty rejected to trash": every rejected image moves to the trash (restorable), one transaction."""
+        with self.db.transaction() as c:
+            return trash.move_to_trash(c, culling.rejected(c), now=self.db.clock.now())
 
     def set_note(self, image_id: int, note: str) -> None:
         with self.db.transaction() as c:

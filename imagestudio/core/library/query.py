@@ -1,5 +1,6 @@
-"""What the gallery shows: one ``LibraryQuery`` (text, filters, sort) turned into ONE SQL statement that
-returns the ordered ids. Saved searches store a query as JSON and run it again, so they update themselves."""
+"""What the gallery shows: one ``LibraryQuery`` (text, filters, ratings and flags, sort) turned into ONE SQL
+statement that returns the ordered ids. Rejected images are hidden unless the query asks for them. Saved searches
+store a query as JSON and run it again, so they update themselves."""
 
 from __future__ import annotations
 
@@ -17,7 +18,10 @@ SORTS = {
     "largest": "i.width * i.height DESC, i.id DESC",
     "cost": "coalesce(i.cost_usd, 0) DESC, i.id DESC",
     "trashed": "i.trashed_at DESC, i.id DESC",
+    "rating": "i.rating DESC, i.created_at DESC, i.id DESC",
 }
+#: flag filter values → SQL (see core/library/culling.py: 1 pick, 0 unflagged, -1 rejected)
+FLAG_FILTERS = {"pick": "i.flag > 0", "none": "i.flag = 0", "reject": "i.flag < 0"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +36,9 @@ class LibraryQuery:
     until: float | None = None
     min_pixels: int | None = None  # width * height
     min_cost: float | None = None
+    min_rating: int | None = None  # at least this many stars (1–5)
+    flag: str | None = None  # "pick", "none" or "reject" (FLAG_FILTERS)
+    show_rejected: bool = False  # rejected images are hidden unless asked for (or ``flag == "reject"``)
     sort: str = "newest"
     similar_to: int | None = None  # "find similar": nearest perceptual hashes first, other fields ignored
 
@@ -55,6 +62,8 @@ class LibraryQuery:
                 kept[key] = value
         if kept.get("sort") not in SORTS:
             kept.pop("sort", None)
+        if kept.get("flag") not in FLAG_FILTERS:
+            kept.pop("flag", None)
         return cls(**kept)
 
     @property
@@ -103,6 +112,7 @@ def _text_search_in_id_order(conn: sqlite3.Connection, match: str, *, newest: bo
     trashed = {
         int(r[0]) for r in conn.execute("SELECT id FROM images INDEXED BY images_trashed WHERE trashed_at IS NOT NULL")
     }
+    trashed.update(int(r[0]) for r in conn.execute("SELECT id FROM images INDEXED BY images_rejected WHERE flag < 0"))
     order = "DESC" if newest else "ASC"
     rows = conn.execute(f"SELECT rowid FROM image_search WHERE image_search MATCH ? ORDER BY rowid {order}", (match,))
     ids = [image_id for (image_id,) in rows.fetchall() if image_id not in trashed]
@@ -112,6 +122,13 @@ def _text_search_in_id_order(conn: sqlite3.Connection, match: str, *, newest: bo
 def build_sql(query: LibraryQuery, *, limit: int | None = None) -> tuple[str, list[Any]]:
     where = ["i.trashed_at IS NOT NULL" if query.in_trash else "i.trashed_at IS NULL"]
     args: list[Any] = []
+    if query.flag in FLAG_FILTERS:
+        where.append(FLAG_FILTERS[query.flag])
+    elif not (query.show_rejected or query.in_trash):
+        where.append("i.flag >= 0")  # the very term of the images_kept index, so the first page can use it
+    if query.min_rating is not None:
+        where.append("i.rating >= ?")
+        args.append(query.min_rating)
     match = match_expression(query.text) if query.text.strip() else None
     if query.text.strip() and match is None:
         where.append("0")  # only punctuation typed: nothing can match
