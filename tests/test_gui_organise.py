@@ -146,14 +146,18 @@ def test_keyboard_shortcuts_list_every_windows_keys_and_f_is_always_favourite(qt
     assert dialog is not None and dialog.isVisible()
     entries = {(e.place, e.name, e.keys) for e in dialog.entries}
     assert ("Viewer", "Favourite", "F") in entries
-    assert ("Viewer", "Zoom to fit", "0") in entries
+    assert ("Viewer", "Zoom to fit", "Ctrl+0") in entries
     assert ("Viewer", "Next image", "Right, PgDown, Space") in entries
-    assert ("Compare", "Zoom to fit", "0") in entries
+    assert ("Compare", "Zoom to fit", "Ctrl+0") in entries
     assert ("Mask painter", "Smaller brush", "[") in entries and ("Mask painter", "Larger brush", "]") in entries
     assert ("Mask painter", "Undo", "Ctrl+Z") in entries
     assert any(e.name == "Remove the selected edit images" and e.keys == "Del" for e in dialog.entries)
     f_keys = {e.name for e in dialog.entries if "F" in e.keys.split(", ")}
     assert f_keys == {"Favourite"}  # one meaning for F, in every window
+    for key, meaning in (("P", "Pick"), ("X", "Reject"), ("U", "Unflag"), ("0", "Clear rating"), ("3", "Rate ★★★☆☆")):
+        assert {e.name for e in dialog.entries if key in e.keys.split(", ")} == {meaning}  # Lightroom's culling keys
+        assert {e.place for e in dialog.entries if key in e.keys.split(", ")} >= {"Viewer"}
+        assert len({e.place for e in dialog.entries if key in e.keys.split(", ")}) == 2  # the gallery's too
     dialog.filter.setFocus()
     qtbot.keyClicks(dialog.filter, "brush")
     visible = [dialog.entries[r].name for r in range(dialog.table.rowCount()) if not dialog.table.isRowHidden(r)]

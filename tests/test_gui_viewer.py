@@ -44,7 +44,7 @@ def test_viewer_opens_from_gallery_zooms_navigates_and_shows_details(qtbot: Any,
     assert '"quality": "high"' in viewer.metadata.params.toPlainText()
 
     # transparent pixels are drawn over the checkerboard, not over the dark background
-    qtbot.keyClick(canvas, Qt.Key.Key_1)
+    qtbot.keyClick(canvas, Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier)
     assert canvas.zoom == 1.0 and not canvas.fitted
     rect = canvas.target_rect().toAlignedRect()
     shot = canvas.grab().toImage()
@@ -54,7 +54,7 @@ def test_viewer_opens_from_gallery_zooms_navigates_and_shows_details(qtbot: Any,
     assert canvas.zoom == pytest.approx(1.25)
     qtbot.keyClick(canvas, Qt.Key.Key_Minus)
     assert canvas.zoom == pytest.approx(1.0)
-    qtbot.keyClick(canvas, Qt.Key.Key_0)
+    qtbot.keyClick(canvas, Qt.Key.Key_0, Qt.KeyboardModifier.ControlModifier)
     assert canvas.fitted
 
     qtbot.keyClick(canvas, Qt.Key.Key_Right)
@@ -106,7 +106,7 @@ def test_compare_keeps_zoom_and_pan_in_sync(qtbot: Any, make_app: Any, arun: Any
     qtbot.waitUntil(lambda: all(c.has_image() for c in compare.canvases), timeout=10000)
     assert {cap.text().split(" ")[0] for cap in compare.captions} == {f"#{a.id}", f"#{b.id}"}
     left, right = compare.canvases
-    qtbot.keyClick(left, Qt.Key.Key_1)
+    qtbot.keyClick(left, Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier)
     assert right.zoom == 1.0 and not right.fitted
     start = QPoint(left.width() // 2, left.height() // 2)
     qtbot.mousePress(left, Qt.MouseButton.LeftButton, pos=start)
@@ -114,7 +114,7 @@ def test_compare_keeps_zoom_and_pan_in_sync(qtbot: Any, make_app: Any, arun: Any
     qtbot.mouseRelease(left, Qt.MouseButton.LeftButton, pos=start + QPoint(60, 40))
     assert right.center.x() == pytest.approx(left.center.x()) and right.center.y() == pytest.approx(left.center.y())
     assert left.center.x() < 0.5
-    qtbot.keyClick(left, Qt.Key.Key_0)
+    qtbot.keyClick(left, Qt.Key.Key_0, Qt.KeyboardModifier.ControlModifier)
     assert right.fitted
 
 

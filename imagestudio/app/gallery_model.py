@@ -134,7 +134,7 @@ class GalleryModel(QAbstractListModel):
     def _on_library_changed(self, change: LibraryChange) -> None:
         for image_id in change.updated:
             self._details.pop(image_id, None)  # the next paint fetches the new favourite/tags/note
-        if self._query.is_default and not change.restored:
+        if self._query.is_default and not change.restored and not change.culled:
             self._apply_default(change)
         elif change.added or change.removed or change.trashed or change.restored or change.updated:
             self._tasks.spawn_if_open(self.refresh(), name="gallery-refresh")
@@ -283,7 +283,10 @@ class GalleryModel(QAbstractListModel):
         if role in (Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.AccessibleTextRole):
             when = format_datetime(datetime.fromtimestamp(image.created_at))  # the locale's own date format
             demo = " · " + self.tr("demo") if image.is_demo else ""
-            return f"{image.prompt}\n{image.model} · {image.width}×{image.height} · {when}{demo}"
+            cull = ["★" * image.rating] if image.rating else []
+            cull += [self.tr("Picked")] if image.flag > 0 else [self.tr("Rejected")] if image.flag < 0 else []
+            culled = "\n" + " · ".join(cull) if cull else ""
+            return f"{image.prompt}\n{image.model} · {image.width}×{image.height} · {when}{demo}{culled}"
         return None
 
     def _placeholder_data(self, row: int, role: int) -> Any:

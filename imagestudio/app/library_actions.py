@@ -95,6 +95,25 @@ class LibraryActions(QObject):
         images = await self.service.get_many(list(ids))
         await self.set_favourite(ids, not all(im.favourite for im in images))
 
+    async def set_rating(self, ids: Sequence[int], rating: int) -> None:
+        """0–5 stars on every selected image: one transaction, one change."""
+        changed = await self._db(self.service.library.set_rating, list(ids), rating)
+        self._emit(LibraryChange(updated=tuple(changed), culled=True))
+
+    async def set_flag(self, ids: Sequence[int], flag: int) -> None:
+        """Pick (1), unflag (0) or reject (-1) every selected image: one transaction, one change."""
+        changed = await self._db(self.service.library.set_flag, list(ids), flag)
+        self._emit(LibraryChange(updated=tuple(changed), culled=True))
+
+    async def trash_rejected(self) -> None:
+        """"Empty rejected to trash": every rejected image to the trash, undone by Ctrl+Z like any trashing."""
+        moved = await self._db(self.service.library.trash_rejected)
+        if moved:
+            self._undo.append(tuple(moved))
+            self.undoAvailable.emit(True)
+        self.message.emit(self.tr("%n rejected image(s) moved to the trash", "", len(moved)))
+        self._emit(LibraryChange(trashed=tuple(moved), lists_changed=bool(moved)))
+
     async def set_note(self, image_id: int, note: str) -> None:
         await self._db(self.service.library.set_note, image_id, note)
         self._emit(LibraryChange(updated=(image_id,)))

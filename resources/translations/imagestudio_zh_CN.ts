@@ -595,6 +595,45 @@
     </message>
 </context>
 <context>
+    <name>CullingActions</name>
+    <message>
+        <source>Clear rating</source>
+        <translation>清除评分</translation>
+    </message>
+    <message>
+        <source>Rate %1</source>
+        <translation>评为 %1</translation>
+    </message>
+    <message>
+        <source>Pick</source>
+        <translation>选用</translation>
+    </message>
+    <message>
+        <source>Reject</source>
+        <translation>拒绝</translation>
+    </message>
+    <message>
+        <source>Unflag</source>
+        <translation>取消标记</translation>
+    </message>
+    <message>
+        <source>Empty rejected to trash</source>
+        <translation>将已拒绝的图片移到废纸篓</translation>
+    </message>
+    <message>
+        <source>Move every rejected image to the trash (Ctrl+Z undoes it)</source>
+        <translation>将所有已拒绝的图片移到废纸篓（Ctrl+Z 可撤销）</translation>
+    </message>
+    <message>
+        <source>Rating</source>
+        <translation>评分</translation>
+    </message>
+    <message>
+        <source>Flag</source>
+        <translation>标记</translation>
+    </message>
+</context>
+<context>
     <name>DonePage</name>
     <message>
         <source>You are ready</source>
@@ -962,8 +1001,8 @@
 <context>
     <name>FilterPopup</name>
     <message>
-        <source>Filter by date, model, size and cost</source>
-        <translation>按日期、模型、尺寸和费用筛选</translation>
+        <source>Filter by date, model, size, cost, rating and flag</source>
+        <translation>按日期、模型、尺寸、费用、评分和标记筛选</translation>
     </message>
     <message>
         <source>Filters</source>
@@ -1012,6 +1051,50 @@
     <message>
         <source>Cost</source>
         <translation>费用</translation>
+    </message>
+    <message>
+        <source>Any rating</source>
+        <translation>任意评分</translation>
+    </message>
+    <message>
+        <source>At least %1</source>
+        <translation>至少 %1</translation>
+    </message>
+    <message>
+        <source>Minimum rating</source>
+        <translation>最低评分</translation>
+    </message>
+    <message>
+        <source>Rating</source>
+        <translation>评分</translation>
+    </message>
+    <message>
+        <source>Any flag</source>
+        <translation>任意标记</translation>
+    </message>
+    <message>
+        <source>Picked</source>
+        <translation>已选用</translation>
+    </message>
+    <message>
+        <source>Unflagged</source>
+        <translation>未标记</translation>
+    </message>
+    <message>
+        <source>Rejected</source>
+        <translation>已拒绝</translation>
+    </message>
+    <message>
+        <source>Flag</source>
+        <translation>标记</translation>
+    </message>
+    <message>
+        <source>Hide rejected</source>
+        <translation>隐藏已拒绝</translation>
+    </message>
+    <message>
+        <source>Images marked rejected (X) stay in the library but out of sight</source>
+        <translation>标为拒绝（X）的图片仍在图库中，只是不显示</translation>
     </message>
     <message>
         <source>Clear filters</source>
@@ -1158,6 +1241,14 @@
         <source>demo</source>
         <extracomment>details kept for this many rows (the most recently loaded pages): scrolling through 100k images keeps memory flat; a row whose details were dropped loads its page again when it is painted</extracomment>
         <translation>演示</translation>
+    </message>
+    <message>
+        <source>Picked</source>
+        <translation>已选用</translation>
+    </message>
+    <message>
+        <source>Rejected</source>
+        <translation>已拒绝</translation>
     </message>
     <message>
         <source>Generating…</source>
@@ -1522,6 +1613,12 @@
         <source>The library could not be changed: %1</source>
         <extracomment>A short human sentence for the status bar (a result or what went wrong). Whether Ctrl+Z has something to restore. A long operation (&quot;import&quot;, &quot;check&quot;) moved on: (name, done, total); total 0 while still counting. Emitted from worker threads too (Qt queues it to the GUI thread). ``progressEnded(name)`` when it stops.</extracomment>
         <translation>无法修改图库：%1</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n rejected image(s) moved to the trash</source>
+        <translation>
+            <numerusform>已将 %n 张已拒绝的图片移到废纸篓</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
         <source>%n image(s) moved to the trash — Ctrl+Z brings them back</source>
@@ -2925,6 +3022,10 @@ Make and keep images with the OpenAI Images API.</source>
         <translation>最贵优先</translation>
     </message>
     <message>
+        <source>Highest rated first</source>
+        <translation>评分最高优先</translation>
+    </message>
+    <message>
         <source>Only favourites</source>
         <translation>仅收藏</translation>
     </message>
@@ -3222,6 +3323,43 @@ Make and keep images with the OpenAI Images API.</source>
     <message>
         <source>Edit the note (N)</source>
         <translation>编辑备注（N）</translation>
+    </message>
+    <message>
+        <source>Rating 0–5 · P pick · X reject · U unflag</source>
+        <translation>评分 0–5 · P 选用 · X 拒绝 · U 取消标记</translation>
+    </message>
+    <message>
+        <source>Rating and flag</source>
+        <translation>评分和标记</translation>
+    </message>
+    <message>
+        <source>Picked</source>
+        <extracomment>the library&apos;s tag names (the gallery&apos;s sidebar knows them); set by whoever opens the viewer</extracomment>
+        <translation>已选用</translation>
+    </message>
+    <message>
+        <source>Rejected</source>
+        <translation>已拒绝</translation>
+    </message>
+    <message>
+        <source>Clear rating</source>
+        <translation>清除评分</translation>
+    </message>
+    <message>
+        <source>Rate %1</source>
+        <translation>评为 %1</translation>
+    </message>
+    <message>
+        <source>Pick</source>
+        <translation>选用</translation>
+    </message>
+    <message>
+        <source>Reject</source>
+        <translation>拒绝</translation>
+    </message>
+    <message>
+        <source>Unflag</source>
+        <translation>取消标记</translation>
     </message>
 </context>
 <context>

@@ -1,5 +1,6 @@
 """The "Filters" button in the gallery's search bar: a compact popup narrowing the view by date range, model,
-size and cost (the fields of ``LibraryQuery`` that have no sidebar entry). Every change emits ``changed``; the
+size, cost, rating and flag, and "Hide rejected" (on by default) (the fields of ``LibraryQuery`` that have no
+sidebar entry). Every change emits ``changed``; the
 button's text counts the active filters so a narrowed view never looks like a missing image."""
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ class FilterPopup(QToolButton):
         super().__init__(parent)
         self.setObjectName("galleryFilters")
         self.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
-        self.setToolTip(self.tr("Filter by date, model, size and cost"))
+        self.setToolTip(self.tr("Filter by date, model, size, cost, rating and flag"))
         self.setAccessibleName(self.tr("Filters"))
         form_holder = QWidget()
         form = QFormLayout(form_holder)
@@ -69,6 +70,32 @@ class FilterPopup(QToolButton):
         self.cost.setAccessibleName(self.tr("Minimum cost in dollars"))
         form.addRow(self.tr("Cost"), self.cost)
 
+        self.rating = QComboBox()
+        self.rating.setObjectName("filterRating")
+        self.rating.addItem(self.tr("Any rating"), 0)
+        for stars in range(1, 6):
+            self.rating.addItem(self.tr("At least %1").replace("%1", "★" * stars), stars)
+        self.rating.setAccessibleName(self.tr("Minimum rating"))
+        form.addRow(self.tr("Rating"), self.rating)
+
+        self.flag = QComboBox()
+        self.flag.setObjectName("filterFlag")
+        for label, key in (
+            (self.tr("Any flag"), ""),
+            (self.tr("Picked"), "pick"),
+            (self.tr("Unflagged"), "none"),
+            (self.tr("Rejected"), "reject"),
+        ):
+            self.flag.addItem(label, key)
+        self.flag.setAccessibleName(self.tr("Flag"))
+        form.addRow(self.tr("Flag"), self.flag)
+
+        self.hide_rejected = QCheckBox(self.tr("Hide rejected"))
+        self.hide_rejected.setObjectName("filterHideRejected")
+        self.hide_rejected.setChecked(True)
+        self.hide_rejected.setToolTip(self.tr("Images marked rejected (X) stay in the library but out of sight"))
+        form.addRow(self.hide_rejected)
+
         self.clear = QPushButton(self.tr("Clear filters"))
         self.clear.setObjectName("clearFilters")
         self.clear.clicked.connect(self.reset)
@@ -87,6 +114,9 @@ class FilterPopup(QToolButton):
             edit.dateChanged.connect(lambda _d: self._emit())
         self.min_size.currentIndexChanged.connect(lambda _i: self._emit())
         self.cost.valueChanged.connect(lambda _v: self._emit())
+        self.rating.currentIndexChanged.connect(lambda _i: self._emit())
+        self.flag.currentIndexChanged.connect(lambda _i: self._emit())
+        self.hide_rejected.toggled.connect(lambda _on: self._emit())
         self._quiet = False
         self._update_text()
 
@@ -132,6 +162,12 @@ class FilterPopup(QToolButton):
             changes["min_pixels"] = pixels
         if self.cost.value() > 0:
             changes["min_cost"] = float(self.cost.value())
+        if stars := int(self.rating.currentData() or 0):
+            changes["min_rating"] = stars
+        if flag := str(self.flag.currentData() or ""):
+            changes["flag"] = flag
+        if not self.hide_rejected.isChecked():
+            changes["show_rejected"] = True
         return dataclasses.replace(query, **changes) if changes else query  # type: ignore[arg-type]
 
     def active_count(self) -> int:
@@ -142,6 +178,9 @@ class FilterPopup(QToolButton):
                 self.use_until.isChecked(),
                 bool(self.min_size.currentData()),
                 self.cost.value() > 0,
+                bool(self.rating.currentData()),
+                bool(self.flag.currentData()),
+                not self.hide_rejected.isChecked(),
             )
         )
 
@@ -153,6 +192,9 @@ class FilterPopup(QToolButton):
         self.use_until.setChecked(False)
         self.min_size.setCurrentIndex(0)
         self.cost.setValue(0.0)
+        self.rating.setCurrentIndex(0)
+        self.flag.setCurrentIndex(0)
+        self.hide_rejected.setChecked(True)
         self._quiet = False
         self._emit()
 

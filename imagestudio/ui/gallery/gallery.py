@@ -347,11 +347,13 @@ class GalleryPane(QWidget):
             None,
             menu.find_action,
             menu.empty_trash_action,
+            menu.culling.trash_rejected_action,
         ):
             if act is None:
                 edit_menu.addSeparator()
             else:
                 edit_menu.addAction(act)
+        menu.culling.add_menus(edit_menu)
 
     def show_everything(self) -> None:
         """All images: the search text, favourites-only and the filters cleared, the sidebar on All images."""

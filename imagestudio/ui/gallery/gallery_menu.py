@@ -17,6 +17,7 @@ from imagestudio.app.tasks import TaskOwner
 from imagestudio.core.library.query import LibraryQuery
 from imagestudio.core.types import LibraryImage
 from imagestudio.ui.dialogs import text_dialog
+from imagestudio.ui.gallery.gallery_culling import CullingActions
 
 if TYPE_CHECKING:
     from imagestudio.ui.gallery.gallery import GalleryPane
@@ -88,6 +89,7 @@ class GalleryMenu(QObject):
         self.find_action = QAction(self.tr("Search the library"), pane)
         self.find_action.setShortcut(QKeySequence.StandardKey.Find)
         self.find_action.triggered.connect(lambda _checked=False: pane.focus_search())
+        self.culling = CullingActions(view, actions, self._selection)  # 0–5, P, X, U
 
     # -- what the actions do ---------------------------------------------------------------------
     def _selection(self) -> list[int]:
@@ -252,6 +254,7 @@ class GalleryMenu(QObject):
             menu.addActions(self.extra_actions)
             menu.addSeparator()
         menu.addAction(self.favourite_action)
+        self.culling.add_menus(menu)
         menu.addAction(self.tag_action)
         images = [im for im in (self.pane.model.details(i) for i in ids) if im is not None]
         tags = sorted({t for im in images for t in im.tags})

@@ -31,6 +31,7 @@ class SearchBar(QWidget):
             ("oldest", self.tr("Oldest first")),
             ("largest", self.tr("Largest first")),
             ("cost", self.tr("Most expensive first")),
+            ("rating", self.tr("Highest rated first")),
         ):
             self.sort.addItem(label, key)
         self.favourites = QToolButton()

@@ -1,5 +1,6 @@
 """One gallery tile: the thumbnail fitted into its cell, the prompt below it, and — under the pointer — three
-buttons on the thumbnail's top-right corner: favourite, open, more (the right-click menu)."""
+buttons on the thumbnail's top-right corner: favourite, open, more (the right-click menu). Its stars sit on the
+thumbnail's bottom-left corner, a pick flag (⚑) or reject mark (✕) on its bottom-right; a rejected one is dimmed."""
 
 from __future__ import annotations
 
@@ -92,7 +93,10 @@ class GalleryDelegate(QStyledItemDelegate):
             )
             x = cell.x() + (cell.width() - scaled.width()) // 2
             y = cell.y() + (cell.height() - scaled.height()) // 2
+            rejected = getattr(index.data(ImageRole), "flag", 0) < 0
+            painter.setOpacity(0.4 if rejected else 1.0)  # shown (Hide rejected off) but clearly culled
             painter.drawPixmap(x, y, scaled)
+            painter.setOpacity(1.0)
         else:
             painter.fillRect(cell, palette.color(QPalette.ColorRole.AlternateBase))
         if index.data(PlaceholderRole) is not None:  # a job still generating: its latest partial, marked so
@@ -103,6 +107,8 @@ class GalleryDelegate(QStyledItemDelegate):
         if image is not None and image.favourite and not hovered:
             painter.setPen(QColor(240, 180, 0))
             painter.drawText(QRect(cell.x() + 4, cell.y() + 2, 24, 24), Qt.AlignmentFlag.AlignLeft, "★")
+        if image is not None:
+            self._paint_culling(painter, cell, image.rating, image.flag)
         if hovered:
             self._paint_buttons(painter, rect, thumb, bool(image.favourite))
         text = index.data(Qt.ItemDataRole.DisplayRole) or ""
@@ -112,6 +118,24 @@ class GalleryDelegate(QStyledItemDelegate):
         elided = option.fontMetrics.elidedText(text, Qt.TextElideMode.ElideRight, text_rect.width())  # type: ignore[attr-defined]
         painter.drawText(text_rect, Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop, elided)
         painter.restore()
+
+    @staticmethod
+    def _paint_culling(painter: QPainter, cell: QRect, rating: int, flag: int) -> None:
+        metrics = painter.fontMetrics()
+        if rating > 0:
+            text = "★" * rating
+            box = QRect(cell.x() + 4, cell.bottom() - 4 - metrics.height(), metrics.horizontalAdvance(text) + 8,
+                        metrics.height() + 2)  # fmt: skip
+            painter.fillRect(box, QColor(0, 0, 0, 150))
+            painter.setPen(QColor(240, 180, 0))
+            painter.drawText(box, Qt.AlignmentFlag.AlignCenter, text)
+        if flag:
+            glyph, colour = ("⚑", QColor(255, 255, 255)) if flag > 0 else ("✕", QColor(255, 90, 90))
+            side = metrics.height() + 4
+            box = QRect(cell.right() - 4 - side, cell.bottom() - 4 - side, side, side)
+            painter.fillRect(box, QColor(0, 0, 0, 150))
+            painter.setPen(colour)
+            painter.drawText(box, Qt.AlignmentFlag.AlignCenter, glyph)
 
     @staticmethod
     def _paint_buttons(painter: QPainter, rect: QRect, thumb: int, favourite: bool) -> None:

@@ -87,14 +87,14 @@ class CompareWindow(QWidget):
             act(target)
 
     def _install_keys(self) -> None:
-        """The same zoom keys as the viewer (0 fits; F is Favourite there), on the canvas that has focus."""
+        """The same zoom keys as the viewer (Ctrl+0 fits, Ctrl+1 actual size), on the canvas that has focus."""
         key = QKeySequence
         self.key_actions = window_keys.install(self, (
             (self.tr("Zoom in"), (key(Qt.Key.Key_Plus), key(Qt.Key.Key_Equal)),
              lambda: self._on_target(ImageCanvas.zoom_in)),
             (self.tr("Zoom out"), (key(Qt.Key.Key_Minus),), lambda: self._on_target(ImageCanvas.zoom_out)),
-            (self.tr("Zoom to fit"), (key(Qt.Key.Key_0),), lambda: self._on_target(ImageCanvas.fit)),
-            (self.tr("Actual size"), (key(Qt.Key.Key_1),), lambda: self._on_target(ImageCanvas.actual_size)),
+            (self.tr("Zoom to fit"), (key("Ctrl+0"),), lambda: self._on_target(ImageCanvas.fit)),
+            (self.tr("Actual size"), (key("Ctrl+1"),), lambda: self._on_target(ImageCanvas.actual_size)),
             (self.tr("Close"), (key(Qt.Key.Key_Escape),), self.close),
         ))  # fmt: skip
 

@@ -235,8 +235,9 @@ class ViewerWindow(QWidget):
             self.compareRequested.emit([self.current_id, *others])
 
     def _install_keys(self) -> None:
-        """Every key of the viewer is a QAction on this window (listed by Help → Keyboard shortcuts). F, T and N
-        mean Favourite, Tag and Note as in the gallery; 0 fits the image."""
+        """Every key of the viewer is a QAction on this window (listed by Help → Keyboard shortcuts). F, T, N, 0–5,
+        P, X and U mean Favourite, Tag, Note, stars, Pick, Reject and Unflag as in the gallery (Lightroom's culling
+        keys); Ctrl+0 fits the image, Ctrl+1 shows it at actual size (as in Photoshop)."""
         key = QKeySequence
         table: tuple[tuple[str, tuple[QKeySequence, ...], Callable[[], None]], ...] = (
             (self.tr("Next image"), (key(Qt.Key.Key_Right), key(Qt.Key.Key_PageDown), key(Qt.Key.Key_Space)),
@@ -245,8 +246,8 @@ class ViewerWindow(QWidget):
              self.previous),
             (self.tr("Zoom in"), (key(Qt.Key.Key_Plus), key(Qt.Key.Key_Equal)), self.canvas.zoom_in),
             (self.tr("Zoom out"), (key(Qt.Key.Key_Minus), key(Qt.Key.Key_Underscore)), self.canvas.zoom_out),
-            (self.tr("Zoom to fit"), (key(Qt.Key.Key_0),), self.canvas.fit),
-            (self.tr("Actual size"), (key(Qt.Key.Key_1),), self.canvas.actual_size),
+            (self.tr("Zoom to fit"), (key("Ctrl+0"),), self.canvas.fit),
+            (self.tr("Actual size"), (key("Ctrl+1"),), self.canvas.actual_size),
             (self.tr("Full screen"), (key(Qt.Key.Key_F11),), self.toggle_full_screen),
             (self.tr("Leave full screen or close"), (key(Qt.Key.Key_Escape),), self._escape),
             (self.tr("Copy the image"), (key(key.StandardKey.Copy),), self.copy),
@@ -254,6 +255,7 @@ class ViewerWindow(QWidget):
             (self.tr("Favourite"), (key(Qt.Key.Key_F),), self.organiser.toggle_favourite),
             (self.tr("Add tag…"), (key(Qt.Key.Key_T),), self.organiser.add_tag),
             (self.tr("Edit note…"), (key(Qt.Key.Key_N),), self.organiser.edit_note),
+            *self.organiser.key_table(),
         )  # fmt: skip
         self.key_actions = window_keys.install(self, table)
 
