@@ -100,6 +100,7 @@ def test_culling_keys_in_gallery_and_viewer(qtbot: Any, make_app: Any, arun: Any
     parts.window.gallery.menu.culling.trash_rejected_action.trigger()
     qtbot.waitUntil(lambda: _row(parts, newest.id).trashed_at is not None, timeout=5000)
     assert _row(parts, images[0].id).trashed_at is not None and _row(parts, second.id).trashed_at is None
+    qtbot.waitUntil(parts.window.gallery.menu.undo_action.isEnabled, timeout=5000)  # the batch is on the undo stack
     qtbot.keyClick(view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(lambda: _row(parts, newest.id).trashed_at is None, timeout=5000)
     assert _row(parts, newest.id).flag == -1
