@@ -90,3 +90,56 @@ def test_a_full_disk_holds_the_paid_images_and_resume_adds_them_without_paying_a
         assert len([e for e in ledger.entries() if not e.possibly_charged]) == 1
     finally:
         library.close()
+
+
+class _OneBadOfTwo:
+    """Answers n=2 with one good and one unusable image, then whatever is asked with good ones."""
+
+    name = "custom"
+
+    def __init__(self) -> None:
+        self.asked: list[int] = []
+
+    async def generate(self, request: GenerationRequest) -> Any:
+        from imagestudio.core.types import GeneratedImage, GenerationResult
+        from tests.make_hostile import _png
+
+        self.asked.append(request.n)
+        good = [GeneratedImage(_png((20 + len(self.asked), 20 + i), (9, 9, 9)), "png") for i in range(request.n)]
+        if len(self.asked) == 1:
+            good[1] = GeneratedImage(b"<svg xmlns='http://www.w3.org/2000/svg'><!DOCTYPE x></svg>", "svg")
+        return GenerationResult(tuple(good), "custom", request.model)
+
+    async def aclose(self) -> None:
+        pass
+
+
+def test_one_unusable_image_of_a_multi_image_answer_costs_only_itself(paths: AppPaths) -> None:
+    library = Library(paths)
+    store = JobStore(library.db)
+    fake = _OneBadOfTwo()
+    host = LocalHost(library, lambda _profile, _base: fake)  # type: ignore[arg-type,return-value]
+    caps = Capabilities.load()
+
+    async def go() -> Any:
+        runner = QueueRunner(store, host, caps, spawn=lambda coro, name: asyncio.ensure_future(coro),
+                             poll_interval=0.02)  # fmt: skip
+        await runner.start()
+        [job] = await asyncio.to_thread(store.add, [REQUEST], profile="openai", base_url="")
+        loop = asyncio.ensure_future(runner.run())
+        try:
+            await asyncio.wait_for(runner.wait_idle(), 60)
+        finally:
+            await runner.stop()
+            loop.cancel()
+        return store.get(job.id)
+
+    try:
+        job = aio.run(go())
+        assert job.state is JobState.DONE and job.received == 2
+        assert fake.asked == [2, 1]  # the good image kept; only the unusable one asked for again
+        assert "cannot be used" in (job.attempt_log[0].error or "")
+        assert library.db.count() == 2
+    finally:
+        host.close()
+        library.close()

@@ -1,4 +1,5 @@
-"""Paid images that could not be saved (disk full, a read-only or vanished folder) are held, never dropped.
+"""Paid images that could not be saved (disk full, a read-only or vanished folder) are held, never dropped; and
+one unusable image of a multi-image answer costs only itself (``usable_only``).
 
 When the library cannot write a job's images, the host keeps them (``HeldImages.keep``): in memory, and in the
 first recovery folder that takes them — ``data/held``, ``cache/held``, then the system temp folder (often another
@@ -128,8 +129,32 @@ class HeldFirst:
         if held is not None:
             return held
         if on_partial is not None and "on_partial" in inspect.signature(method).parameters:
-            return await method(request, on_partial=on_partial)  # type: ignore[no-any-return]
-        return await method(request)  # type: ignore[no-any-return]
+            result: GenerationResult = await method(request, on_partial=on_partial)
+        else:
+            result = await method(request)
+        return await asyncio.to_thread(usable_only, result) if len(result.images) > 1 else result
+
+
+def usable_only(result: GenerationResult) -> GenerationResult:
+    """One unusable image in a multi-image answer costs only itself: the others are kept (and the job asks again
+    for the missing one), the refused one is named in ``error``. All unusable: left as they are (refused later,
+    retried like any bad answer)."""
+    from imagestudio.core import imageio
+    from imagestudio.core.errors import BadResponse, ImageDecodeError
+
+    good, reasons = [], []
+    for index, image in enumerate(result.images, start=1):
+        try:
+            imageio.identify(image.data)
+        except ImageDecodeError as e:
+            reasons.append(f"image {index}: {e.message}")
+        else:
+            good.append(image)
+    if not reasons or not good:
+        return result
+    error = BadResponse("The server sent an image that cannot be used (" + "; ".join(reasons)[:300] + ").")
+    error.retryable = True
+    return dataclasses.replace(result, images=tuple(good), error=result.error or error)
 
 
 class HeldError(OSError):
