@@ -915,6 +915,34 @@
         <translation>字段：%1</translation>
     </message>
     <message>
+        <source>One ZIP file named</source>
+        <translation>打包为一个 ZIP 文件，名为</translation>
+    </message>
+    <message>
+        <source>images</source>
+        <translation>图片</translation>
+    </message>
+    <message>
+        <source>ZIP file name</source>
+        <translation>ZIP 文件名</translation>
+    </message>
+    <message>
+        <source>No manifest</source>
+        <translation>不附清单</translation>
+    </message>
+    <message>
+        <source>CSV manifest (prompts and parameters)</source>
+        <translation>CSV 清单（提示词和参数）</translation>
+    </message>
+    <message>
+        <source>JSON manifest (prompts and parameters)</source>
+        <translation>JSON 清单（提示词和参数）</translation>
+    </message>
+    <message>
+        <source>Manifest</source>
+        <translation>清单</translation>
+    </message>
+    <message>
         <source>Browse…</source>
         <translation>浏览…</translation>
     </message>
@@ -950,6 +978,10 @@
     <message>
         <source>Folder</source>
         <translation>文件夹</translation>
+    </message>
+    <message>
+        <source>Pack</source>
+        <translation>打包</translation>
     </message>
     <message>
         <source>Export to folder</source>
@@ -996,6 +1028,20 @@
     <message>
         <source>Close</source>
         <translation>关闭</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n image(s) packed into %1</source>
+        <translation>
+            <numerusform>已将 %n 张图片打包到 %1</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Cancelled: no ZIP file was written.</source>
+        <translation>已取消：未写入 ZIP 文件。</translation>
+    </message>
+    <message>
+        <source>No ZIP file was written.</source>
+        <translation>未写入 ZIP 文件。</translation>
     </message>
 </context>
 <context>
@@ -1997,6 +2043,11 @@ Make and keep images with the OpenAI Images API.</source>
         <translation>导出(&amp;E)…</translation>
     </message>
     <message>
+        <source>Export everything shown as ZIP…</source>
+        <extracomment>every image the gallery shows (a collection, a saved search, a search) as one ZIP, by default</extracomment>
+        <translation>将显示的全部图片导出为 ZIP…</translation>
+    </message>
+    <message>
         <source>&amp;Copy image</source>
         <translation>复制图片(&amp;C)</translation>
     </message>
@@ -2037,6 +2088,10 @@ Make and keep images with the OpenAI Images API.</source>
     <message>
         <source>Select images to export.</source>
         <translation>请选择要导出的图片。</translation>
+    </message>
+    <message>
+        <source>Nothing shown to export.</source>
+        <translation>没有可导出的图片。</translation>
     </message>
     <message numerus="yes">
         <source>Copied %n image(s)</source>

@@ -1,5 +1,6 @@
 """Export a selection: format, quality, long-edge resize, keep/strip metadata, sRGB, file name template (with a
-live preview), destination; progress and cancel. The work runs on a worker thread."""
+live preview), destination — separate files or one ZIP (with an optional CSV/JSON manifest); progress and cancel.
+The work runs on a worker thread."""
 
 from __future__ import annotations
 
@@ -30,12 +31,20 @@ from PySide6.QtWidgets import (
 from imagestudio.core import filenames
 from imagestudio.core.errors import ImageStudioError
 from imagestudio.core.export import EXTENSIONS, ExportOptions, ExportResult, export_images
+from imagestudio.core.export_zip import ZipResult, export_zip
 from imagestudio.core.types import LibraryImage
 from imagestudio.ui.viewer.viewer_services import ViewerServices
 
 
 class ExportDialog(QDialog):
-    def __init__(self, services: ViewerServices, images: list[LibraryImage], parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        services: ViewerServices,
+        images: list[LibraryImage],
+        parent: QWidget | None = None,
+        *,
+        as_zip: bool = False,
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("exportDialog")
         self.setWindowTitle(self.tr("Export %n image(s)", "", len(images)))
@@ -43,7 +52,7 @@ class ExportDialog(QDialog):
         self._images = images
         self._cancel = threading.Event()
         self._running = False
-        self.result_: ExportResult | None = None
+        self.result_: ExportResult | ZipResult | None = None
         options = services.prefs.options
 
         self.format = QComboBox()
@@ -77,6 +86,21 @@ class ExportDialog(QDialog):
         self.preview.setWordWrap(True)
         self.directory = QLineEdit(services.prefs.last_directory or self._pictures())
         self.directory.setObjectName("exportDirectory")
+        self.as_zip = QCheckBox(self.tr("One ZIP file named"))
+        self.as_zip.setObjectName("exportAsZip")
+        self.as_zip.setChecked(as_zip)
+        self.zip_name = QLineEdit(self.tr("images") + ".zip")
+        self.zip_name.setObjectName("exportZipName")
+        self.zip_name.setAccessibleName(self.tr("ZIP file name"))
+        self.manifest = QComboBox()
+        self.manifest.setObjectName("exportManifest")
+        for value, text in (
+            ("", self.tr("No manifest")),
+            ("csv", self.tr("CSV manifest (prompts and parameters)")),
+            ("json", self.tr("JSON manifest (prompts and parameters)")),
+        ):
+            self.manifest.addItem(text, value)
+        self.manifest.setAccessibleName(self.tr("Manifest"))
         browse = QPushButton(self.tr("Browse…"))
         browse.clicked.connect(self._browse)
         self.explain = QLabel()
@@ -114,6 +138,11 @@ class ExportDialog(QDialog):
         folder.addWidget(self.directory, 1)
         folder.addWidget(browse)
         form.addRow(self.tr("Folder"), folder)
+        pack = QHBoxLayout()
+        pack.addWidget(self.as_zip)
+        pack.addWidget(self.zip_name, 1)
+        form.addRow(self.tr("Pack"), pack)
+        form.addRow("", self.manifest)
         buttons = QHBoxLayout()
         buttons.addWidget(self.open_folder)
         buttons.addStretch(1)
@@ -130,7 +159,12 @@ class ExportDialog(QDialog):
         layout.addWidget(self.message)
         layout.addLayout(buttons)
 
-        for signal in (self.format.currentIndexChanged, self.strip.toggled, self.resize_box.toggled):
+        for signal in (
+            self.format.currentIndexChanged,
+            self.strip.toggled,
+            self.resize_box.toggled,
+            self.as_zip.toggled,
+        ):
             signal.connect(self._refresh)
         self.template.textChanged.connect(self._refresh)
         self.export_button.clicked.connect(self.start)
@@ -162,6 +196,8 @@ class ExportDialog(QDialog):
         self.quality.setEnabled(fmt in ("jpeg", "webp", "avif"))
         self.max_edge.setEnabled(self.resize_box.isChecked())
         self.srgb.setEnabled(not options.byte_exact)
+        self.zip_name.setEnabled(self.as_zip.isChecked())
+        self.manifest.setEnabled(self.as_zip.isChecked())
         if options.byte_exact:
             text = self.tr(
                 "The original files are copied unchanged: any C2PA manifest from the provider (its signed record "
@@ -209,13 +245,27 @@ class ExportDialog(QDialog):
         self._fit()
         self._services.tasks.spawn(self._run(directory, options), name="export")
 
+    def _zip_target(self, directory: Path) -> Path | None:
+        if not self.as_zip.isChecked():
+            return None
+        name = self.zip_name.text().strip() or "images.zip"
+        return directory / (name if name.lower().endswith(".zip") else name + ".zip")
+
     async def _run(self, directory: Path, options: ExportOptions) -> None:
         loop = asyncio.get_running_loop()
 
         def progress(done: int, _total: int) -> None:  # on the worker thread
             loop.call_soon_threadsafe(self.progress.setValue, done)
 
+        zip_target = self._zip_target(directory)
         try:
+            if zip_target is not None:
+                packed = await asyncio.to_thread(
+                    export_zip, self._images, zip_target, options, manifest=self.manifest.currentData() or None,
+                    progress=progress, cancel=self._cancel,
+                )  # fmt: skip
+                self._zipped(packed, directory)
+                return
             result = await asyncio.to_thread(
                 export_images, self._images, directory, options, progress=progress, cancel=self._cancel
             )
@@ -235,6 +285,24 @@ class ExportDialog(QDialog):
         self.message.setText(summary)
         self._written_to = directory
         self.open_folder.setVisible(bool(result.written))
+        self.cancel_button.setText(self.tr("Close"))
+        self._fit()
+        self.export_button.setEnabled(True)
+
+    def _zipped(self, result: ZipResult, directory: Path) -> None:
+        self._running = False
+        self.result_ = result
+        if result.path is not None:
+            summary = self.tr("%n image(s) packed into %1", "", len(result.files)).replace("%1", str(result.path))
+        elif result.cancelled:
+            summary = self.tr("Cancelled: no ZIP file was written.")
+        else:
+            summary = self.tr("No ZIP file was written.")
+        if result.problems:
+            summary += "\n" + "\n".join(result.problems[:10])
+        self.message.setText(summary)
+        self._written_to = directory
+        self.open_folder.setVisible(result.path is not None)
         self.cancel_button.setText(self.tr("Close"))
         self._fit()
         self.export_button.setEnabled(True)

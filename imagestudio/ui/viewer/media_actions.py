@@ -59,6 +59,8 @@ class MediaActions(QObject):
         self.open_action = action(self.tr("&Open in viewer"), self.open_selected)
         self.compare_action = action(self.tr("Co&mpare selected"), self.compare_selected)
         self.export_action = action(self.tr("&Export…"), self.export_selected, "Ctrl+E")
+        #: every image the gallery shows (a collection, a saved search, a search) as one ZIP, by default
+        self.export_shown_action = action(self.tr("Export everything shown as ZIP…"), self.export_shown)
         self.copy_action = action(
             self.tr("&Copy image"), self.copy_selected, QKeySequence(QKeySequence.StandardKey.Copy)
         )
@@ -87,9 +89,9 @@ class MediaActions(QObject):
             bar.insertMenu(bar.actions()[1] if len(bar.actions()) > 1 else None, edit_menu)  # type: ignore[arg-type]
         first = file_menu.actions()[0] if file_menu.actions() else None
         if first is not None:
-            file_menu.insertAction(first, self.export_action)
+            file_menu.insertActions(first, [self.export_action, self.export_shown_action])
         else:
-            file_menu.addAction(self.export_action)
+            file_menu.addActions([self.export_action, self.export_shown_action])
         edit_menu.addSeparator()
         edit_menu.addActions(
             [self.open_action, self.compare_action, self.edit_action, self.copy_action, self.paste_action]
@@ -154,17 +156,24 @@ class MediaActions(QObject):
             return
         self.export_ids(ids)
 
-    def export_ids(self, ids: list[int]) -> None:
-        self._services.tasks.spawn(self._open_export(ids), name="export-dialog")
+    def export_shown(self) -> None:
+        ids = self._model.ids()
+        if not ids:
+            self._window.statusBar().showMessage(self.tr("Nothing shown to export."), 5000)
+            return
+        self.export_ids(ids, as_zip=True)
 
-    async def _open_export(self, ids: list[int]) -> None:
+    def export_ids(self, ids: list[int], *, as_zip: bool = False) -> None:
+        self._services.tasks.spawn(self._open_export(ids, as_zip), name="export-dialog")
+
+    async def _open_export(self, ids: list[int], as_zip: bool = False) -> None:
         images = await self._services.loader.images(ids)
         if not images:
             return
         from imagestudio.ui.dialogs.export_dialog import ExportDialog
 
         parent = self.viewer if self.viewer is not None and self.viewer.isVisible() else self._window
-        self.export_dialog = ExportDialog(self._services, images, parent)
+        self.export_dialog = ExportDialog(self._services, images, parent, as_zip=as_zip)
         self.export_dialog.open()
 
     def _loaded(self, ids: list[int]) -> list[LibraryImage]:
