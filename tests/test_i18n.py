@@ -39,7 +39,7 @@ ALLOWED = {
     "imagestudio", "openai", "api", "url", "base", "png", "jpeg", "jpg", "webp", "gif", "svg", "demo", "c2pa", "exif",
     "xmp", "iptc", "digitalsourcetype", "trainedalgorithmicmedia", "srgb", "ctrl", "enter", "return", "shift", "del",
     "gpt", "image", "sunburst", "flare", "luna", "http", "https", "key", "keys", "sk", "token", "tokens", "json",
-    "auto", "chatgpt", "billing", "create", "new",
+    "auto", "chatgpt", "billing", "create", "new", "zip", "csv",
     "secret", "platform", "com", "org", "www", "ledger", "openai_api_key", "ids", "qt", "esc", "tab", "space",
     "english",
 }  # fmt: skip
