@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -44,6 +45,21 @@ def _centre(box: tuple[int, int, int, int]) -> tuple[int, int]:
     return (box[0] + box[2]) // 2, (box[1] + box[3]) // 2
 
 
+def _drag(screen: xsession.XSession, start: tuple[int, int], end: tuple[int, int]) -> None:
+    """Press, move in small steps, rest over the target a while (a busy machine is slow to follow), release."""
+    screen.move(*start)
+    time.sleep(0.6)  # not a double-click with anything before
+    screen.xdotool("mousedown", 1)
+    time.sleep(0.2)
+    screen.glide(start, (start[0] + 30, start[1] + 6), steps=6, pause=0.05)
+    time.sleep(0.5)  # the drag has started: Qt follows the pointer from now on
+    screen.glide((start[0] + 30, start[1] + 6), end, steps=24, pause=0.05)
+    for dx in (3, -3, 2, -2, 1, 0, 1, 0):
+        screen.xdotool("mousemove", end[0] + dx, end[1])
+        time.sleep(0.15)
+    screen.xdotool("mouseup", 1)
+
+
 def test_real_mouse_drag_reorders_the_edit_inputs(screen: xsession.XSession, tmp_path: Path) -> None:
     import os
 
@@ -72,14 +88,21 @@ def test_real_mouse_drag_reorders_the_edit_inputs(screen: xsession.XSession, tmp
         return found
 
     try:
-        thumbs = xsession.wait_for("three input thumbnails on screen", scrolled_into_view, timeout=60, every=0.3)
+        thumbs = xsession.wait_for("three input thumbnails on screen", scrolled_into_view, timeout=60, every=0.6)
     finally:
         screen.grab().save(tmp_path / "start.png")
+
+    def at_rest() -> dict[str, tuple[int, int, int, int]] | None:  # wheel steps still queued may move them
+        first = _thumbnails(screen)
+        time.sleep(0.5)
+        return first if first is not None and first == _thumbnails(screen) else None
+
+    thumbs = xsession.wait_for("the thumbnails at rest", at_rest, timeout=30)
     screen.grab().save(tmp_path / "before.png")
     assert thumbs["red"][0] < thumbs["violet"][0] < thumbs["amber"][0]  # in the draft's order, left to right
     amber = thumbs["amber"]
     past_amber = (amber[2] + 6, (amber[1] + amber[3]) // 2)  # just right of the last thumbnail
-    screen.drag(_centre(thumbs["red"]), past_amber)
+    _drag(screen, _centre(thumbs["red"]), past_amber)
 
     def reordered() -> bool | None:
         found = _thumbnails(screen)
