@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import dataclasses
 import hashlib
 import json
 import sys
@@ -20,7 +21,7 @@ from typing import Any
 
 from imagestudio.cli.images import _options, _resolve_images, _settings_for
 from imagestudio.cli.messages import fail as _fail
-from imagestudio.cli.session import EXIT_USAGE, Session, report, with_concurrency
+from imagestudio.cli.session import EXIT_USAGE, Session, report, send_via_batch_api, with_concurrency
 from imagestudio.core import errors
 from imagestudio.core.capabilities import Capabilities
 from imagestudio.core.install_id import safety_identifier
@@ -48,6 +49,9 @@ def add_commands(sub: Any) -> None:
     b.add_argument("--profile", help="a provider profile by name")
     b.add_argument("--provider", choices=("openai", "demo"), help="default: settings, or demo with no key")
     b.add_argument("--base-url", help="an OpenAI-compatible server, e.g. http://127.0.0.1:8000/v1")
+    b.add_argument(
+        "--via-batch-api", action="store_true", help="send every line through OpenAI's Batch API (cheaper, within 24 h)"
+    )
 
 
 # -- parsing ---------------------------------------------------------------------------------------------
@@ -126,6 +130,10 @@ def run_batch(args: argparse.Namespace, paths: AppPaths, keys: KeyStore) -> int:
             print(f"imagestudio: {file}:{number}: {e.message}", file=sys.stderr)
     # the same file (path and content) is the same batch: running it again resumes instead of repeating
     batch = hashlib.sha256(str(file.resolve()).encode() + b"\0" + raw).hexdigest()[:16]
+    if args.via_batch_api:
+        requests = [dataclasses.replace(r, via_batch_api=True) for r in requests]
+        code = send_via_batch_api(paths, keys, limited, caps, requests, "api-" + batch, args.json)
+        return EXIT_USAGE if bad else code
     return _run_jobs(paths, keys, limited, caps, requests, batch, bad, args.json)
 
 
@@ -140,6 +148,9 @@ def run_repeat(args: argparse.Namespace, paths: AppPaths, keys: KeyStore) -> int
         caps.validate(request)
     except (errors.InvalidRequest, errors.ConfigError) as e:
         return _fail(e.message, EXIT_USAGE)
+    if args.batch:
+        batched: list[AnyRequest] = [dataclasses.replace(request, via_batch_api=True)] * args.repeat
+        return send_via_batch_api(paths, keys, s, caps, batched, uuid.uuid4().hex[:16], args.json, args.over_budget)
     return _run_jobs(paths, keys, s, caps, [request] * args.repeat, uuid.uuid4().hex[:16], [], args.json)
 
 

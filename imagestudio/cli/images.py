@@ -11,13 +11,14 @@ import asyncio
 import json
 import sqlite3
 import sys
+import uuid
 from dataclasses import asdict, replace
 from pathlib import Path
 from typing import Any
 
 from imagestudio.cli.messages import fail as _fail
 from imagestudio.cli.messages import localized
-from imagestudio.cli.session import OneJob, run_one
+from imagestudio.cli.session import OneJob, run_one, send_via_batch_api
 from imagestudio.core import errors
 from imagestudio.core import settings as settings_io
 from imagestudio.core.capabilities import Capabilities
@@ -56,6 +57,7 @@ def add_image_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--base-url", help="an OpenAI-compatible server, e.g. http://127.0.0.1:8000/v1")
     p.add_argument("--over-budget", action="store_true", help="send even if this month's budget is reached")
     p.add_argument("--estimate", action="store_true", help="print what the request would cost; send nothing")
+    p.add_argument("--batch", action="store_true", help="send through OpenAI's Batch API: cheaper, results within 24 h")
     p.add_argument("--json", action="store_true", help="print the result as JSON")
 
 
@@ -155,6 +157,8 @@ def _build_request(
         )  # fmt: skip
     else:
         request = GenerationRequest(prompt=args.prompt, **options)
+    if getattr(args, "batch", False):
+        request = replace(request, via_batch_api=True)
     caps.validate(request)
     if args.enhance and caps.text_model(s.text_model) is None:
         raise errors.InvalidRequest(f"{s.text_model!r} is not a current text model for enhancement.")
@@ -198,6 +202,9 @@ def run_images(args: argparse.Namespace, paths: AppPaths, keys: KeyStore, *, kin
         if not args.json:
             print(f"enhanced prompt: {enhancement.enhanced}")
         request = _replace_prompt(request, enhancement)
+
+    if request.via_batch_api:  # queued in batch mode and sent; `queue batches` collects the images
+        return send_via_batch_api(paths, keys, s, caps, [request], uuid.uuid4().hex[:16], args.json, args.over_budget)
 
     def on_partial(job_id: int, index: int, data: bytes) -> None:
         print(f"partial image {index + 1} ({len(data):,} bytes)", file=sys.stderr)

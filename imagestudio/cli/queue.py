@@ -13,6 +13,7 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
+from imagestudio.cli.batch_api import run_batches
 from imagestudio.cli.messages import fail as _fail
 from imagestudio.cli.session import EXIT_OK, EXIT_USAGE, Session, report, with_concurrency
 from imagestudio.core import settings as settings_io
@@ -26,10 +27,17 @@ from imagestudio.core.types import JobState
 
 def add_commands(sub: Any) -> None:
     q = sub.add_parser("queue", help="the job queue shared with the app")
-    q.add_argument("action", choices=("list", "resume", "cancel", "clear"))
+    q.add_argument("action", choices=("list", "resume", "cancel", "clear", "batches"))
     q.add_argument("id", nargs="?", type=int, help="the job to cancel")
     q.add_argument("--json", action="store_true")
     q.add_argument("--concurrency", type=int)
+    q.add_argument("--wait", action="store_true", help="batches: poll until every Batch API batch has ended")
+    q.add_argument("--every", type=float, default=60.0, help="batches --wait: seconds between polls (default 60)")
+    q.add_argument(
+        "--resubmit-missing",
+        action="store_true",
+        help="resume: also send again, once, the jobs an expired batch missed",
+    )
 
 
 def run_queue(args: argparse.Namespace, paths: AppPaths, keys: KeyStore) -> int:
@@ -43,6 +51,7 @@ def run_queue(args: argparse.Namespace, paths: AppPaths, keys: KeyStore) -> int:
         "resume": _resume,
         "cancel": _cancel,
         "clear": _clear,
+        "batches": lambda a, sess: run_batches(sess, wait=a.wait, every=max(0.0, a.every), as_json=a.json),
     }
     try:
         return actions[args.action](args, session)
@@ -70,7 +79,16 @@ def _list(args: argparse.Namespace, session: Session) -> int:
 def _resume(args: argparse.Namespace, session: Session) -> int:
     async def go() -> list[Job]:
         await session.runner.start()
-        resumed = await asyncio.to_thread(session.store.resume_interrupted)
+        missing = set() if args.resubmit_missing else await asyncio.to_thread(session.batches.store.missing_ids)
+        interrupted = await asyncio.to_thread(
+            lambda: [j.id for j in session.store.all() if j.state is JobState.INTERRUPTED]
+        )
+        resumed = [i for i in interrupted if i not in missing and await asyncio.to_thread(session.store.retry, i)]
+        if missing:
+            print(f"imagestudio: {len(missing)} job(s) an expired batch missed wait (--resubmit-missing sends them)",
+                  file=sys.stderr)  # fmt: skip
+        await session.batches.tick()  # batch-mode jobs are sent, finished batches collected
+        await session.batches.close()
         if resumed:
             note = f"resuming {len(resumed)} interrupted job(s) (they may have been charged)"
             print(f"imagestudio: {note}", file=sys.stderr)

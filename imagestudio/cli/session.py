@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from imagestudio.cli.messages import localized
+from imagestudio.core.batch_runner import BatchRunner
 from imagestudio.core.capabilities import Capabilities
 from imagestudio.core.jobs import AnyRequest, Job, profile_of, settings_for_profile
 from imagestudio.core.ledger import Ledger
@@ -24,6 +25,7 @@ from imagestudio.core.library.library import Library
 from imagestudio.core.paths import AppPaths
 from imagestudio.core.providers.base import ImageProvider
 from imagestudio.core.providers.factory import make_provider
+from imagestudio.core.providers.openai_batch import batch_api_of
 from imagestudio.core.queue import JobStore
 from imagestudio.core.runner import QueueRunner
 from imagestudio.core.runner_host import LocalHost
@@ -89,6 +91,11 @@ class Session:
             poll_interval=0.2,
         )
         self._said: set[tuple[int, str]] = set()
+        # jobs marked "Batch" go through OpenAI's Batch API under this runner's token (core/batch_runner.py)
+        self.batches = BatchRunner(
+            self.runner, caps, api_factory=lambda p, b: batch_api_of(factory(p, b)), folder=paths.data / "batches",
+            ledger=ledger, budget=lambda: s.monthly_budget_usd, on_jobs=on_jobs or self._progress,
+        )  # fmt: skip
 
     def _progress(self, jobs: list[Job]) -> None:
         for job in jobs:
@@ -223,3 +230,17 @@ async def _wait_for(
         if scheduling is not None:
             scheduling.cancel()
         await session.host.close_providers()
+
+
+def send_via_batch_api(
+    paths: AppPaths, keys: KeyStore, s: Settings, caps: Capabilities, requests: list[AnyRequest], batch: str,
+    as_json: bool, budget_override: bool = False,
+) -> int:  # fmt: skip
+    """``generate --batch``, ``batch FILE --via-batch-api``: the jobs are queued in batch mode and sent now."""
+    from imagestudio.cli.batch_api import submit
+
+    session = Session(paths, keys, s, caps, batch, budget_override=budget_override)
+    try:
+        return submit(session, s, requests, batch, as_json=as_json)
+    finally:
+        session.close()

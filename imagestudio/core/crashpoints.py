@@ -26,6 +26,11 @@ POINTS = (
     "import.after_commit",  # rows written, the report not yet printed
     "trash.after_rows_deleted",  # empty trash: rows gone, files still on disk
     "settings.before_replace",  # settings: the new file written beside the old, not renamed
+    "batch.after_prepare",  # Batch API: the input file written and its jobs claimed, nothing uploaded
+    "batch.after_upload",  # the input file uploaded, its id not yet recorded
+    "batch.after_submit",  # the batch created at the API, its id not yet recorded
+    "batch.after_download",  # the output file downloaded, no line ingested
+    "batch.after_line",  # one line's images committed, the next not yet
 )
 
 _lock = threading.Lock()

@@ -15,8 +15,12 @@ AnyRequest = GenerationRequest | EditRequest
 JOB_COLUMNS = (
     "id, position, kind, request_json, profile, base_url, state, n, received, attempts, retry_base, error,"
     " cost_usd, cost_known, owner, batch, cancel_requested, created_at, started_at, finished_at, updated_at,"
-    " not_before"
+    " not_before, mode, api_batch"
 )
+
+BATCH_CANCELLED = "Cancelled. It was already sent in a Batch API batch that runs on: it may still be charged."
+#: a job whose line in an API batch may still deliver is never queued again (it would be paid twice)
+NO_PENDING_LINE = "NOT EXISTS (SELECT 1 FROM queue_api_lines l WHERE l.job_id = queue_jobs.id AND l.state = 'pending')"
 
 
 def request_from_json(kind: str, data: dict[str, Any]) -> AnyRequest:
@@ -64,6 +68,8 @@ class Job:
     finished_at: float | None = None
     updated_at: float = 0.0
     not_before: float = 0.0
+    mode: str = "now"  # "batch": sent through OpenAI's Batch API (core/batch_runner.py)
+    api_batch: int | None = None  # the queue_api_batches row holding it (state batched)
     image_ids: tuple[int, ...] = ()
     attempt_log: tuple[Attempt, ...] = ()
 
@@ -116,6 +122,7 @@ class Job:
             "image_ids": list(self.image_ids),
             "request_ids": list(self.request_ids),
             "batch": self.batch,
+            "mode": self.mode,
             "created_at": self.created_at,
             "started_at": self.started_at,
             "finished_at": self.finished_at,
@@ -155,6 +162,8 @@ def job_from_row(r: tuple[Any, ...], image_ids: list[int], attempts: list[Attemp
         finished_at=r[19],
         updated_at=float(r[20]),
         not_before=float(r[21]),
+        mode=str(r[22]),
+        api_batch=r[23],
         image_ids=tuple(image_ids),
         attempt_log=tuple(attempts),
     )

@@ -53,6 +53,8 @@ class LedgerEntry:
     possibly_charged: bool = False
     # the usage as the server reported it (core.types.Usage fields), to compare line by line
     usage: dict[str, int] | None = None
+    # a line of an OpenAI Batch API batch ("<batch id>/<custom_id>"), priced at the batch rates; one entry each
+    batch_line: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

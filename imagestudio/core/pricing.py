@@ -97,8 +97,10 @@ def _fallback(caps: Capabilities) -> dict[str, float]:
     return {**out, "input": table.get("input", top), "output": table.get("output", top)}
 
 
-def rates(caps: Capabilities, model: str) -> Rates:
-    """The image model's prices; an unknown model (another server's name) gets the fallback, estimated."""
+def rates(caps: Capabilities, model: str, *, batch: bool = False) -> Rates:
+    """The image model's prices; an unknown model (another server's name) gets the fallback, estimated.
+    ``batch``: the Batch API's rates (the model's ``pricing.batch`` block; a kind it lacks, or a model without
+    one, is counted at the standard rate, marked estimated: never below what might be billed)."""
     fallback = _fallback(caps)
     try:
         info = caps.get(model)
@@ -113,6 +115,17 @@ def rates(caps: Capabilities, model: str) -> Rates:
         per[kind] = fallback[kind] if value is None else value
     estimated = bool(info.pricing.get("estimated")) or bool(missing - {"text_output"})
     source, checked = str(info.pricing.get("source", "")), str(info.pricing.get("checked", ""))
+    if batch:
+        block = dict(info.pricing.get("batch") or {})
+        table = dict(block.get("per_million") or {})
+        for kind in TOKEN_KINDS:
+            value = _price(table.get(kind))
+            if value is not None and kind not in missing:
+                per[kind] = value
+            elif kind != "text_output":
+                estimated = True
+        estimated = estimated or bool(block.get("estimated", True))
+        source, checked = str(block.get("source", source)), str(block.get("checked", checked))
     return Rates(per, estimated, frozenset(missing), source, checked)
 
 
@@ -219,13 +232,20 @@ def add_calls(first: Usage, second: Usage) -> Usage:
 
 
 def cost_of_usage(
-    caps: Capabilities, model: str, usage: Usage, *, estimate: Estimate | None = None, svg_model: str | None = None
+    caps: Capabilities,
+    model: str,
+    usage: Usage,
+    *,
+    estimate: Estimate | None = None,
+    svg_model: str | None = None,
+    batch: bool = False,
 ) -> Cost:
-    """The cost of what the server reported. Unknown usage → the estimate (or the fallback for one image)."""
+    """The cost of what the server reported (``batch``: at the Batch API's rates). Unknown usage → the estimate
+    (or the fallback for one image)."""
     if not usage.reported:
         usd = estimate.usd if estimate is not None else _fallback_image_usd(caps, model)
         return Cost(_clean(usd), True, usage_known=False)
-    r = rates(caps, model)
+    r = rates(caps, model, batch=batch)
     per = r.per_million
     estimated = r.estimated
     rest_in = usage.input_tokens - usage.input_text_tokens - usage.input_image_tokens
@@ -280,10 +300,12 @@ def estimate_cost(
     input_images: int = 0,
     partial_images: int = 0,
     prompt_chars: int = 0,
+    batch: bool = False,
 ) -> Estimate:
-    """The cost of one request before it is sent. ``input_images`` counts edit inputs, mask and markup."""
-    n, input_images, partial_images = max(1, n), max(0, input_images), max(0, partial_images)
-    r = rates(caps, model)
+    """The cost of one request before it is sent. ``input_images`` counts edit inputs, mask and markup;
+    ``batch``: sent through the Batch API (its rates; no previews)."""
+    n, input_images, partial_images = max(1, n), max(0, input_images), 0 if batch else max(0, partial_images)
+    r = rates(caps, model, batch=batch)
     table = dict(caps.pricing.get("output_tokens") or {})
     factors = {**_DEFAULT_FACTORS, **dict(table.get("quality_axis_factors") or {})}
     unpublished = set(table.get("unpublished_qualities") or ("xhigh", "max", "auto"))
@@ -339,6 +361,15 @@ def estimate_request(caps: Capabilities, request: GenerationRequest | EditReques
         input_images=inputs,
         partial_images=request.partial_images or 0,
         prompt_chars=len(request.prompt),
+        batch=bool(request.via_batch_api),
+    )
+
+
+def batch_saving(caps: Capabilities, request: GenerationRequest | EditRequest) -> tuple[Estimate, Estimate]:
+    """(sent now, sent through the Batch API): the two estimates the "Batch (cheaper)" choice compares."""
+    return (
+        estimate_request(caps, replace(request, via_batch_api=None)),
+        estimate_request(caps, replace(request, via_batch_api=True)),
     )
 
 

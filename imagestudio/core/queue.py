@@ -13,6 +13,7 @@ import sqlite3
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from imagestudio.core import jobs as batch_rules  # BATCH_CANCELLED, NO_PENDING_LINE
 from imagestudio.core.jobs import JOB_COLUMNS, AnyRequest, Attempt, Job, Runner, job_from_row, request_kind
 from imagestudio.core.library.db import InTransaction, LibraryDB
 from imagestudio.core.queue_schema import STEPS
@@ -47,7 +48,7 @@ class JobStore:
             for i, request in enumerate(requests, start=1):
                 cur = c.execute(
                     "INSERT INTO queue_jobs (position, kind, request_json, profile, base_url, state, n, owner, batch,"
-                    " created_at, updated_at) VALUES (?, ?, ?, ?, ?, 'queued', ?, ?, ?, ?, ?)",
+                    " created_at, updated_at, mode) VALUES (?, ?, ?, ?, ?, 'queued', ?, ?, ?, ?, ?, ?)",
                     (
                         float(top) + i,
                         request_kind(request),
@@ -59,6 +60,7 @@ class JobStore:
                         batch,
                         now,
                         now,
+                        "batch" if request.via_batch_api else "now",
                     ),
                 )
                 ids.append(int(cur.lastrowid or 0))
@@ -66,8 +68,7 @@ class JobStore:
 
     # -- reading -----------------------------------------------------------------------------------
     def get(self, job_id: int) -> Job | None:
-        found = self.get_many([job_id])
-        return found[0] if found else None
+        return next(iter(self.get_many([job_id])), None)
 
     def get_many(self, ids: list[int]) -> list[Job]:
         if not ids:
@@ -101,8 +102,7 @@ class JobStore:
                     attempts[int(a[0])].append(Attempt(*a[1:]))
         return [job_from_row(r, images[int(r[0])], attempts[int(r[0])]) for r in rows]
 
-    def ids(self) -> set[int]:
-        """Every job id (to notice jobs another process removed, e.g. `queue clear`)."""
+    def ids(self) -> set[int]:  # every job id (to notice jobs another process removed, e.g. `queue clear`)
         with self.db.transaction() as c:
             return {int(r[0]) for r in c.execute("SELECT id FROM queue_jobs")}
 
@@ -114,7 +114,7 @@ class JobStore:
     # -- running -----------------------------------------------------------------------------------
     def candidates(self, token: str, *, batch: str | None = None, limit: int = 200) -> list[Job]:
         """Queued jobs this runner may claim, in queue order."""
-        where = "WHERE state = 'queued' AND cancel_requested = 0 AND (owner IS NULL OR owner = ?)"
+        where = "WHERE state = 'queued' AND mode = 'now' AND cancel_requested = 0 AND (owner IS NULL OR owner = ?)"
         args: list[Any] = [token]
         if batch is not None:
             where += " AND batch = ?"
@@ -126,7 +126,7 @@ class JobStore:
     ) -> list[tuple[int, str, str, float]]:
         """``(id, profile, base_url, not_before)`` of the jobs ``candidates`` would return: the scheduler's look at
         every queued job, without loading whole jobs (it runs each time a slot frees)."""
-        where = "WHERE state = 'queued' AND cancel_requested = 0 AND (owner IS NULL OR owner = ?)"
+        where = "WHERE state = 'queued' AND mode = 'now' AND cancel_requested = 0 AND (owner IS NULL OR owner = ?)"
         args: list[Any] = [token]
         if batch is not None:
             where += " AND batch = ?"
@@ -173,7 +173,8 @@ class JobStore:
             cur = c.execute(
                 "UPDATE queue_jobs SET state = 'running', owner = ?, attempts = attempts + 1, error = NULL,"
                 " started_at = coalesce(started_at, ?), updated_at = ?"
-                " WHERE id = ? AND state = 'queued' AND cancel_requested = 0 AND (owner IS NULL OR owner = ?)",
+                " WHERE id = ? AND state = 'queued' AND mode = 'now' AND cancel_requested = 0"
+                " AND (owner IS NULL OR owner = ?)",
                 (token, now, now, job_id, token),
             )
             if cur.rowcount != 1:
@@ -252,10 +253,12 @@ class JobStore:
         """Cancel a job that is not running at once; a running one is flagged for its owner. True if it ended."""
         now = self.db.clock.now()
         with self.db.transaction() as c:
+            # a job in an API batch ends here, but its line runs on: dropped on arrival, it may still be charged
             cur = c.execute(
-                "UPDATE queue_jobs SET state = 'cancelled', finished_at = ?, updated_at = ?, owner = NULL"
-                " WHERE id = ? AND state IN ('queued', 'interrupted')",
-                (now, now, job_id),
+                "UPDATE queue_jobs SET state = 'cancelled', finished_at = ?, updated_at = ?, owner = NULL,"
+                " error = CASE WHEN state = 'batched' THEN ? ELSE error END"
+                " WHERE id = ? AND state IN ('queued', 'interrupted', 'batched')",
+                (now, now, batch_rules.BATCH_CANCELLED, job_id),
             )
             if cur.rowcount:
                 return True
@@ -274,7 +277,7 @@ class JobStore:
         """A failed, cancelled or interrupted job goes back to the queue; only its missing images are asked for."""
         return self._update(
             job_id,
-            where="state IN ('failed', 'cancelled', 'interrupted') AND received < n",
+            where="state IN ('failed', 'cancelled', 'interrupted') AND received < n AND " + batch_rules.NO_PENDING_LINE,
             state="queued",
             error=None,
             finished_at=None,

@@ -4,6 +4,11 @@
 the images a job received, written in the same transaction as the image rows; ``queue_attempts``: one row per
 attempt (request id, outcome, error); ``queue_runners``: the processes running jobs, with a heartbeat. There are
 no foreign keys to ``images``: the library may delete images, the record of what a job received stays.
+
+Step 2 (OpenAI Batch API, core/batch_runner.py): ``queue_jobs.mode`` ('now' or 'batch') and ``api_batch`` (the
+API batch holding the job); ``queue_api_batches``: one row per JSONL file sent to the Batch API, with the step it
+reached (written before and after each call, so a crash neither loses nor repeats a paid line);
+``queue_api_lines``: one row per line (``custom_id`` = job id + attempt), what became of it.
 """
 
 from __future__ import annotations
@@ -60,5 +65,46 @@ STEPS: list[str] = [
         started_at REAL NOT NULL,
         heartbeat  REAL NOT NULL
     );
+    """,
+    """
+    ALTER TABLE queue_jobs ADD COLUMN mode TEXT NOT NULL DEFAULT 'now';
+    ALTER TABLE queue_jobs ADD COLUMN api_batch INTEGER;
+    CREATE TABLE queue_api_batches (
+        id             INTEGER PRIMARY KEY AUTOINCREMENT,
+        profile        TEXT NOT NULL,
+        base_url       TEXT NOT NULL DEFAULT '',
+        endpoint       TEXT NOT NULL,
+        step           TEXT NOT NULL,
+        file_path      TEXT,
+        file_sha256    TEXT,
+        file_bytes     INTEGER NOT NULL DEFAULT 0,
+        input_file_id  TEXT,
+        batch_id       TEXT,
+        status         TEXT,
+        completed      INTEGER NOT NULL DEFAULT 0,
+        failed         INTEGER NOT NULL DEFAULT 0,
+        total          INTEGER NOT NULL DEFAULT 0,
+        expires_at     REAL,
+        output_file_id TEXT,
+        error_file_id  TEXT,
+        error          TEXT,
+        owner          TEXT,
+        polls          INTEGER NOT NULL DEFAULT 0,
+        next_poll      REAL NOT NULL DEFAULT 0,
+        created_at     REAL NOT NULL,
+        submitted_at   REAL,
+        ended_at       REAL,
+        updated_at     REAL NOT NULL
+    );
+    CREATE TABLE queue_api_lines (
+        custom_id TEXT PRIMARY KEY,
+        api_batch INTEGER NOT NULL REFERENCES queue_api_batches (id),
+        job_id    INTEGER NOT NULL,
+        attempt   INTEGER NOT NULL,
+        n         INTEGER NOT NULL,
+        state     TEXT NOT NULL DEFAULT 'pending',
+        error     TEXT
+    ) WITHOUT ROWID;
+    CREATE INDEX queue_api_lines_batch ON queue_api_lines (api_batch, state);
     """,
 ]

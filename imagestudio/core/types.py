@@ -55,6 +55,8 @@ class GenerationRequest:
     original_prompt: str | None = None
     #: The person allowed this one request over the monthly budget (never sent; checked by the ledger wrapper).
     allow_over_budget: bool | None = None
+    #: Sent through OpenAI's Batch API (cheaper, results within 24 h: core/batch_runner.py); never a body field.
+    via_batch_api: bool | None = None
 
     def api_params(self) -> dict[str, Any]:
         """The body fields for ``POST /v1/images/generations`` (GPT image models return b64_json)."""
@@ -102,6 +104,7 @@ class EditRequest:
     svg_effort: str | None = None
     original_prompt: str | None = None
     allow_over_budget: bool | None = None  # see GenerationRequest
+    via_batch_api: bool | None = None  # see GenerationRequest
     #: Library ids of the images being edited (the result links to them); empty for outside files.
     parent_ids: tuple[int, ...] = ()
 
@@ -258,6 +261,8 @@ class JobState(enum.StrEnum):
     CANCELLED = "cancelled"
     #: was running when the app or CLI stopped without finishing it: it may have been charged
     INTERRUPTED = "interrupted"
+    #: sent (or being sent) in an OpenAI Batch API batch: its images arrive when the batch ends (within 24 h)
+    BATCHED = "batched"
 
     @property
     def finished(self) -> bool:
