@@ -174,7 +174,11 @@ def test_error_lines_fail_their_jobs_with_the_api_message(rig: Rig, service: Bat
     assert len([e for e in rig.ledger.entries() if e.batch_line]) == 1  # a refused line is not charged
 
 
-def test_expired_batch_keeps_what_ran_and_resends_the_rest_once_when_asked(rig: Rig, service: BatchService) -> None:
+@pytest.mark.parametrize("in_error_file", [False, True], ids=["dropped", "batch_expired-lines"])
+def test_expired_batch_keeps_what_ran_and_resends_the_rest_once_when_asked(
+    rig: Rig, service: BatchService, in_error_file: bool
+) -> None:
+    service.expired_lines_in_error_file = in_error_file  # either way the API may report lines that never ran
     ids = rig.add([gen(f"tide {i}") for i in range(4)])
 
     async def first(runner: QueueRunner, batches: BatchRunner) -> None:

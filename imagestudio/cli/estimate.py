@@ -41,8 +41,10 @@ def run_estimate(args: argparse.Namespace, paths: AppPaths, keys: KeyStore, *, k
         "size": request.size,
         "n": request.n,
         "input_images": inputs,
-        "partial_images": request.partial_images or 0,
+        "partial_images": 0 if request.via_batch_api else request.partial_images or 0,
     }
+    if request.via_batch_api:  # at the Batch API's price (no previews in a batch)
+        facts["batch_api"] = True
     if args.json:
         body = {
             **facts,

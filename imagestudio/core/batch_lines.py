@@ -32,6 +32,8 @@ MAX_LINES = 50_000
 MAX_FILE_BYTES = 200 * 1000 * 1000  # the API's 200 MB, counted in decimal megabytes to stay below either reading
 COMPLETION_WINDOW = "24h"
 WINDOW_S = 24 * 3600
+#: error-file codes of lines the batch never ran (not charged): their jobs wait to be sent again
+NEVER_RAN = ("batch_expired", "batch_cancelled")
 _CUSTOM_ID = re.compile(r"^imagestudio-(\d{1,15})-(\d{1,6})$")
 
 
@@ -116,6 +118,11 @@ class ResultLine:
     body: dict[str, Any] | None  # the images response (ok) or None
     request_id: str | None
     error: errors.ImageStudioError | None  # what went wrong (not ok), the API's message
+    code: str | None = None  # the API's error code (``batch_expired``: the request never ran)
+
+    @property
+    def never_ran(self) -> bool:
+        return self.code in NEVER_RAN
 
 
 def read_results(path: Path) -> Iterator[ResultLine]:
@@ -147,7 +154,8 @@ def parse_result_line(raw: bytes) -> ResultLine | None:
         problem = body["error"]
     problem = problem or {}
     message = problem.get("message") or f"The Batch API could not run this request (status {status})."
-    return ResultLine(cid, False, None, request_id, stream_error(problem.get("code"), message, problem.get("param")))
+    code = problem.get("code") if isinstance(problem.get("code"), str) else None
+    return ResultLine(cid, False, None, request_id, stream_error(code, message, problem.get("param")), code)
 
 
 def result_from_body(

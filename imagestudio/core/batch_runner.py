@@ -343,6 +343,8 @@ class BatchRunner:
         return {e.batch_line for e in self._ledger.entries() if e.batch_line}
 
     async def _one(self, b: ApiBatch, line: Line, job: Job | None, r: ResultLine, charged: set[str]) -> None:
+        if r.never_ran:  # left pending: the end of the batch makes the job wait to be sent again
+            return
         if not r.ok or r.body is None:
             error = r.error or errors.BadResponse("The batch's answer for this job is not usable.")
             await self._db(self.store.fail_line, line, error.message, type(error).__name__)
