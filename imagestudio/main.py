@@ -125,6 +125,7 @@ def compose(
     from imagestudio.core.ledger import Ledger
     from imagestudio.core.library.library import Library
     from imagestudio.core.providers.factory import make_provider
+    from imagestudio.core.providers.openai_batch import batch_api_of
     from imagestudio.ui.main_window import MainWindow
     from imagestudio.ui.viewer.viewer_services import ViewerServices
 
@@ -156,7 +157,9 @@ def compose(
         concurrency=lambda: settings.current.queue_concurrency,
         resume_mode=lambda: settings.current.resume_interrupted,
         start_paused=lambda: settings.current.queue_paused,
-    )
+        batch_api=lambda p, b: batch_api_of(job_provider(p, b)), batch_folder=paths.data / "batches", ledger=ledger,
+        budget=lambda: settings.current.monthly_budget_usd,
+    )  # fmt: skip
     account = AccountService(keys, settings, provider_factory)
     profiles = ProfileService(paths.config, keys, settings, demo_latency=demo_latency)
     thumbs = ThumbnailCache(library, tasks)

@@ -11,6 +11,7 @@ import asyncio
 import itertools
 import logging
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, Literal
 
 from PySide6.QtCore import QObject, Signal
@@ -19,7 +20,10 @@ from imagestudio.app.job_host import ProviderFactory, QtHost
 from imagestudio.app.job_host import decode_preview as _decode_preview
 from imagestudio.app.library_service import LibraryService
 from imagestudio.app.tasks import TaskOwner
+from imagestudio.core.batch_runner import BatchRunner
 from imagestudio.core.capabilities import Capabilities
+from imagestudio.core.ledger import Ledger
+from imagestudio.core.providers.openai_batch import BatchApi
 from imagestudio.core.queue import AnyRequest, Job, JobStore
 from imagestudio.core.retry import RetryPolicy
 from imagestudio.core.runner import QueueRunner
@@ -57,6 +61,10 @@ class GenerationController(QObject):
         start_paused: Callable[[], bool] = lambda: False,
         policy: RetryPolicy | None = None,
         poll_interval: float = 1.0,
+        batch_api: Callable[[str, str], BatchApi | None] | None = None,
+        batch_folder: Path | None = None,
+        ledger: Ledger | None = None,
+        budget: Callable[[], float] = lambda: 0.0,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
@@ -82,6 +90,9 @@ class GenerationController(QObject):
         self._decoding = False
         self._warmed: tuple[str, str] | None = None  # the profile whose client warm_up last prepared
         self.runner: QueueRunner | None = None
+        #: jobs marked "Batch" go through OpenAI's Batch API (core/batch_runner.py); None: not offered
+        self.batches: BatchRunner | None = None
+        self._batch_setup = (batch_api, batch_folder, ledger, budget)
         #: what quitting does with jobs still running or waiting (the main window asks the person)
         self.quit_mode: QuitMode = "leave"
 
@@ -113,6 +124,11 @@ class GenerationController(QObject):
             else:
                 self.interruptedFound.emit(interrupted)
         self._tasks.spawn(self.runner.run(), name="job-queue")
+        api, folder, ledger, budget = self._batch_setup
+        if api is not None and folder is not None:
+            self.batches = BatchRunner(self.runner, self._caps, api_factory=api, folder=folder, ledger=ledger,
+                                       budget=budget, on_jobs=self._on_jobs)  # fmt: skip
+            self._tasks.spawn(self.batches.run(), name="batch-api")
 
     # -- queries -----------------------------------------------------------------------------------
     def job(self, job_id: int) -> Job:
@@ -193,6 +209,8 @@ class GenerationController(QObject):
                 self._early.clear()
         self._emit_counts()
         self.runner.wake()
+        if self.batches is not None and any(p.request.via_batch_api for p in placeholders):
+            self.batches.wake()
 
     def warm_up(self) -> asyncio.Task[None] | None:
         """The person is writing a prompt: import the SDK and build the current profile's client now, on a worker
@@ -214,7 +232,13 @@ class GenerationController(QObject):
 
     def cancel(self, job_id: int) -> None:
         if self.runner is not None:
-            self._tasks.spawn(self.runner.cancel(job_id), name=f"cancel-{job_id}")
+            self._tasks.spawn(self._cancel(job_id), name=f"cancel-{job_id}")
+
+    async def _cancel(self, job_id: int) -> None:
+        assert self.runner is not None
+        await self.runner.cancel(job_id)
+        if self.batches is not None:  # a batch whose jobs are all cancelled is cancelled at the API
+            self.batches.wake()
 
     def retry(self, job_id: int) -> None:
         self._act("retry", job_id)
@@ -266,6 +290,8 @@ class GenerationController(QObject):
             for job in list(self._jobs.values()):
                 if job.state in (JobState.QUEUED, JobState.INTERRUPTED) and job.owner in (None, self.runner.token):
                     await self.runner.cancel(job.id)
+        if self.batches is not None:  # batches go on at the API; any later start collects them
+            await self.batches.close()
         await self.runner.stop(running_become=JobState.CANCELLED if mode == "cancel" else JobState.INTERRUPTED)
         await self._host.close_providers()
 

@@ -22,7 +22,6 @@ from typing import IO, Any
 
 from imagestudio.core import errors
 from imagestudio.core.jobs import AnyRequest
-from imagestudio.core.masks import load_edit_uploads
 from imagestudio.core.pricing import parse_usage
 from imagestudio.core.providers.openai_errors import stream_error
 from imagestudio.core.types import EditRequest, GeneratedImage, GenerationResult
@@ -57,6 +56,8 @@ def line_body(kind: str, request: AnyRequest) -> dict[str, Any]:
     body.pop("stream", None)
     body.pop("partial_images", None)
     if kind == "edit":
+        from imagestudio.core.masks import load_edit_uploads  # Pillow: only when an edit is written
+
         assert isinstance(request, EditRequest)
         uploads = load_edit_uploads(request)
         body["images"] = [{"image_url": _data_url(u.data, u.mime)} for u in uploads.images]

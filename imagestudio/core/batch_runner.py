@@ -44,6 +44,7 @@ from imagestudio.core.batch_lines import (
 from imagestudio.core.batch_store import ApiBatch, ApiBatchStore, Line
 from imagestudio.core.capabilities import Capabilities
 from imagestudio.core.crashpoints import crash_point
+from imagestudio.core.i18n_marks import QT_TRANSLATE_NOOP
 from imagestudio.core.jobs import Job
 from imagestudio.core.ledger import Ledger, LedgerEntry
 from imagestudio.core.pricing import cost_of_usage, estimate_request
@@ -53,7 +54,9 @@ from imagestudio.core.types import JobState
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
-NO_BATCH_API = "This provider has no Batch API: the job is sent now, at the normal price."
+NO_BATCH_API = QT_TRANSLATE_NOOP(
+    "CoreMessages", "This provider has no Batch API: the job is sent now, at the normal price."
+)
 RETRY_S = 60.0
 
 
@@ -264,12 +267,14 @@ class BatchRunner:
             await self._record(b, status, submitted=True)
             return None
         if b.step == "submitted":
-            now = self._now()
-            if not poll_now and b.next_poll > now:
-                return b.next_poll - now
             assert b.batch_id is not None
+            now = self._now()
+            # every job of it was cancelled: the batch is cancelled at once, not at the next poll
             everyone_left = await self._db(self.store.live_jobs, b.id) == 0
-            if everyone_left and b.status not in ("cancelling", "cancelled"):
+            cancel = everyone_left and b.status not in ("cancelling", "cancelled")
+            if not poll_now and not cancel and b.next_poll > now:
+                return b.next_poll - now
+            if cancel:
                 status = await asyncio.to_thread(api.cancel, b.batch_id)
             else:
                 status = await asyncio.to_thread(api.retrieve, b.batch_id)

@@ -12,6 +12,7 @@ import sqlite3
 from dataclasses import dataclass
 from typing import Any
 
+from imagestudio.core.i18n_marks import QT_TRANSLATE_NOOP, fill
 from imagestudio.core.jobs import Job
 from imagestudio.core.library.db import InTransaction
 from imagestudio.core.queue import JobStore
@@ -22,8 +23,13 @@ _COLUMNS = (
     " completed, failed, total, expires_at, output_file_id, error_file_id, error, owner, polls, next_poll,"
     " created_at, submitted_at, ended_at"
 )
-MISSING = "The batch ended (%s) before this job's request ran; it was not charged for it. Resume sends it again."
-MISSING_TWICE = "The Batch API did not run this job twice (%s). Retry it, or send it now instead."
+MISSING = QT_TRANSLATE_NOOP(
+    "CoreMessages",
+    "The batch ended (%1) before this job's request ran; it was not charged for it. Resume sends it again.",
+)
+MISSING_TWICE = QT_TRANSLATE_NOOP(
+    "CoreMessages", "The Batch API did not run this job twice (%1). Retry it, or send it now instead."
+)
 #: attempt outcome of a line the batch never ran: `queue resume` sends those again only when asked
 OUTCOME_MISSING = "batch_missing"
 
@@ -260,7 +266,7 @@ class ApiBatchStore:
                     (line.job_id, OUTCOME_MISSING),
                 ).fetchone()[0]
                 twice = int(before) > 0
-                message = (MISSING_TWICE if twice else MISSING) % status
+                message = fill(MISSING_TWICE if twice else MISSING, status)
                 c.execute("UPDATE queue_api_lines SET state = 'missing' WHERE custom_id = ?", (line.custom_id,))
                 self._close_attempt(c, line, OUTCOME_MISSING, message, now)
                 c.execute(

@@ -7,6 +7,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
+from imagestudio.core.i18n_marks import QT_TRANSLATE_NOOP
 from imagestudio.core.settings import Settings
 from imagestudio.core.types import EditRequest, GenerationRequest, JobState
 
@@ -15,10 +16,15 @@ AnyRequest = GenerationRequest | EditRequest
 JOB_COLUMNS = (
     "id, position, kind, request_json, profile, base_url, state, n, received, attempts, retry_base, error,"
     " cost_usd, cost_known, owner, batch, cancel_requested, created_at, started_at, finished_at, updated_at,"
-    " not_before, mode, api_batch"
+    " not_before, mode, api_batch,"
+    # the API batch holding the job: what its card shows ("in batch: in progress 3/10 · 23 h left")
+    " (SELECT json_object('step', b.step, 'status', b.status, 'done', b.completed + b.failed, 'total', b.total,"
+    " 'expires_at', b.expires_at) FROM queue_api_batches b WHERE b.id = queue_jobs.api_batch)"
 )
 
-BATCH_CANCELLED = "Cancelled. It was already sent in a Batch API batch that runs on: it may still be charged."
+BATCH_CANCELLED = QT_TRANSLATE_NOOP(
+    "CoreMessages", "Cancelled. It was already sent in a Batch API batch that runs on: it may still be charged."
+)
 #: a job whose line in an API batch may still deliver is never queued again (it would be paid twice)
 NO_PENDING_LINE = "NOT EXISTS (SELECT 1 FROM queue_api_lines l WHERE l.job_id = queue_jobs.id AND l.state = 'pending')"
 
@@ -70,6 +76,8 @@ class Job:
     not_before: float = 0.0
     mode: str = "now"  # "batch": sent through OpenAI's Batch API (core/batch_runner.py)
     api_batch: int | None = None  # the queue_api_batches row holding it (state batched)
+    #: that batch as last seen: step, status, done, total, expires_at (None: not in a batch)
+    batch_info: dict[str, Any] | None = None
     image_ids: tuple[int, ...] = ()
     attempt_log: tuple[Attempt, ...] = ()
 
@@ -164,6 +172,7 @@ def job_from_row(r: tuple[Any, ...], image_ids: list[int], attempts: list[Attemp
         not_before=float(r[21]),
         mode=str(r[22]),
         api_batch=r[23],
+        batch_info=json.loads(r[24]) if r[24] else None,
         image_ids=tuple(image_ids),
         attempt_log=tuple(attempts),
     )

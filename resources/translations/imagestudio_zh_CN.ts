@@ -552,6 +552,22 @@
         <source>%1 This attempt may have been charged, like the one before it, so it is not retried on its own. Resume the job to try again.</source>
         <translation>%1 本次尝试与上一次一样可能已被计费，因此不会自动重试。请继续该任务以再次尝试。</translation>
     </message>
+    <message>
+        <source>This provider has no Batch API: the job is sent now, at the normal price.</source>
+        <translation>此服务商没有批处理 API：任务将立即以正常价格发送。</translation>
+    </message>
+    <message>
+        <source>The batch ended (%1) before this job&apos;s request ran; it was not charged for it. Resume sends it again.</source>
+        <translation>批处理在此任务的请求运行之前已结束（%1）；此任务未被收费。点击“继续”将重新发送。</translation>
+    </message>
+    <message>
+        <source>The Batch API did not run this job twice (%1). Retry it, or send it now instead.</source>
+        <translation>批处理 API 两次都未运行此任务（%1）。请重试，或改为立即发送。</translation>
+    </message>
+    <message>
+        <source>Cancelled. It was already sent in a Batch API batch that runs on: it may still be charged.</source>
+        <translation>已取消。它已随批处理 API 的批次发出，该批次仍在运行：可能仍会被收费。</translation>
+    </message>
 </context>
 <context>
     <name>CostLabel</name>
@@ -884,6 +900,13 @@
     <message>
         <source>&lt;b&gt;Enhanced&lt;/b&gt; (new words highlighted; edit below)</source>
         <translation>&lt;b&gt;优化版&lt;/b&gt;（新增词语已高亮；可在下方编辑）</translation>
+    </message>
+</context>
+<context>
+    <name>Estimator</name>
+    <message>
+        <source>%1 in a batch (now %2)</source>
+        <translation>批处理 %1（立即发送 %2）</translation>
     </message>
 </context>
 <context>
@@ -1437,6 +1460,34 @@
         <translation>已中断</translation>
     </message>
     <message>
+        <source>In batch</source>
+        <translation>批处理中</translation>
+    </message>
+    <message>
+        <source>In batch: sending…</source>
+        <translation>批处理中：正在发送…</translation>
+    </message>
+    <message>
+        <source>In batch: validating</source>
+        <translation>批处理中：正在验证</translation>
+    </message>
+    <message>
+        <source>In batch: in progress %1/%2</source>
+        <translation>批处理中：进行中 %1/%2</translation>
+    </message>
+    <message>
+        <source>In batch: finalizing</source>
+        <translation>批处理中：正在完成</translation>
+    </message>
+    <message>
+        <source>In batch: collecting the results</source>
+        <translation>批处理中：正在取回结果</translation>
+    </message>
+    <message>
+        <source>In batch: cancelling</source>
+        <translation>批处理中：正在取消</translation>
+    </message>
+    <message>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
@@ -1467,6 +1518,10 @@
     <message>
         <source>Move down</source>
         <translation>下移</translation>
+    </message>
+    <message>
+        <source>%1 h %2 min left</source>
+        <translation>剩余 %1 小时 %2 分钟</translation>
     </message>
     <message>
         <source>Edit</source>
@@ -3008,6 +3063,15 @@ Make and keep images with the OpenAI Images API.</source>
     <message>
         <source>Generate (Ctrl+Enter)</source>
         <translation>生成（Ctrl+Enter）</translation>
+    </message>
+    <message>
+        <source>Batch (cheaper, within 24 h)</source>
+        <extracomment>&quot;Now&quot; (unchecked) or through OpenAI&apos;s Batch API (core/batch_runner.py): about half the price, within 24 h</extracomment>
+        <translation>批处理（更便宜，24 小时内）</translation>
+    </message>
+    <message>
+        <source>Send through OpenAI&apos;s Batch API: about half the price; the images arrive within 24 hours, often sooner. The app collects them, also after a restart.</source>
+        <translation>通过 OpenAI 批处理 API 发送：价格约为一半；图像在 24 小时内送达，通常更快。应用会取回它们，重启后也会。</translation>
     </message>
 </context>
 <context>

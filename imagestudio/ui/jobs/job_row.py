@@ -32,6 +32,16 @@ _STATE_TEXT: dict[JobState, object] = {
     JobState.FAILED: str(QT_TRANSLATE_NOOP("JobRow", "Failed")),
     JobState.CANCELLED: str(QT_TRANSLATE_NOOP("JobRow", "Cancelled")),
     JobState.INTERRUPTED: str(QT_TRANSLATE_NOOP("JobRow", "Interrupted")),
+    JobState.BATCHED: str(QT_TRANSLATE_NOOP("JobRow", "In batch")),
+}
+# what the Batch API says about the batch holding a job ("in batch: in progress 3/10")
+_BATCH_TEXT: dict[str, object] = {
+    "sending": str(QT_TRANSLATE_NOOP("JobRow", "In batch: sending…")),
+    "validating": str(QT_TRANSLATE_NOOP("JobRow", "In batch: validating")),
+    "in_progress": str(QT_TRANSLATE_NOOP("JobRow", "In batch: in progress %1/%2")),
+    "finalizing": str(QT_TRANSLATE_NOOP("JobRow", "In batch: finalizing")),
+    "ended": str(QT_TRANSLATE_NOOP("JobRow", "In batch: collecting the results")),
+    "cancelling": str(QT_TRANSLATE_NOOP("JobRow", "In batch: cancelling")),
 }
 _WAITING = (JobState.QUEUED, JobState.INTERRUPTED)
 PREVIEW_SIZE = 56
@@ -156,6 +166,21 @@ class JobRow(QFrame):
         self.preview.setPixmap(pixmap)
         self.preview.show()
 
+    def batch_text(self, job: Job) -> str:
+        """"In batch: in progress 3/10 · 23 h 05 min left" from the batch as last polled."""
+        info = job.batch_info or {}
+        step, status = str(info.get("step") or ""), str(info.get("status") or "")
+        key = "sending" if step in ("prepared", "uploading", "uploaded", "submitting") else status
+        key = "ended" if key in ("completed", "expired", "cancelled", "failed") else key
+        text = self.tr(str(_BATCH_TEXT.get(key, _STATE_TEXT[JobState.BATCHED])))
+        text = text.replace("%1", str(info.get("done") or 0)).replace("%2", str(info.get("total") or 0))
+        expires = info.get("expires_at")
+        if step == "submitted" and isinstance(expires, int | float) and expires > self._controller.now():
+            minutes = int((expires - self._controller.now()) // 60)
+            left = self.tr("%1 h %2 min left").replace("%1", str(minutes // 60)).replace("%2", f"{minutes % 60:02d}")
+            text += " · " + left
+        return text
+
     def update_from(self, job: Job) -> None:
         r = job.request
         prompt = " ".join(r.prompt.split())
@@ -163,9 +188,8 @@ class JobRow(QFrame):
         self.title.setToolTip(r.prompt)
         kind = self.tr("Edit") + " · " if job.kind == "edit" else ""
         where = provider_label(job.profile)  # "demo" in the interface's language; a profile's own name as it is
-        self.state.setText(
-            f"#{job.id} {self.tr(str(_STATE_TEXT[job.state]))} · {kind}{r.model} · {r.size} · ×{job.n} · {where}"
-        )
+        state = self.batch_text(job) if job.state is JobState.BATCHED else self.tr(str(_STATE_TEXT[job.state]))
+        self.state.setText(f"#{job.id} {state} · {kind}{r.model} · {r.size} · ×{job.n} · {where}")
         self.elapsed.setText(f"{job.elapsed(self._controller.now()):.0f} s" if job.started_at else "")
         self.details.setText(
             self.tr("%1/%2 images · attempts %3 · cost %4")

@@ -313,6 +313,7 @@ class PromptEditor(QWidget):
             "prompt": self.prompt.toPlainText().strip(),
             "model": self.model.currentData(),
             "safety_identifier": self._studio.safety_identifier if self._studio is not None else None,
+            "via_batch_api": self.footer.batch.isChecked() or None,
             **values,
         }
         request: GenerationRequest | EditRequest

@@ -4,10 +4,12 @@ what most requests leave alone."""
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import QObject, Qt, QTimer, SignalInstance
 from PySide6.QtWidgets import (
+    QCheckBox,
     QFrame,
     QHBoxLayout,
     QLabel,
@@ -45,8 +47,18 @@ class PromptFooter(QWidget):
         self.button.setDefault(True)
         self.button.setToolTip(self.tr("Generate (Ctrl+Enter)"))
         self.button.setMinimumWidth(120)
+        #: "Now" (unchecked) or through OpenAI's Batch API (core/batch_runner.py): about half the price, within 24 h
+        self.batch = QCheckBox(self.tr("Batch (cheaper, within 24 h)"))
+        self.batch.setObjectName("viaBatchApi")
+        self.batch.setToolTip(
+            self.tr(
+                "Send through OpenAI's Batch API: about half the price; the images arrive within 24 hours, often "
+                "sooner. The app collects them, also after a restart."
+            )
+        )
         row = QHBoxLayout()
         row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.batch)
         row.addWidget(self.estimate, 1)
         row.addWidget(self.button)
         layout = QVBoxLayout(self)
@@ -80,14 +92,18 @@ class Estimator(QObject):
         self._later.setSingleShot(True)
         self._later.setInterval(100)
         self._later.timeout.connect(self.refresh)
-        for signal in changes:
+        for signal in (*changes, footer.batch.toggled):
             signal.connect(lambda *_: self._later.start())
 
     def refresh(self) -> None:
         text = ""
         if self.estimate is not None:
             try:
-                text = self.estimate(self._make_request())
+                request = self._make_request()
+                text = self.estimate(request)
+                if request.via_batch_api:  # the saving, from the price table: the batch figure and the one for now
+                    now = self.estimate(dataclasses.replace(request, via_batch_api=None))
+                    text = self.tr("%1 in a batch (now %2)").replace("%1", text).replace("%2", now)
             except (InvalidRequest, ValueError, TypeError, KeyError):
                 text = ""
         self._footer.set_estimate(text)
