@@ -1,20 +1,13 @@
 """BatchRunner: the queue's jobs marked "Batch" go through OpenAI's Batch API (half price, results within 24 h).
 
-No Qt; the GUI (GenerationController) and the CLI (``queue batches``, ``queue resume``, ``generate --batch``)
-run it beside their ``QueueRunner``, under its runner token. One pass (``tick``):
-
-1. **Gather**: waiting batch-mode jobs of one profile and endpoint are written as a JSONL file (one line per job,
-   ``custom_id`` = job id + attempt, core/batch_lines.py) within the API's limits, then claimed and recorded in ONE
-   transaction (jobs ``batched``, one ``queue_api_lines`` row each).
-2. **Upload** and **submit**: the step is written before and after each call. A process that finds a batch left
-   ``uploading`` looks for the file by name (its content's hash) before uploading again; one left ``submitting``
-   looks for a batch made from that upload before creating one: a crash never sends a paid line twice.
-3. **Poll** with back-off (``next_poll``), from the injected clock; a batch whose jobs were all cancelled is
-   cancelled at the API.
-4. **Collect**: the output file is downloaded and read line by line; each line's images are stored with the job's
-   progress and the line's "done" in one transaction; its cost, at the batch price, goes to the ledger once
-   (``batch_line`` key). Error-file lines fail their jobs with the API's message. Lines that never ran (expired,
-   cancelled) leave their jobs ``interrupted``: resent once when the person asks, then failed.
+No Qt; the GUI controller and the CLI (``queue batches``/``resume``, ``generate --batch``) run it beside their
+``QueueRunner``, under its token. One pass (``tick``): **gather** waiting batch-mode jobs of one profile and endpoint
+into a JSONL file (core/batch_lines.py), claimed and recorded in ONE transaction; **upload** and **submit**, the
+step written before and after each call (a restart in ``uploading`` finds the file by name, in ``submitting`` the
+batch by its input file: a paid line is never sent twice); **poll** with back-off on the injected clock (a batch
+whose jobs were all cancelled is cancelled at the API); **collect**: the output read line by line, each line's
+images stored with the job's progress and the line's "done" in one transaction, its cost at the batch price in the
+ledger once (``batch_line``); error lines fail their jobs; lines that never ran leave them ``interrupted``.
 """
 
 from __future__ import annotations
