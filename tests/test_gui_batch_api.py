@@ -89,3 +89,21 @@ def test_cancel_a_batched_job_says_it_may_still_be_charged(qtbot: Any, app: Any)
     qtbot.waitUntil(lambda: first.state is JobState.CANCELLED, timeout=5000)
     assert "may still be charged" in row.message.text()
     qtbot.waitUntil(lambda: service.calls["cancel"] == 1, timeout=10000)  # its only job: the batch is cancelled
+
+
+def test_expired_batch_asks_before_sending_again_even_when_resuming_is_automatic(qtbot: Any, app: Any) -> None:
+    parts, service, clock = app
+    parts.settings.update(resume_interrupted="auto")
+    job = _generate_in_batch(qtbot, parts, "a night market")
+    row = parts.window.jobs_panel.row(job.id)
+    qtbot.waitUntil(lambda: "In batch: validating" in row.state.text(), timeout=10000)  # submitted and recorded
+    service.expire(service.only_batch().id)
+    clock.advance(3600)
+    parts.controller.batches.wake()
+    panel = parts.window.jobs_panel
+    qtbot.waitUntil(panel.interrupted.isVisible, timeout=10000)  # asked, not resent on its own
+    assert job.state is JobState.INTERRUPTED and "not charged" in (job.error or "")
+    assert len(service.batches) == 1
+    qtbot.mouseClick(panel.resume_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: len(service.batches) == 2, timeout=10000)  # the person said yes: sent again, once
+    qtbot.waitUntil(lambda: job.state is JobState.BATCHED, timeout=5000)

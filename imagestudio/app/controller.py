@@ -21,6 +21,7 @@ from imagestudio.app.job_host import decode_preview as _decode_preview
 from imagestudio.app.library_service import LibraryService
 from imagestudio.app.tasks import TaskOwner
 from imagestudio.core.batch_runner import BatchRunner
+from imagestudio.core.batch_store import ApiBatchStore, resume_except_missing
 from imagestudio.core.capabilities import Capabilities
 from imagestudio.core.ledger import Ledger
 from imagestudio.core.providers.openai_batch import BatchApi
@@ -119,10 +120,7 @@ class GenerationController(QObject):
         self._ready.set()
         interrupted = [j for j in self._jobs.values() if j.state is JobState.INTERRUPTED]
         if interrupted:
-            if self._resume_mode() == "auto":
-                await self.runner.act(store.resume_interrupted)
-            else:
-                self.interruptedFound.emit(interrupted)
+            await self._resume_or_ask(interrupted)
         self._tasks.spawn(self.runner.run(), name="job-queue")
         api, folder, ledger, budget = self._batch_setup
         if api is not None and folder is not None:
@@ -274,7 +272,13 @@ class GenerationController(QObject):
     def _act(self, name: str, *args: Any) -> None:
         if self.runner is not None:
             method = getattr(self.runner.store, name)
-            self._tasks.spawn(self.runner.act(method, *args), name=f"queue-{name}")
+            self._tasks.spawn(self._acted(method, *args), name=f"queue-{name}")
+
+    async def _acted(self, method: Callable[..., Any], *args: Any) -> None:
+        assert self.runner is not None
+        await self.runner.act(method, *args)
+        if self.batches is not None:  # a retried or resumed batch-mode job is sent again
+            self.batches.wake()
 
     async def wait_idle(self) -> None:
         while self.active_count():
@@ -335,12 +339,17 @@ class GenerationController(QObject):
         ids, self._newly_interrupted = self._newly_interrupted, set()
         if self.runner is None or self.closed:
             return
-        if self._resume_mode() == "auto":
-            await self.runner.act(self.runner.store.resume_interrupted)
-        else:
-            jobs = [self._jobs[i] for i in sorted(ids) if i in self._jobs]
-            if jobs:
-                self.interruptedFound.emit(jobs)
+        await self._resume_or_ask([self._jobs[i] for i in sorted(ids) if i in self._jobs])
+
+    async def _resume_or_ask(self, jobs: list[Job]) -> None:
+        """Resume (the "auto" setting) or ask; jobs an ended Batch API batch missed are always asked about."""
+        assert self.runner is not None
+        missing = await self._library.run_db(ApiBatchStore(self.runner.store).missing_ids)
+        asked = [j for j in jobs if j.id in missing or self._resume_mode() != "auto"]
+        if len(asked) < len(jobs):
+            await self._acted(resume_except_missing, self.runner.store)
+        if asked:
+            self.interruptedFound.emit(asked)
 
     def _on_ids(self, present: set[int]) -> None:
         """Another process removed jobs (`queue clear`): drop them here too. Only finished jobs can be cleared,

@@ -311,5 +311,13 @@ class ApiBatchStore:
         )
 
 
+def resume_except_missing(store: JobStore) -> list[int]:
+    """Resume interrupted jobs automatically, except those an ended batch missed: sent again only when asked."""
+    missing = ApiBatchStore(store).missing_ids()
+    with store.db.transaction() as c:
+        ids = [int(r[0]) for r in c.execute("SELECT id FROM queue_jobs WHERE state = 'interrupted'")]
+    return [i for i in ids if i not in missing and store.retry(i)]
+
+
 class _Taken(Exception):
     """Another process claimed one of the jobs while the file was written."""
