@@ -324,3 +324,22 @@ def test_demo_profile_has_no_batch_api_and_runs_now(paths: AppPaths, simulator: 
         assert job is not None and job.mode == "now" and job.state is JobState.QUEUED and "now" in (job.error or "")
     finally:
         rig.close()
+
+
+def test_input_files_a_killed_process_left_unrecorded_are_swept(rig: Rig, service: BatchService) -> None:
+    import os
+    import subprocess
+    import sys
+
+    dead = int(subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True).stdout)
+    folder = rig.paths.data / "batches"
+    folder.mkdir(parents=True)
+    orphan, alive = folder / f"input-{dead}-abc.jsonl", folder / f"input-{os.getpid()}-def.jsonl"
+    orphan.write_bytes(b"{}\n")
+    alive.write_bytes(b"{}\n")  # a live process may be about to record it
+
+    async def body(runner: QueueRunner, batches: BatchRunner) -> None:
+        await batches.tick()
+
+    rig.go(body)
+    assert not orphan.exists() and alive.exists()

@@ -80,6 +80,7 @@ class BatchRunner:
         self._wake = asyncio.Event()
         self._closed = False
         self._lock = asyncio.Lock()
+        self._swept = False
 
     # -- life --------------------------------------------------------------------------------------------
     async def run(self) -> None:
@@ -110,6 +111,8 @@ class BatchRunner:
     async def tick(self, *, poll_now: bool = False) -> float:
         """Send what waits, take every batch as far as it can go now; seconds until a batch is due again."""
         async with self._lock:
+            if not self._swept:  # input files a killed process wrote but never recorded
+                self._swept = await self._db(self.store.sweep_inputs, self.folder)
             await self._gather()
             due = self._poll_max
             for batch in await self._db(self.store.active):
@@ -174,7 +177,7 @@ class BatchRunner:
 
     async def _open(self, profile: str, base_url: str, kind: str, jobs: list[Job]) -> None:
         self.folder.mkdir(parents=True, exist_ok=True)
-        path = self.folder / f"input-{uuid.uuid4().hex}.jsonl"
+        path = self.folder / f"input-{os.getpid()}-{uuid.uuid4().hex}.jsonl"
         by_id = {j.id: j for j in jobs}
         lines = [(j.id, custom_id(j.id, j.attempts + 1), dataclasses.replace(j.request, n=j.remaining)) for j in jobs]
 
@@ -294,10 +297,7 @@ class BatchRunner:
             values["submitted_at"] = now
         await self._db(self.store.update, b.id, **values)
         await self._db(self.store.touched_jobs, b.id)
-        await self._report(await self._db(self._job_ids, b.id))
-
-    def _job_ids(self, batch: int) -> list[int]:
-        return sorted({line.job_id for line in self.store.lines(batch).values()})
+        await self._report(await self._db(self.store.job_ids, b.id))
 
     async def _rejected(self, b: ApiBatch, e: errors.ImageStudioError) -> None:
         lines = await self._db(self.store.lines, b.id)

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import sqlite3
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
+from imagestudio.core.fsutil import process_alive
 from imagestudio.core.i18n_marks import QT_TRANSLATE_NOOP, fill
 from imagestudio.core.jobs import Job
 from imagestudio.core.library.db import InTransaction
@@ -142,6 +144,15 @@ class ApiBatchStore:
                 [(note, now, i) for i in ids],
             )
 
+    def sweep_inputs(self, folder: Path) -> bool:
+        """Delete input files (``input-<pid>-….jsonl``) no batch row names, written by processes that ended."""
+        known = {b.file_path for b in self.all()}
+        for path in folder.glob("input-*-*.jsonl") if folder.is_dir() else ():
+            pid = path.name.split("-")[1]
+            if str(path) not in known and pid.isdigit() and not process_alive(int(pid)):
+                path.unlink(missing_ok=True)
+        return True
+
     # -- reading ---------------------------------------------------------------------------------------
     def get(self, batch: int) -> ApiBatch | None:
         found = self._select("WHERE id = ?", [batch])
@@ -166,6 +177,9 @@ class ApiBatchStore:
                 (batch,),
             ).fetchall()
         return {str(r[0]): Line(*r) for r in rows}
+
+    def job_ids(self, batch: int) -> list[int]:
+        return sorted({line.job_id for line in self.lines(batch).values()})
 
     def live_jobs(self, batch: int) -> int:
         """Jobs of this batch still wanting their result (not cancelled, not removed)."""
