@@ -87,7 +87,7 @@ def _resume(args: argparse.Namespace, session: Session) -> int:
         if missing:
             print(f"imagestudio: {len(missing)} job(s) an expired batch missed wait (--resubmit-missing sends them)",
                   file=sys.stderr)  # fmt: skip
-        await session.batches.tick()  # batch-mode jobs are sent, finished batches collected
+        await session.batches.tick(poll_now=True)  # batch-mode jobs are sent, every batch polled, ended ones collected
         await session.batches.close()
         if resumed:
             note = f"resuming {len(resumed)} interrupted job(s) (they may have been charged)"
