@@ -117,3 +117,10 @@ def test_every_shape_parses_with_a_strict_sdk(simulator: OpenAISimulator, servic
         assert not obj.model_extra, obj.model_extra  # no field the SDK does not know
     cancelled = client.batches.cancel(created.id)
     assert cancelled.status == "completed"  # an ended batch stays as it is
+
+
+def test_generate_batch_with_the_demo_provider_runs_now_and_says_so(tmp_path: Path) -> None:
+    out = cli("generate", "a demo kite", "--batch", "--provider", "demo", home=tmp_path)
+    assert out.returncode == 0, out.stderr
+    assert "no Batch API" in out.stderr and "within 24 hours" not in out.stderr
+    assert _states(tmp_path) == [("done", 1, "now")]

@@ -10,7 +10,9 @@ import json
 import sys
 from typing import Any
 
+from imagestudio.cli.messages import localized
 from imagestudio.cli.session import EXIT_FAILED, EXIT_OK, Session
+from imagestudio.core.batch_runner import NO_BATCH_API
 from imagestudio.core.batch_store import ApiBatch
 from imagestudio.core.jobs import AnyRequest, profile_of
 from imagestudio.core.pricing import batch_saving
@@ -72,6 +74,10 @@ def submit(session: Session, s: Settings, requests: list[AnyRequest], batch: str
             await session.batches.tick()
         finally:
             await session.batches.close()
+        jobs = await asyncio.to_thread(session.store.get_many, ids)
+        if any(j.mode == "now" and j.state is JobState.QUEUED for j in jobs):
+            await session.run_until_idle()  # a provider without a Batch API (the demo): sent now, waited for
+        else:
             await session.runner.stop()
         return ids
 
@@ -87,11 +93,14 @@ def submit(session: Session, s: Settings, requests: list[AnyRequest], batch: str
         for job in jobs:
             where = f"in Batch API batch #{job.api_batch}" if job.api_batch else job.state.value
             print(f"#{job.id} {where}: {job.request.prompt[:50]}{'  ' + job.error if job.error else ''}")
-        print(f"Estimated cost through the Batch API: {saving}.", file=sys.stderr)
-        print(
-            "Results arrive within 24 hours; `imagestudio queue batches` collects them (the app does too).",
-            file=sys.stderr,
-        )
+        if any(j.mode == "now" for j in jobs):
+            print(f"imagestudio: {localized(NO_BATCH_API)}", file=sys.stderr)
+        if any(j.mode == "batch" for j in jobs):
+            print(f"Estimated cost through the Batch API: {saving}.", file=sys.stderr)
+            print(
+                "Results arrive within 24 hours; `imagestudio queue batches` collects them (the app does too).",
+                file=sys.stderr,
+            )
     failed = [j for j in jobs if j.state is JobState.FAILED]
     return EXIT_FAILED if failed else EXIT_OK
 
