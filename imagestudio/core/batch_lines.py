@@ -14,6 +14,7 @@ import base64
 import binascii
 import hashlib
 import json
+import os
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -108,6 +109,15 @@ def write_input(
         size += len(line)
         lines.append((cid, job_id))
     return Written(lines, refused, digest.hexdigest(), size)
+
+
+def write_input_file(path: Path, jobs: Iterable[tuple[int, str, AnyRequest]]) -> Written:
+    """``write_input`` into a new file, flushed to disk before the batch that names it is recorded."""
+    with path.open("xb") as out:
+        written = write_input(out, jobs)
+        out.flush()
+        os.fsync(out.fileno())
+    return written
 
 
 @dataclass(frozen=True, slots=True)

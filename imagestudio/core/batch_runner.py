@@ -32,7 +32,7 @@ from imagestudio.core.batch_lines import (
     file_name,
     parse_result_line,
     result_from_body,
-    write_input,
+    write_input_file,
 )
 from imagestudio.core.batch_store import ApiBatch, ApiBatchStore, Line
 from imagestudio.core.capabilities import Capabilities
@@ -100,13 +100,18 @@ class BatchRunner:
     async def close(self) -> None:
         self._closed = True
         self.wake()
-        async with self._lock:
+        try:  # a long upload or download is not waited for: each step is recorded, the next start goes on
+            await asyncio.wait_for(self._lock.acquire(), 5.0)
+        except TimeoutError:
+            return
+        try:
             await self._db(self.store.release, self.runner.token)
-            for api in self._apis.values():
-                if api is not None:
-                    with contextlib.suppress(Exception):
-                        await asyncio.to_thread(api.close)
+            for api in [a for a in self._apis.values() if a is not None]:
+                with contextlib.suppress(Exception):
+                    await asyncio.to_thread(api.close)
             self._apis.clear()
+        finally:
+            self._lock.release()
 
     async def tick(self, *, poll_now: bool = False) -> float:
         """Send what waits, take every batch as far as it can go now; seconds until a batch is due again."""
@@ -180,15 +185,7 @@ class BatchRunner:
         path = self.folder / f"input-{os.getpid()}-{uuid.uuid4().hex}.jsonl"
         by_id = {j.id: j for j in jobs}
         lines = [(j.id, custom_id(j.id, j.attempts + 1), dataclasses.replace(j.request, n=j.remaining)) for j in jobs]
-
-        def write() -> Any:
-            with path.open("wb") as out:
-                written = write_input(out, lines)
-                out.flush()
-                os.fsync(out.fileno())
-            return written
-
-        written = await asyncio.to_thread(write)
+        written = await asyncio.to_thread(write_input_file, path, lines)
         for job_id, why in written.refused:
             await self._db(self.store.refuse, job_id, why)
         await self._report([job_id for job_id, _ in written.refused])
