@@ -56,15 +56,16 @@ class PromptFooter(QWidget):
                 "sooner. The app collects them, also after a restart."
             )
         )
+        self.estimate.setWordWrap(True)  # two prices in batch mode: they wrap rather than widen the panel
         row = QHBoxLayout()
         row.setContentsMargins(0, 0, 0, 0)
-        row.addWidget(self.batch)
         row.addWidget(self.estimate, 1)
         row.addWidget(self.button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 4, 6, 6)
         layout.addWidget(notice)
         layout.addWidget(self.error)
+        layout.addWidget(self.batch, 0, Qt.AlignmentFlag.AlignLeft)  # a line of its own: the panel keeps its width
         layout.addLayout(row)
 
     def set_estimate(self, text: str) -> None:
