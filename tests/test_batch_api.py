@@ -343,3 +343,21 @@ def test_input_files_a_killed_process_left_unrecorded_are_swept(rig: Rig, servic
 
     rig.go(body)
     assert not orphan.exists() and alive.exists()
+
+
+@pytest.mark.parametrize("op", ["upload", "create"])
+def test_a_refused_upload_or_submission_fails_its_jobs_and_charges_nothing(
+    rig: Rig, service: BatchService, op: str
+) -> None:
+    ids = rig.add([gen("gull 1"), gen("gull 2")])
+    service.fail_next(op, 400)
+
+    async def body(runner: QueueRunner, batches: BatchRunner) -> None:
+        await batches.tick()
+
+    rig.go(body)
+    jobs = rig.store.get_many(ids)
+    assert [j.state for j in jobs] == [JobState.FAILED] * 2 and all(j.error for j in jobs)
+    assert service.batches == {} and rig.api_batches()[0].step == "ended"
+    assert not [e for e in rig.ledger.entries() if e.batch_line]
+    assert all(rig.store.retry(i) for i in ids)  # the person may try again: nothing of it is pending

@@ -220,7 +220,8 @@ class BatchRunner:
                 wait = await self._step(api, b, poll_now)
             except errors.ImageStudioError as e:
                 log.info("batch %d: %s failed: %s", b.id, b.step, type(e).__name__)
-                if not e.retryable and b.step in ("uploaded", "submitting") and not b.batch_id:
+                # refused outright (not a lost answer): an upload or a submission that never took effect
+                if not e.retryable and b.step in ("prepared", "uploaded") and not b.batch_id:
                     await self._rejected(b, e)  # the API refused the batch: its jobs fail, nothing was charged
                     return self._poll_max
                 await self._db(self.store.update, b.id, error=e.message, next_poll=self._now() + RETRY_S)

@@ -191,8 +191,11 @@ class OpenAIBatchApi:
 
 
 def batch_api_of(provider: object) -> BatchApi | None:
-    """The Batch API of a job's provider (through the metering wrapper); None when it has none (the demo)."""
+    """The Batch API of a job's provider (through the metering wrapper), on a client of its own, with the same
+    key, server and timeout; None when it has none (the demo)."""
+    from imagestudio.core.providers.openai_provider import OpenAIProvider
+
     inner = getattr(provider, "inner", provider)
-    make = getattr(inner, "batch_api", None)
-    api: BatchApi | None = make() if callable(make) else None
-    return api
+    if not isinstance(inner, OpenAIProvider):
+        return None
+    return OpenAIBatchApi(api_key=inner._api_key, base_url=inner._base_url, timeout=inner._timeout, azure=inner._azure)

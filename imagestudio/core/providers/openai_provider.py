@@ -43,8 +43,6 @@ from imagestudio.core.types import EditRequest, GeneratedImage, GenerationReques
 if TYPE_CHECKING:
     from openai import AsyncOpenAI
 
-    from imagestudio.core.providers.openai_batch import OpenAIBatchApi
-
 __all__ = ["OpenAIProvider", "TextResult", "translate_exception"]
 
 OnPartial = Callable[[int, bytes], None]
@@ -142,12 +140,6 @@ class OpenAIProvider:
                     api_key=self._api_key, base_url=self._base_url, max_retries=0, timeout=self._timeout, **guarded
                 )
         return self._client
-
-    def batch_api(self) -> OpenAIBatchApi:
-        """The same account's Files and Batches endpoints (core/batch_runner.py), on a client of its own."""
-        from imagestudio.core.providers.openai_batch import OpenAIBatchApi
-
-        return OpenAIBatchApi(api_key=self._api_key, base_url=self._base_url, timeout=self._timeout, azure=self._azure)
 
     # -- images ------------------------------------------------------------------------------------
     async def generate(self, request: GenerationRequest, *, on_partial: OnPartial | None = None) -> GenerationResult:

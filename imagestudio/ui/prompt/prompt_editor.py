@@ -316,15 +316,12 @@ class PromptEditor(QWidget):
             "via_batch_api": self.footer.batch.isChecked() or None,
             **values,
         }
-        request: GenerationRequest | EditRequest
         if self.inputs.paths():
-            request = EditRequest(
+            return EditRequest(
                 images=self.inputs.paths(), mask=self.inputs.mask_path, markup=self.inputs.markup_path,
                 parent_ids=self.inputs.parent_ids(), **common,
             )  # fmt: skip
-        else:
-            request = GenerationRequest(**common)
-        return request
+        return GenerationRequest(**common)
 
     def show_error(self, message: str) -> None:
         self.error.setText(translate_message(message))  # core validation messages in the interface language
