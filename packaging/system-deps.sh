@@ -6,7 +6,8 @@
 #                        one the placeholder and every Chinese prompt are boxes)
 #   system-deps.sh test  the above plus: gnome-keyring, dbus, libsecret-tools (the real Secret Service
 #                        test), fonts-noto-cjk (Chinese text in GUI tests and screenshots), xvfb + xauth +
-#                        xdotool + openbox (tests/test_xdrag.py: a real mouse drags thumbnails into another program)
+#                        xdotool + openbox (tests/test_xdrag.py: a real mouse drags thumbnails into another program),
+#                        exiftool (tests/test_xmp_exiftool.py: what we export, another tool reads)
 #   system-deps.sh package  `make package` / `package-test`: the libraries the bundle links to (dpkg-shlibdeps
 #                        reads Depends from them), PyInstaller's binutils, patchelf, dpkg-dev, the validators
 #                        (desktop-file-utils, appstream, lintian), gnome-keyring + dbus + xvfb for the smoke test
@@ -15,7 +16,8 @@ mode="${1:-run}"
 pkgs="libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-render-util0 libxcb-shape0 \
 libxcb-randr0 libxcb-xfixes0 libxcb-xkb1 libxkbcommon-x11-0 libxkbcommon0 libegl1 libgl1 libfontconfig1 libdbus-1-3"
 if [ "$mode" = "test" ]; then
-    pkgs="$pkgs gnome-keyring dbus dbus-x11 libsecret-tools fonts-noto-cjk xvfb xauth xdotool openbox"
+    pkgs="$pkgs gnome-keyring dbus dbus-x11 libsecret-tools fonts-noto-cjk xvfb xauth xdotool openbox \
+libimage-exiftool-perl"
 elif [ "$mode" = "run" ] && ! { command -v fc-list >/dev/null 2>&1 && [ -n "$(fc-list :lang=zh family 2>/dev/null)" ]; }; then
     pkgs="$pkgs fonts-noto-cjk"  # any font that covers Chinese will do; Noto Sans CJK when there is none
 fi

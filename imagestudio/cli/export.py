@@ -36,6 +36,7 @@ def add_parser(cmds: Any) -> None:
     ex.add_argument("--quality", type=int, default=90, help="1-100 for jpeg, webp, avif (default 90)")
     ex.add_argument("--max-size", type=int, metavar="PX", help="limit the long edge (never enlarges)")
     ex.add_argument("--strip-metadata", action="store_true", help="no prompt, AI label, EXIF, XMP or PNG text")
+    ex.add_argument("--xmp-sidecar", action="store_true", help="also write NAME.xmp beside each file (with --to)")
     ex.add_argument("--no-srgb", action="store_true", help="keep the colour profile instead of converting to sRGB")
     ex.add_argument(
         "--template",
@@ -53,6 +54,7 @@ def run(library: Library, args: argparse.Namespace) -> int:
         strip_metadata=args.strip_metadata,
         to_srgb=not args.no_srgb,
         template=args.template,
+        xmp_sidecar=args.xmp_sidecar,
     ).check()  # an ImageStudioError here is a usage error, reported by cli/library.py
     if args.manifest and not args.zip:
         return _usage("--manifest goes with --zip")

@@ -44,6 +44,7 @@ class ExportOptions:
     strip_metadata: bool = False
     to_srgb: bool = True
     template: str = filenames.DEFAULT_TEMPLATE
+    xmp_sidecar: bool = False  # also write NAME.xmp beside each file (the way to describe a byte-exact original)
 
     def check(self) -> ExportOptions:
         if self.format not in FORMATS:
@@ -76,23 +77,40 @@ class ExportOptions:
         return self.format == "original" and self.max_edge is None and not self.strip_metadata
 
 
+#: our own XMP namespace: the model, the provider and the request's parameters (JSON), for tools that keep XMP
+IMAGESTUDIO_NS = "http://ns.imagestudio.app/xmp/1.0/"
+
+
 def xmp_packet(image: LibraryImage) -> bytes:
-    """The XMP we write into converted files: the prompt, the model and the AI-generated label."""
+    """The XMP we write into converted files: the prompt (dc:description), tags (dc:subject keywords), rating
+    (xmp:Rating; a rejected image is -1, Adobe's reject), pick/reject (xmp:Label), the AI-generated label (IPTC
+    DigitalSourceType), and the model and parameters in the ``imagestudio`` namespace."""
+    import json
     from xml.sax.saxutils import escape
 
     created = time.strftime("%Y-%m-%dT%H:%M:%S", time.localtime(image.created_at))
     prompt = escape(image.prompt)
+    rating = -1 if image.flag < 0 else image.rating
+    label = {1: "Pick", -1: "Reject"}.get(image.flag)
+    subjects = "".join(f"<rdf:li>{escape(tag)}</rdf:li>" for tag in image.tags)
+    params = escape(json.dumps(image.params, ensure_ascii=False, sort_keys=True))
     return (
         '<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>'
         '<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">'
         '<rdf:Description rdf:about="" xmlns:dc="http://purl.org/dc/elements/1.1/"'
         ' xmlns:xmp="http://ns.adobe.com/xap/1.0/" xmlns:Iptc4xmpExt="http://iptc.org/std/Iptc4xmpExt/2008-02-29/"'
-        ' xmlns:photoshop="http://ns.adobe.com/photoshop/1.0/">'
+        f' xmlns:photoshop="http://ns.adobe.com/photoshop/1.0/" xmlns:imagestudio="{IMAGESTUDIO_NS}">'
         f"<Iptc4xmpExt:DigitalSourceType>{DIGITAL_SOURCE_TYPE}</Iptc4xmpExt:DigitalSourceType>"
         f'<dc:description><rdf:Alt><rdf:li xml:lang="x-default">{prompt}</rdf:li></rdf:Alt></dc:description>'
-        f"<photoshop:Credit>{escape(f'AI-generated with {image.model} ({image.provider})')}</photoshop:Credit>"
+        + (f"<dc:subject><rdf:Bag>{subjects}</rdf:Bag></dc:subject>" if subjects else "")
+        + f"<photoshop:Credit>{escape(f'AI-generated with {image.model} ({image.provider})')}</photoshop:Credit>"
         f"<xmp:CreatorTool>{APP_NAME} {__version__}</xmp:CreatorTool>"
         f"<xmp:CreateDate>{created}</xmp:CreateDate>"
+        + (f"<xmp:Rating>{rating}</xmp:Rating>" if rating else "")
+        + (f"<xmp:Label>{label}</xmp:Label>" if label else "")
+        + f"<imagestudio:model>{escape(image.model)}</imagestudio:model>"
+        f"<imagestudio:provider>{escape(image.provider)}</imagestudio:provider>"
+        f"<imagestudio:parameters>{params}</imagestudio:parameters>"
         "</rdf:Description></rdf:RDF></x:xmpmeta>"
         '<?xpacket end="r"?>'
     ).encode()
@@ -230,6 +248,8 @@ def export_images(
                 path.unlink(missing_ok=True)  # do not leave the empty placeholder behind
                 raise
             written.append(path)
+            if options.xmp_sidecar:
+                _write_sidecar(path, image, durable)
         except ImageStudioError as e:
             problems.append(e.message)
         except OSError as e:
@@ -239,3 +259,15 @@ def export_images(
         if progress is not None:
             progress(seq, len(images))
     return ExportResult(tuple(written), tuple(problems))
+
+
+def _write_sidecar(path: Path, image: LibraryImage, durable: bool) -> None:
+    """``photo.xmp`` beside ``photo.png`` (Lightroom's and Bridge's naming); an existing one is never replaced."""
+    sidecar = path.with_suffix(".xmp")
+    if sidecar.exists():
+        raise ExportError(f"{sidecar.name} already exists: its XMP sidecar was not written.")
+    data = xmp_packet(image)
+    if durable:
+        atomic_write(sidecar, data, mode=path.stat().st_mode & 0o777)
+    else:
+        sidecar.write_bytes(data)

@@ -930,6 +930,10 @@
         <translation>去除元数据（提示词、AI 标记、EXIF、XMP、PNG 文本）</translation>
     </message>
     <message>
+        <source>Also write .xmp sidecars (prompt, tags, rating; originals stay byte-exact)</source>
+        <translation>同时写入 .xmp 附属文件（提示词、标签、评分；原始文件保持逐字节不变）</translation>
+    </message>
+    <message>
         <source>Convert colours to sRGB</source>
         <translation>将颜色转换为 sRGB</translation>
     </message>

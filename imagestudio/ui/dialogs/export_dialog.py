@@ -76,6 +76,9 @@ class ExportDialog(QDialog):
         self.max_edge.setValue(options.max_edge or 2048)
         self.strip = QCheckBox(self.tr("Strip metadata (prompt, AI label, EXIF, XMP, PNG text)"))
         self.strip.setChecked(options.strip_metadata)
+        self.sidecar = QCheckBox(self.tr("Also write .xmp sidecars (prompt, tags, rating; originals stay byte-exact)"))
+        self.sidecar.setObjectName("exportSidecar")
+        self.sidecar.setChecked(options.xmp_sidecar)
         self.srgb = QCheckBox(self.tr("Convert colours to sRGB"))
         self.srgb.setChecked(options.to_srgb)
         self.template = QLineEdit(options.template)
@@ -132,6 +135,7 @@ class ExportDialog(QDialog):
         form.addRow(self.tr("Size"), edge)
         form.addRow("", self.strip)
         form.addRow("", self.srgb)
+        form.addRow("", self.sidecar)
         form.addRow(self.tr("File names"), self.template)
         form.addRow("", self.preview)
         folder = QHBoxLayout()
@@ -188,6 +192,7 @@ class ExportDialog(QDialog):
             strip_metadata=self.strip.isChecked(),
             to_srgb=self.srgb.isChecked(),
             template=self.template.text(),
+            xmp_sidecar=self.sidecar.isChecked(),
         )
 
     def _refresh(self) -> None:
