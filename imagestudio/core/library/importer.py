@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import sqlite3
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,8 +24,10 @@ from typing import Any
 from imagestudio.core import imageio
 from imagestudio.core.crashpoints import crash_point
 from imagestudio.core.errors import ImageDecodeError
+from imagestudio.core.library import culling, organise, xmp_read
 from imagestudio.core.library.library import Library, StoredFile
 from imagestudio.core.library.metadata import EmbeddedMetadata, read_metadata
+from imagestudio.core.library.xmp_read import XmpFacts
 from imagestudio.core.outside import Refused, path_text, read_regular, safe_text
 from imagestudio.core.types import GeneratedImage
 
@@ -71,6 +74,7 @@ class Prepared:
     stored: StoredFile
     meta: EmbeddedMetadata
     mtime: float
+    xmp: XmpFacts = field(default_factory=XmpFacts)  # from the file's XMP packet, or its .xmp sidecar (which wins)
 
 
 @dataclass
@@ -96,7 +100,8 @@ def _inside(target: str, roots: list[str]) -> bool:
 
 
 def expand(paths: Iterable[str | Path]) -> Iterator[Path | ImportItem]:
-    """Files given, and every file under folders given (sorted, hidden ones left out); or a report line.
+    """Files given, and every file under folders given (sorted, hidden ones and .xmp sidecars left out); or a
+    report line.
 
     A file given by name is read even if it is a link (the person chose it). Inside folders, links are followed
     only to files inside the chosen folders; linked folders are reported and not walked."""
@@ -116,8 +121,8 @@ def expand(paths: Iterable[str | Path]) -> Iterator[Path | ImportItem]:
                     yield ImportItem(path_text(folder), "skipped", "linked folder not followed")
             dirs[:] = sorted(d for d in dirs if not d.startswith(".") and not os.path.islink(os.path.join(dirpath, d)))
             for name in sorted(files):
-                if name.startswith("."):
-                    continue
+                if name.startswith(".") or name.lower().endswith(".xmp"):
+                    continue  # hidden files; .xmp sidecars are read with their image (_xmp_of)
                 file = Path(dirpath) / name
                 if file.is_symlink() and not _inside(os.path.realpath(file), roots):
                     yield ImportItem(path_text(file), "skipped", "link to outside the chosen folders")
@@ -165,7 +170,25 @@ def _prepare(library: Library, path: Path, shown: str) -> Prepared | ImportItem:
         meta = read_metadata(data)
     except Exception:  # metadata is a bonus: odd metadata is ignored, the image is kept
         meta = EmbeddedMetadata()
-    return Prepared(shown, stored, meta, mtime)
+    return Prepared(shown, stored, meta, mtime, _xmp_of(path, data))
+
+
+def _xmp_of(path: Path, data: bytes) -> XmpFacts:
+    """The sidecar (``photo.xmp`` as Lightroom/Bridge name it, or ``photo.jpg.xmp`` as darktable/digiKam do) wins
+    over the file's own packet; a sidecar is read like any outside file (regular files only, capped)."""
+    try:
+        for sidecar in (path.with_suffix(".xmp"), path.with_name(path.name + ".xmp")):
+            if sidecar != path and sidecar.is_file():
+                try:
+                    text, _mtime = read_regular(sidecar, max_bytes=xmp_read.MAX_PACKET, timeout_s=READ_TIMEOUT_S)
+                except Refused:
+                    continue
+                found = xmp_read.read_xmp(text)
+                if not found.empty:
+                    return found
+        return xmp_read.read_xmp(data)
+    except Exception:  # metadata is a bonus
+        return XmpFacts()
 
 
 def _row(p: Prepared, created_at: float, source: str) -> dict[str, Any]:
@@ -177,6 +200,8 @@ def _row(p: Prepared, created_at: float, source: str) -> dict[str, Any]:
     }
     if p.meta.params:
         params["metadata"] = p.meta.params
+    elif p.xmp.params:
+        params["metadata"] = p.xmp.params
     if isinstance(p.meta.params.get("negative_prompt"), str):
         params["negative_prompt"] = p.meta.params["negative_prompt"]
     return {
@@ -187,8 +212,8 @@ def _row(p: Prepared, created_at: float, source: str) -> dict[str, Any]:
         "width": p.stored.info.width,
         "height": p.stored.info.height,
         "byte_size": p.stored.byte_size,
-        "prompt": safe_text(p.meta.prompt or Path(p.path).stem),
-        "model": safe_text(p.meta.model),
+        "prompt": safe_text(p.meta.prompt or p.xmp.description or Path(p.path).stem),
+        "model": safe_text(p.meta.model or p.xmp.model),
         "provider": "import",
         "params_json": safe_text(json.dumps(params, ensure_ascii=False, default=str)),
         "usage_json": "{}",
@@ -217,12 +242,14 @@ def commit(library: Library, prepared: list[Prepared], *, source: str = "importe
             items.append(_unrecorded(p, e))
             failed.append(p)
     try:
-        ids: list[int | None] = list(library.db.insert_images([r for _p, r in good]))
+        ids: list[int | None] = list(
+            library.db.insert_images([r for _p, r in good], also=_culled([p for p, _ in good]))
+        )
     except Exception:  # find the entry at fault: each alone
         ids = []
         for p, row in good:
             try:
-                ids.extend(library.db.insert_images([row]))
+                ids.extend(library.db.insert_images([row], also=_culled([p])))
             except Exception as e:
                 items.append(_unrecorded(p, e))
                 failed.append(p)
@@ -240,6 +267,33 @@ def commit(library: Library, prepared: list[Prepared], *, source: str = "importe
         else:
             items.append(ImportItem(p.path, "duplicate", f"same file as {firsts[p.stored.sha256]}", image_id))
     return items
+
+
+def _culled(prepared: list[Prepared]) -> Callable[[sqlite3.Connection, list[int]], None]:
+    """Stars, flag and tags read from XMP, written in the rows' own transaction (new rows only: a duplicate keeps
+    what the library already says)."""
+
+    def apply(c: sqlite3.Connection, ids: list[int]) -> None:
+        for p, image_id in zip(prepared, ids, strict=True):
+            facts = p.xmp
+            fresh = c.execute("SELECT rating = 0 AND flag = 0 FROM images WHERE id = ?", (image_id,)).fetchone()
+            if facts.empty or not fresh or not fresh[0] or _already_tagged(c, image_id):
+                continue
+            try:
+                if facts.rating:
+                    culling.set_rating(c, [image_id], facts.rating)
+                if facts.flag:
+                    culling.set_flag(c, [image_id], facts.flag)
+                if facts.tags:
+                    organise.change_tags(c, [image_id], add=facts.tags)
+            except organise.LibraryError:  # an odd value: the image is imported without it
+                continue
+
+    return apply
+
+
+def _already_tagged(c: sqlite3.Connection, image_id: int) -> bool:
+    return c.execute("SELECT 1 FROM image_tags WHERE image_id = ?", (image_id,)).fetchone() is not None
 
 
 def _unrecorded(p: Prepared, error: Exception) -> ImportItem:
