@@ -5,7 +5,7 @@ Imported by ``main`` before anything else decides: no Qt, no core, nothing that 
 
 from __future__ import annotations
 
-CLI_WORDS = ("generate", "edit", "ledger", "key", "library", "batch", "queue", "--version", "-h", "--help")
+CLI_WORDS = ("generate", "edit", "refine", "ledger", "key", "library", "batch", "queue", "--version", "-h", "--help")
 # Qt's own command-line options (qt6options(7), QApplication): the window opens with these or with nothing at all.
 # Anything else is the command line's to answer: a mistyped command says so and exits 2 instead of opening a
 # window, which would hang a script on a machine without a display.

@@ -819,6 +819,10 @@ class OpenAISimulator:
         self.refused: dict[str, set[str]] = {}
         #: every usage sent (a dict, or the raw JSON text of an odd one; None when it was left out), in order
         self.reported_usages: list[dict[str, Any] | str | None] = []
+        from tests.sim_responses import ImageToolResponses
+
+        #: ``POST /v1/responses`` with the image tool (refine in conversation): ``tests/sim_responses.py``
+        self.image_tool = ImageToolResponses(self)
         self._stopping = threading.Event()
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
@@ -1389,6 +1393,11 @@ class OpenAISimulator:
         return params, _opt_str(params, "model") or ""
 
     def _responses_create(self, exchange: _Exchange, _args: tuple[str, ...]) -> None:
+        from tests.sim_responses import has_image_tool
+
+        if has_image_tool(exchange.request.json):
+            self.image_tool.create(exchange)
+            return
         params, model = self._text_request(exchange, "input")
         if model not in self.text_models:
             raise ApiError(400, f"The requested model '{model}' does not exist.", param="model", code="model_not_found")

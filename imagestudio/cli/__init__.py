@@ -25,7 +25,7 @@ import sys
 from typing import TextIO
 
 from imagestudio import __version__
-from imagestudio.cli import batch, estimate, images, library, queue
+from imagestudio.cli import batch, estimate, images, library, queue, refine
 from imagestudio.cli.messages import fail as _fail
 from imagestudio.core import errors, logsetup
 from imagestudio.core.outside import PrintableStream
@@ -35,7 +35,7 @@ from imagestudio.core.secrets import KeySource, KeyStore
 
 EXIT_OK, EXIT_USAGE, EXIT_PROVIDER, EXIT_INTERRUPTED = 0, 2, 3, 130
 EXIT_BROKEN_PIPE = 141  # as if SIGPIPE had ended the process, like other Unix tools in a pipeline
-SUBCOMMANDS = ("generate", "key", "edit", "ledger", "library", "batch", "queue")
+SUBCOMMANDS = ("generate", "key", "edit", "refine", "ledger", "library", "batch", "queue")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -50,6 +50,7 @@ def build_parser() -> argparse.ArgumentParser:
     batch.add_commands(sub)  # batch
     queue.add_commands(sub)  # queue list/resume/cancel/clear
     images.add_commands(sub)  # edit, ledger
+    refine.add_commands(sub)  # refine ID [--from-step N] "INSTRUCTION"
     library.add_parser(sub)  # library list/search/similar/import/check/trash/…
 
     key = sub.add_parser("key", help="manage the API key in the system keyring")
@@ -113,6 +114,8 @@ def _run(argv: list[str], stdin: TextIO | None) -> int:
         return queue.run_queue(args, paths, keys)
     if args.command in ("generate", "edit"):
         return images.run_images(args, paths, keys, kind=args.command)
+    if args.command == "refine":
+        return refine.run_refine(args, paths, keys)
     if args.command == "library":
         return library.run(args, paths)
     if args.command == "ledger":

@@ -9,9 +9,9 @@ from typing import Any
 
 from imagestudio.core.i18n_marks import QT_TRANSLATE_NOOP
 from imagestudio.core.settings import Settings
-from imagestudio.core.types import EditRequest, GenerationRequest, JobState
+from imagestudio.core.types import EditRequest, GenerationRequest, JobState, RefineRequest
 
-AnyRequest = GenerationRequest | EditRequest
+AnyRequest = GenerationRequest | EditRequest | RefineRequest
 
 JOB_COLUMNS = (
     "id, position, kind, request_json, profile, base_url, state, n, received, attempts, retry_base, error,"
@@ -30,10 +30,14 @@ NO_PENDING_LINE = "NOT EXISTS (SELECT 1 FROM queue_api_lines l WHERE l.job_id = 
 
 
 def request_from_json(kind: str, data: dict[str, Any]) -> AnyRequest:
+    if kind == "refine":
+        return RefineRequest.from_json(data)
     return EditRequest.from_json(data) if kind == "edit" else GenerationRequest.from_json(data)
 
 
 def request_kind(request: AnyRequest) -> str:
+    if isinstance(request, RefineRequest):
+        return "refine"
     return "edit" if isinstance(request, EditRequest) else "generate"
 
 

@@ -28,7 +28,7 @@ from dataclasses import dataclass, replace
 
 from imagestudio.core.capabilities import Capabilities
 from imagestudio.core.errors import InvalidRequest
-from imagestudio.core.types import EditRequest, GenerationRequest, GenerationResult, Usage
+from imagestudio.core.types import EditRequest, GenerationRequest, GenerationResult, RefineRequest, Usage
 
 TOKEN_KINDS = ("text_input", "text_input_cached", "image_input", "image_input_cached", "image_output", "text_output")
 #: Any single count above this is not a real request: the usage is treated as unknown.
@@ -239,6 +239,7 @@ def cost_of_usage(
     estimate: Estimate | None = None,
     svg_model: str | None = None,
     batch: bool = False,
+    agent_model: str | None = None,
 ) -> Cost:
     """The cost of what the server reported (``batch``: at the Batch API's rates). Unknown usage → the estimate
     (or the fallback for one image)."""
@@ -264,6 +265,10 @@ def cost_of_usage(
         pin, pout, svg_estimated = text_rates(caps, svg_model or "")
         total += (usage.svg_input_tokens * pin + usage.svg_output_tokens * pout) / 1_000_000
         estimated = estimated or svg_estimated
+    if usage.agent_input_tokens or usage.agent_output_tokens:  # the text model that called the image tool
+        pin, pout, agent_estimated = text_rates(caps, agent_model or "")
+        total += (usage.agent_input_tokens * pin + usage.agent_output_tokens * pout) / 1_000_000
+        estimated = estimated or agent_estimated
     return Cost(_clean(total), estimated)
 
 
@@ -347,8 +352,12 @@ def estimate_cost(
     return Estimate(round(low, 6), round(max(low, high), 6), bool(estimated))
 
 
-def estimate_request(caps: Capabilities, request: GenerationRequest | EditRequest) -> Estimate:
+def estimate_request(caps: Capabilities, request: GenerationRequest | EditRequest | RefineRequest) -> Estimate:
     """``estimate_cost`` for a request as the app builds it (GUI, CLI ``--estimate``, the budget check)."""
+    if isinstance(request, RefineRequest):
+        from imagestudio.core.refine import estimate_refine  # refine builds on this module
+
+        return estimate_refine(caps, request)
     inputs = 0
     if isinstance(request, EditRequest):
         inputs = len(request.images) + (1 if request.mask else 0) + (1 if request.markup else 0)
@@ -373,9 +382,14 @@ def batch_saving(caps: Capabilities, request: GenerationRequest | EditRequest) -
     )
 
 
-def result_cost(caps: Capabilities, request: GenerationRequest | EditRequest, result: GenerationResult) -> Cost:
+def result_cost(
+    caps: Capabilities, request: GenerationRequest | EditRequest | RefineRequest, result: GenerationResult
+) -> Cost:
     """A result's cost: as the metering wrapper priced it, else from its usage (unknown → the estimate)."""
     if result.cost_usd is not None:
         return Cost(_clean(result.cost_usd), result.cost_estimated)
     estimate = estimate_request(caps, replace(request, n=max(1, len(result.images))))
-    return cost_of_usage(caps, result.model, result.usage, estimate=estimate, svg_model=request.svg_model)
+    agent = request.text_model if isinstance(request, RefineRequest) else None
+    return cost_of_usage(
+        caps, result.model, result.usage, estimate=estimate, svg_model=request.svg_model, agent_model=agent
+    )

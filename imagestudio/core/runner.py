@@ -282,9 +282,9 @@ class QueueRunner:
 
     async def _call(self, provider: ImageProvider, job: Job) -> GenerationResult:
         request = dataclasses.replace(job.request, n=job.remaining)  # only what is still missing
-        method: Any = getattr(provider, "edit", None) if job.kind == "edit" else provider.generate
+        method: Any = getattr(provider, job.kind, None) if job.kind in ("edit", "refine") else provider.generate
         if method is None:
-            raise ImageStudioError(f"The {provider.name} provider cannot edit images.")
+            raise ImageStudioError(f"The {provider.name} provider cannot {job.kind} images.")
         kwargs: dict[str, Any] = {}
         if self._on_partial is not None and accepts(method, "on_partial"):
             on_partial = self._on_partial

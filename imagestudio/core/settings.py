@@ -55,6 +55,10 @@ class Settings:
     enhance_mode: str = "off"  # off, review, auto
     text_model: str = "gpt-6-luna"
     enhance_instruction: str = ""  # "" = the built-in instruction
+    # -- refine in conversation (core/refine.py): the text model that calls the image tool; whether OpenAI keeps
+    #: each response (its default; needed to continue a conversation by id, else the image is sent each turn)
+    refine_text_model: str = "gpt-4.1-mini"
+    refine_store: bool = True
     # -- cost
     monthly_budget_usd: float = 0.0  # 0 = no budget
     #: Generate asks first when the request's estimated cost is above this (0 = never asks)
@@ -100,7 +104,7 @@ def _check(name: str, value: Any) -> bool:
         return isinstance(value, int | float) and not isinstance(value, bool) and 5 <= value <= 3600
     if name in _CHOICES:
         return value in _CHOICES[name]
-    if name in ("onboarding_done", "queue_paused"):
+    if name in ("onboarding_done", "queue_paused", "refine_store"):
         return isinstance(value, bool)
     if name in ("output_compression", "partial_images"):
         high = 100 if name == "output_compression" else 3

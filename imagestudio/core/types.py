@@ -138,6 +138,81 @@ class EditRequest:
 
 
 @dataclass(frozen=True, slots=True)
+class RefineRequest:
+    """One turn of a conversation with an image (``core/refine.py``): the Responses API with the
+    ``image_generation`` tool. ``prompt`` is the person's instruction (the step's text in the lineage); the image
+    options go into the tool; ``previous_response_id`` continues the parent's stored response, else the parent's
+    original (``image``) is sent as input."""
+
+    prompt: str
+    model: str  # the image model the tool uses
+    text_model: str  # the text model that calls the tool
+    parent_id: int | None = None  # library id of the image refined (None: an outside file)
+    image: str = ""  # the parent's original on disk (sent when there is no stored response to continue)
+    previous_response_id: str | None = None
+    size: str = "auto"
+    quality: str = "auto"
+    n: int = 1  # one image per turn
+    output_format: str = "png"
+    background: str | None = None
+    output_compression: int | None = None
+    moderation: str | None = None
+    partial_images: int | None = None
+    input_fidelity: str | None = None  # only where the model offers it
+    store: bool = True  # OpenAI keeps the response (needed to continue it); Settings → Refine
+    safety_identifier: str | None = None
+    allow_over_budget: bool | None = None
+    #: unused by refine; present so code written for image requests reads it without a type check
+    svg_model: str | None = None
+    original_prompt: str | None = None
+    frame_count: int | None = None
+    frame_duration_ms: int | None = None
+    complexity: str | None = None
+    svg_effort: str | None = None
+
+    @property
+    def parent_ids(self) -> tuple[int, ...]:
+        return (self.parent_id,) if self.parent_id is not None else ()
+
+    def tool(self) -> dict[str, Any]:
+        """The ``image_generation`` tool as ``responses.create`` takes it (SDK ``tool_param.ImageGeneration``)."""
+        tool: dict[str, Any] = {
+            "type": "image_generation",
+            "action": "edit",
+            "model": self.model,
+            "size": self.size,
+            "quality": self.quality,
+            "output_format": self.output_format,
+        }
+        for name in ("background", "output_compression", "moderation", "input_fidelity"):
+            if getattr(self, name) is not None:
+                tool[name] = getattr(self, name)
+        if self.partial_images:
+            tool["partial_images"] = self.partial_images
+        return tool
+
+    def api_params(self) -> dict[str, Any]:
+        """What the budget check and the estimate read (``stream`` when previews are asked for)."""
+        params: dict[str, Any] = {"prompt": self.prompt, "model": self.model, "n": 1}
+        if self.partial_images:
+            params["stream"] = True
+        return params
+
+    def to_json(self) -> dict[str, Any]:
+        data = {k: v for k, v in asdict(self).items() if v is not None and v != ""}
+        data["kind"] = "refine"
+        data["instruction"] = self.prompt
+        if self.parent_id is not None:
+            data["parents"] = [self.parent_id]
+        return data
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> RefineRequest:
+        known = {f.name for f in fields(cls)}
+        return cls(**{k: v for k, v in data.items() if k in known})
+
+
+@dataclass(frozen=True, slots=True)
 class Usage:
     """Tokens one request used, as the server reported them (parsed by ``core/pricing.parse_usage``)."""
 
@@ -151,6 +226,9 @@ class Usage:
     #: ``svg_usage``: the SVG author (text) model's tokens, reasoning included in its output tokens
     svg_input_tokens: int = 0
     svg_output_tokens: int = 0
+    #: the text model's tokens when the image came from the Responses API's image tool (``core/refine.py``)
+    agent_input_tokens: int = 0
+    agent_output_tokens: int = 0
     #: partial images received while streaming (their surcharge is inside ``output_tokens``: docs/openai-api.md)
     partial_images: int = 0
     #: 0 when the server sent no usage or numbers that cannot be right (negative, absurd, not a number): the cost

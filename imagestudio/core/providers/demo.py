@@ -12,7 +12,14 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
 
-from imagestudio.core.types import EditRequest, GeneratedImage, GenerationRequest, GenerationResult, Usage
+from imagestudio.core.types import (
+    EditRequest,
+    GeneratedImage,
+    GenerationRequest,
+    GenerationResult,
+    RefineRequest,
+    Usage,
+)  # fmt: skip
 
 _PIL_FORMATS = {"png": "PNG", "jpeg": "JPEG", "webp": "WEBP"}
 
@@ -100,6 +107,30 @@ def render_edit(request: EditRequest, index: int, size: tuple[int, int]) -> byte
     return buf.getvalue()
 
 
+def render_refine(request: RefineRequest, source: bytes, turn: str) -> bytes:
+    """A visible change per instruction: the parent tinted by a colour the instruction picks, and the
+    instruction's words stamped at the top (so a chain of turns shows each step)."""
+    digest = hashlib.sha256(request.prompt.encode()).digest()
+    tint = (digest[0], digest[1], digest[2])
+    with Image.open(io.BytesIO(source)) as src:
+        base = src.convert("RGB")
+    if request.size != "auto":
+        sw, sh = request.size.split("x")
+        base = base.resize((int(sw), int(sh)), Image.Resampling.BICUBIC)
+    out = Image.blend(base, Image.new("RGB", base.size, tint), 0.25)
+    w, h = out.size
+    font = ImageFont.load_default(size=max(14, min(w, h) // 24))
+    draw = ImageDraw.Draw(out)
+    words = f"{turn}: {request.prompt}"[:80]
+    left, top, right, bottom = (int(v) for v in draw.textbbox((0, 0), words, font=font))
+    pad = max(4, (bottom - top) // 3)
+    draw.rectangle((0, 0, right - left + 2 * pad, bottom - top + 2 * pad), fill=(0, 0, 0))
+    draw.text((pad - left, pad - top), words, font=font, fill=(255, 255, 255))
+    buf = io.BytesIO()
+    out.save(buf, _PIL_FORMATS.get(request.output_format, "PNG"))
+    return buf.getvalue()
+
+
 def _partial(data: bytes, stage: int, stages: int) -> bytes:
     """A coarse version of the final image, like a streamed preview."""
     with Image.open(io.BytesIO(data)) as im:
@@ -150,7 +181,7 @@ class DemoProvider:
 
     async def _run(
         self,
-        request: GenerationRequest | EditRequest,
+        request: GenerationRequest | EditRequest | RefineRequest,
         make: Callable[[int], bytes],
         size: tuple[int, int],
         on_partial: Callable[[int, bytes], None] | None,
@@ -172,6 +203,37 @@ class DemoProvider:
             model=request.model,
             usage=Usage(),
             response_meta={"size": f"{size[0]}x{size[1]}", "demo": True},
+        )
+
+    async def refine(
+        self, request: RefineRequest, *, on_partial: Callable[[int, bytes], None] | None = None
+    ) -> GenerationResult:
+        """Offline refine turn: chains fake response ids (``resp_demo_…``) like the Responses API would."""
+        if not request.image or not Path(request.image).is_file():
+            from imagestudio.core.errors import InvalidRequest
+
+            raise InvalidRequest("The image to refine is missing.")
+        source = await asyncio.to_thread(Path(request.image).read_bytes)
+        seed = f"{request.previous_response_id or request.image}\0{request.prompt}"
+        token = hashlib.sha256(seed.encode()).hexdigest()[:24]
+        turn = "DEMO"
+        result = await self._run(request, lambda _i: render_refine(request, source, turn), (0, 0), on_partial)
+        meta = {
+            "response_id": f"resp_demo_{token}",
+            "image_call_id": f"ig_demo_{token}",
+            "store": request.store,
+            "text_model": request.text_model,
+            "continued": bool(request.previous_response_id),
+            "previous_response_id": request.previous_response_id,
+            "image_sent": not request.previous_response_id,
+            "demo": True,
+        }
+        return GenerationResult(
+            result.images,
+            self.name,
+            request.model,
+            Usage(),
+            response_meta={k: v for k, v in meta.items() if v is not None},
         )
 
     async def check(self) -> str:

@@ -20,7 +20,9 @@ from imagestudio.core.profiles import load as load_profiles
 from imagestudio.core.providers.base import ImageProvider, OnPartial
 from imagestudio.core.secrets import KeyStore
 from imagestudio.core.settings import Settings
-from imagestudio.core.types import EditRequest, GenerationRequest, GenerationResult, Usage
+from imagestudio.core.types import EditRequest, GenerationRequest, GenerationResult, RefineRequest, Usage
+
+ImageRequest = GenerationRequest | EditRequest | RefineRequest
 
 
 def key_profile(provider: str) -> str:
@@ -150,7 +152,7 @@ class MeteredProvider:
         self._budget = budget_usd
         self._override = budget_override
 
-    async def _check_budget(self, request: GenerationRequest | EditRequest | None = None) -> None:
+    async def _check_budget(self, request: ImageRequest | None = None) -> None:
         """Block a paid request when this month's spend plus its estimate would pass the budget
         (BudgetExceeded), unless overridden (for the whole provider, or for this one request the person allowed)."""
         override = self._override or bool(request is not None and request.allow_over_budget)
@@ -164,9 +166,7 @@ class MeteredProvider:
         except OSError as e:  # a full disk must not cost the images just paid for; the cost is still logged
             log.warning("could not write the cost ledger (%s): %s %s", e.strerror, entry.model, entry.cost_usd)
 
-    async def _record(
-        self, kind: str, request: GenerationRequest | EditRequest, result: GenerationResult
-    ) -> GenerationResult:
+    async def _record(self, kind: str, request: ImageRequest, result: GenerationResult) -> GenerationResult:
         """One line per HTTP request of the result; the result comes back with its cost filled in."""
         if result.provider == "demo":
             return dataclasses.replace(result, cost_usd=0.0, cost_estimated=False)  # free
@@ -175,7 +175,10 @@ class MeteredProvider:
         estimate = estimate_request(self._caps, per_image)
         total, estimated = 0.0, False
         for request_id, usage in calls:
-            cost = cost_of_usage(self._caps, result.model, usage, estimate=estimate, svg_model=request.svg_model)
+            agent = request.text_model if isinstance(request, RefineRequest) else None
+            cost = cost_of_usage(
+                self._caps, result.model, usage, estimate=estimate, svg_model=request.svg_model, agent_model=agent
+            )
             total += cost.usd
             estimated = estimated or cost.estimated
             await self._append(self._entry(kind, result.model, cost.usd, cost.estimated, usage, request_id))
@@ -206,7 +209,7 @@ class MeteredProvider:
             usage=usage.to_json() if usage and usage.reported else None,
         )
 
-    async def _possibly_charged(self, kind: str, request: GenerationRequest | EditRequest, error: Exception) -> None:
+    async def _possibly_charged(self, kind: str, request: ImageRequest, error: Exception) -> None:
         """The attempt broke after it may have been billed (and brought no image): counted at its estimate."""
         if self.name == "demo" or not getattr(error, "possibly_charged", False):
             return
@@ -241,7 +244,24 @@ class MeteredProvider:
             raise
         return await asyncio.shield(self._finish("edit", request, result))
 
-    async def _cancelled(self, kind: str, request: GenerationRequest | EditRequest, cancel: BaseException) -> None:
+    async def refine(self, request: RefineRequest, *, on_partial: OnPartial | None = None) -> GenerationResult:
+        """A refine turn (Responses API + image tool): budget by its estimate, one ledger line ("refine") with the
+        text model's and the image part's cost."""
+        refine = getattr(self.inner, "refine", None)
+        if refine is None:
+            raise ConfigError(f"The provider {self.name} cannot refine images.")
+        await self._check_budget(request)
+        try:
+            result: GenerationResult = await refine(request, on_partial=on_partial)
+        except ImageStudioError as e:
+            await asyncio.shield(self._possibly_charged("refine", request, e))
+            raise
+        except asyncio.CancelledError as e:
+            await asyncio.shield(self._cancelled("refine", request, e))
+            raise
+        return await asyncio.shield(self._finish("refine", request, result))
+
+    async def _cancelled(self, kind: str, request: ImageRequest, cancel: BaseException) -> None:
         """Cancelled while a request was out: the images that came before the cancel are priced (the runner keeps
         them), and the request in flight may have been billed all the same."""
         partial = getattr(cancel, "partial_result", None)
@@ -251,9 +271,7 @@ class MeteredProvider:
         in_flight.possibly_charged = True
         await self._possibly_charged(kind, request, in_flight)
 
-    async def _finish(
-        self, kind: str, request: GenerationRequest | EditRequest, result: GenerationResult
-    ) -> GenerationResult:
+    async def _finish(self, kind: str, request: ImageRequest, result: GenerationResult) -> GenerationResult:
         result = await self._record(kind, request, result)
         if result.error is not None and not getattr(result.error, "in_ledger", False):  # a later request broke
             await self._possibly_charged(kind, request, result.error)

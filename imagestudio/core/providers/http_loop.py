@@ -21,8 +21,9 @@ import threading
 from collections.abc import Coroutine
 from typing import Any, TypeVar
 
+from imagestudio.core.errors import ImageStudioError
 from imagestudio.core.providers.base import ImageProvider, OnPartial
-from imagestudio.core.types import EditRequest, GenerationRequest, GenerationResult
+from imagestudio.core.types import EditRequest, GenerationRequest, GenerationResult, RefineRequest
 
 T = TypeVar("T")
 CANCEL_WAIT_S = 5.0  # how long a cancel waits for the request to end on the HTTP loop
@@ -113,6 +114,12 @@ class OffLoopProvider:
 
     async def edit(self, request: EditRequest, *, on_partial: OnPartial | None = None) -> GenerationResult:
         return await self._relay(self.inner.edit(request, on_partial=_back_to_caller(on_partial)))
+
+    async def refine(self, request: RefineRequest, *, on_partial: OnPartial | None = None) -> GenerationResult:
+        refine = getattr(self.inner, "refine", None)
+        if refine is None:
+            raise ImageStudioError(f"The {self.name} provider cannot refine images.")
+        return await self._relay(refine(request, on_partial=_back_to_caller(on_partial)))
 
     async def _relay(self, call: Coroutine[Any, Any, GenerationResult]) -> GenerationResult:
         """A cancel carries the images that arrived before it (``partial_result``) back to the caller's side."""

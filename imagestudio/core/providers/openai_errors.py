@@ -134,7 +134,7 @@ def _by_code(
     code: str | None, param: str | None, text: str, request_id: str | None, *, retry_after: float | None = None
 ) -> errors.ImageStudioError | None:
     """The error codes the images API documents, whatever the status (or none: a stream's error event)."""
-    if code == "moderation_blocked" or (code or "").startswith("content_policy"):
+    if code == "moderation_blocked" or "content_policy" in (code or ""):
         return errors.ModerationBlocked(
             QT_TRANSLATE_NOOP(
                 "CoreMessages", "The safety system refused this request. Rephrase the prompt and try again."

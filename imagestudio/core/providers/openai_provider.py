@@ -38,7 +38,14 @@ from imagestudio.core.providers.netguard import (
     redact,
 )
 from imagestudio.core.providers.openai_errors import stream_error, translate_exception
-from imagestudio.core.types import EditRequest, GeneratedImage, GenerationRequest, GenerationResult, Usage
+from imagestudio.core.types import (
+    EditRequest,
+    GeneratedImage,
+    GenerationRequest,
+    GenerationResult,
+    RefineRequest,
+    Usage,
+)  # fmt: skip
 
 if TYPE_CHECKING:
     from openai import AsyncOpenAI
@@ -166,6 +173,12 @@ class OpenAIProvider:
             return await client.images.edit(**files, **params, extra_body=extra_body)
 
         return await self._send_all(send, request, on_partial)
+
+    async def refine(self, request: RefineRequest, *, on_partial: OnPartial | None = None) -> GenerationResult:
+        """One turn of a conversation with an image (Responses API + image tool: ``openai_refine``)."""
+        from imagestudio.core.providers.openai_refine import refine
+
+        return await refine(self._get_client(), request, on_partial, name=self.name, translate=self._translate)
 
     async def _send_all(
         self, send: Send, request: GenerationRequest | EditRequest, on_partial: OnPartial | None

@@ -1,0 +1,203 @@
+"""One refine turn over the Responses API (``client.responses.create`` with the ``image_generation`` tool); see
+``core/refine.py``. Imported by ``openai_provider`` only, inside its ``refine`` (the SDK is already loaded then).
+
+* ``previous_response_id`` when the parent's response was stored; when the server answers that it no longer has
+  it (``previous_response_not_found``, or a 400/404 naming ``previous_response_id``), the parent image is sent as
+  an input image instead — once, automatically. The refused request was not billed, so nothing is paid twice.
+* Streamed (``partial_images`` > 0): ``response.image_generation_call.partial_image`` events go to ``on_partial``;
+  the final ``response.completed`` carries the whole response. ``error`` events and ``response.failed`` are mapped
+  by their code like the Images API's errors (``openai_errors``).
+* Usage: the image part is ``response.tool_usage.image_gen`` (priced at the image model's rates), the text
+  model's ``response.usage`` goes into ``Usage.agent_*`` (priced at the text model's rates, ``core/pricing``).
+"""
+
+from __future__ import annotations
+
+import base64
+import dataclasses
+import mimetypes
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from imagestudio.core import errors
+from imagestudio.core.i18n_marks import QT_TRANSLATE_NOOP
+from imagestudio.core.pricing import parse_usage
+from imagestudio.core.providers.openai_errors import stream_error
+from imagestudio.core.types import GeneratedImage, GenerationResult, RefineRequest, Usage
+
+OnPartial = Callable[[int, bytes], None]
+Translate = Callable[[Exception], errors.ImageStudioError]
+_GONE_CODES = frozenset({"previous_response_not_found", "response_not_found"})
+
+
+def response_gone(e: Exception) -> bool:
+    """The server no longer has the response to continue (expired, deleted, or never stored)."""
+    import openai
+
+    if not isinstance(e, openai.APIStatusError) or e.status_code not in (400, 404):
+        return False
+    code, param = getattr(e, "code", None), getattr(e, "param", None)
+    return code in _GONE_CODES or param == "previous_response_id"
+
+
+def data_url(path: str) -> str:
+    data = Path(path).read_bytes()
+    mime = mimetypes.guess_type(path)[0] or "image/png"
+    return f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}"
+
+
+def build_params(request: RefineRequest, *, continued: bool, image_url: str | None) -> dict[str, Any]:
+    """The keyword arguments of ``responses.create`` for one turn."""
+    params: dict[str, Any] = {
+        "model": request.text_model,
+        "tools": [request.tool()],
+        "tool_choice": {"type": "image_generation"},
+        "store": request.store,
+    }
+    if continued:
+        params["previous_response_id"] = request.previous_response_id
+        params["input"] = request.prompt
+    else:
+        content: list[dict[str, Any]] = [{"type": "input_text", "text": request.prompt}]
+        content.append({"type": "input_image", "image_url": image_url, "detail": "auto"})
+        params["input"] = [{"role": "user", "content": content}]
+    if request.safety_identifier:
+        params["safety_identifier"] = request.safety_identifier
+    if request.partial_images:
+        params["stream"] = True
+    return params
+
+
+async def refine(
+    client: Any, request: RefineRequest, on_partial: OnPartial | None, *, name: str, translate: Translate
+) -> GenerationResult:
+    if request.previous_response_id:
+        try:
+            return await _turn(client, request, on_partial, name, translate, continued=True)
+        except _Gone as gone:
+            if not request.image:
+                raise translate(gone.error) from None
+    return await _turn(client, request, on_partial, name, translate, continued=False)
+
+
+class _Gone(Exception):
+    def __init__(self, error: Exception) -> None:
+        super().__init__("previous response gone")
+        self.error = error
+
+
+async def _turn(
+    client: Any, request: RefineRequest, on_partial: OnPartial | None, name: str, translate: Translate, *,
+    continued: bool,
+) -> GenerationResult:  # fmt: skip
+    import asyncio
+
+    image_url = None if continued else await asyncio.to_thread(data_url, request.image)
+    params = build_params(request, continued=continued, image_url=image_url)
+    try:
+        answer = await client.responses.create(**params)
+    except Exception as e:
+        if continued and response_gone(e):
+            raise _Gone(e) from None
+        raise translate(e) from None
+    if not params.get("stream"):
+        return _result(answer, request, name, continued, 0, getattr(answer, "_request_id", None))
+    partials = 0
+    final: Any = None
+    try:
+        async for event in answer:
+            kind = getattr(event, "type", "")
+            if kind == "response.image_generation_call.partial_image":
+                partials += 1
+                if on_partial is not None:
+                    on_partial(int(event.partial_image_index), _decode(event.partial_image_b64))
+            elif kind == "response.completed":
+                final = event.response
+            elif kind in ("response.failed", "response.incomplete"):
+                problem = getattr(event.response, "error", None)
+                raise stream_error(getattr(problem, "code", None), getattr(problem, "message", None) or kind)
+            elif kind == "error":
+                raise stream_error(getattr(event, "code", None), getattr(event, "message", None),
+                                   getattr(event, "param", None))  # fmt: skip
+    except Exception as e:
+        raise translate(e) from None
+    if final is None:
+        cut = errors.BadResponse(
+            QT_TRANSLATE_NOOP("CoreMessages", "The stream ended before the image arrived; the connection was cut.")
+        )
+        cut.possibly_charged = True
+        raise cut
+    response = getattr(answer, "response", None)
+    request_id = response.headers.get("x-request-id") if response is not None else None
+    return _result(final, request, name, continued, partials, request_id)
+
+
+def _result(
+    response: Any, request: RefineRequest, name: str, continued: bool, partials: int, request_id: str | None
+) -> GenerationResult:
+    try:
+        calls = [item for item in response.output or [] if getattr(item, "type", "") == "image_generation_call"]
+    except TypeError:
+        calls = []
+    done = [c for c in calls if c.result]
+    usage = _usage(response, partials)
+    if not done:
+        failed = next((c.error for c in calls if getattr(c, "error", None) is not None), None)
+        if failed is not None:
+            error = stream_error(failed.code, failed.message, failed.param)
+        else:
+            error = errors.BadResponse(
+                QT_TRANSLATE_NOOP("CoreMessages", "The model answered without making an image. Try again.")
+            )
+        error.possibly_charged = True  # the text model ran (and may have called the tool): billed
+        raise error
+    call = done[-1]
+    meta = {
+        "response_id": response.id,
+        "image_call_id": call.id,
+        "store": request.store,
+        "text_model": request.text_model,
+        "continued": continued,
+        "previous_response_id": request.previous_response_id if continued else None,
+        "image_sent": not continued,
+        "action": call.action,
+        "size": call.size,
+        "quality": call.quality,
+        "background": call.background,
+        "output_format": call.output_format,
+        "revised_prompt": call.revised_prompt,
+        "streamed": bool(partials) or None,
+    }
+    return GenerationResult(
+        images=(GeneratedImage(_decode(call.result), call.output_format or request.output_format),),
+        provider=name,
+        model=request.model,
+        usage=usage,
+        request_id=request_id,
+        response_meta={k: v for k, v in meta.items() if v is not None},
+    )
+
+
+def _usage(response: Any, partials: int) -> Usage:
+    tool_usage = getattr(response, "tool_usage", None)
+    image = parse_usage(getattr(tool_usage, "image_gen", None), partial_images=partials)
+    text: Any = getattr(response, "usage", None)
+    try:
+        agent_in, agent_out = int(text.input_tokens), int(text.output_tokens)
+    except (AttributeError, TypeError, ValueError):
+        agent_in = agent_out = 0
+    if not (0 <= agent_in <= 1_000_000_000 and 0 <= agent_out <= 1_000_000_000):
+        agent_in = agent_out = 0
+    return dataclasses.replace(image, agent_input_tokens=agent_in, agent_output_tokens=agent_out)
+
+
+def _decode(b64: str | None) -> bytes:
+    import binascii
+
+    if not b64:
+        raise errors.BadResponse("The server sent an image event without image data.")
+    try:
+        return base64.b64decode(b64, validate=True)
+    except (binascii.Error, ValueError):
+        raise errors.BadResponse("The server sent image data that is not valid base64.") from None
