@@ -181,9 +181,13 @@ def compose(
     )  # fmt: skip
     presets = PresetService(paths.config, language)
     export_session = ExportSession(paths.cache, clock)
+    from imagestudio.app.refiner import Refiner
+
+    refiner = Refiner(controller, settings, capabilities, safety_identifier(paths.config))
     viewer = ViewerServices(
-        ImageLoader(library), tasks, export_session, capabilities, ExportPrefs(paths.config / "export.json", tasks)
-    )
+        ImageLoader(library), tasks, export_session, capabilities, ExportPrefs(paths.config / "export.json", tasks),
+        refiner,
+    )  # fmt: skip
     app = QGuiApplication.instance()
     if theme is None and isinstance(app, QGuiApplication):
         theme = ThemeManager(app, settings.current.theme)
@@ -205,6 +209,9 @@ def compose(
         viewer=viewer,
         profiles=profiles,
     )
+    from imagestudio.ui.settings.refine_box import RefineBox
+
+    window.settings_pane.add_section(RefineBox(settings, capabilities))  # Settings → Refine in conversation
     # while the person writes a prompt the SDK loads and the client is built, not after Generate (bench P6)
     window.prompt_editor.prompt.textChanged.connect(controller.warm_up)
     parts = Composition(

@@ -20,6 +20,7 @@ from imagestudio.app.job_host import ProviderFactory, QtHost
 from imagestudio.app.job_host import decode_preview as _decode_preview
 from imagestudio.app.library_service import LibraryService
 from imagestudio.app.tasks import TaskOwner
+from imagestudio.core import refine
 from imagestudio.core.batch_runner import BatchRunner
 from imagestudio.core.batch_store import ApiBatchStore, resume_except_missing
 from imagestudio.core.capabilities import Capabilities
@@ -28,7 +29,7 @@ from imagestudio.core.providers.openai_batch import BatchApi
 from imagestudio.core.queue import AnyRequest, Job, JobStore
 from imagestudio.core.retry import RetryPolicy
 from imagestudio.core.runner import QueueRunner
-from imagestudio.core.types import JobState
+from imagestudio.core.types import JobState, RefineRequest
 
 log = logging.getLogger(__name__)
 
@@ -163,7 +164,10 @@ class GenerationController(QObject):
 
         Returns the first job at once; its ``id`` is set (and ``jobAdded`` emitted) when the row is written.
         """
-        self._caps.validate(request)  # type: ignore[arg-type]
+        if isinstance(request, RefineRequest):
+            refine.validate(self._caps, request)
+        else:
+            self._caps.validate(request)
         profile, base_url = self._current_profile()
         placeholders = [Job(0, request, profile=profile, base_url=base_url, n=request.n) for _ in range(repeat)]
         self._pending.extend(placeholders)

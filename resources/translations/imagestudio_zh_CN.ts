@@ -513,7 +513,7 @@
     </message>
     <message>
         <source>The settings file is not a JSON object; defaults are used.</source>
-        <extracomment>jobs of one provider profile that run at the same time what to do with jobs a crash interrupted (they may have been charged): &quot;ask&quot; or &quot;auto&quot; the jobs panel&apos;s Pause, kept across restarts (waiting jobs stay queued until Resume) Generate asks first when the request&apos;s estimated cost is above this (0 = never asks) the gallery&apos;s thumbnail edge in px (its size control, Ctrl+wheel)</extracomment>
+        <extracomment>jobs of one provider profile that run at the same time what to do with jobs a crash interrupted (they may have been charged): &quot;ask&quot; or &quot;auto&quot; the jobs panel&apos;s Pause, kept across restarts (waiting jobs stay queued until Resume) each response (its default; needed to continue a conversation by id, else the image is sent each turn) Generate asks first when the request&apos;s estimated cost is above this (0 = never asks) the gallery&apos;s thumbnail edge in px (its size control, Ctrl+wheel)</extracomment>
         <translation>设置文件不是 JSON 对象；已使用默认设置。</translation>
     </message>
     <message>
@@ -567,6 +567,34 @@
     <message>
         <source>Cancelled. It was already sent in a Batch API batch that runs on: it may still be charged.</source>
         <translation>已取消。它已随批处理 API 的批次发出，该批次仍在运行：可能仍会被收费。</translation>
+    </message>
+    <message>
+        <source>The stream ended before the image arrived; the connection was cut.</source>
+        <translation>图像到达前数据流就结束了；连接被中断。</translation>
+    </message>
+    <message>
+        <source>The model answered without making an image. Try again.</source>
+        <translation>模型作答了，但没有生成图像。请重试。</translation>
+    </message>
+    <message>
+        <source>Write an instruction first.</source>
+        <translation>请先写一条指令。</translation>
+    </message>
+    <message>
+        <source>%1 cannot call the image tool (choose %2).</source>
+        <translation>%1 不能调用图像工具（请选择 %2）。</translation>
+    </message>
+    <message>
+        <source>Refine makes PNG, JPEG or WebP images, not %1.</source>
+        <translation>对话修改只生成 PNG、JPEG 或 WebP 图像，不支持 %1。</translation>
+    </message>
+    <message>
+        <source>%1 does not offer input fidelity.</source>
+        <translation>%1 不提供输入保真度选项。</translation>
+    </message>
+    <message>
+        <source>The image to refine has no file.</source>
+        <translation>要修改的图像没有文件。</translation>
     </message>
 </context>
 <context>
@@ -1905,6 +1933,14 @@
         <translation>这张图片前后都没有编辑记录。</translation>
     </message>
     <message>
+        <source>Refine</source>
+        <translation>对话修改</translation>
+    </message>
+    <message>
+        <source>Edit</source>
+        <translation>编辑</translation>
+    </message>
+    <message>
         <source>Prompt of #%1, compared with #%2:</source>
         <translation>#%1 的提示词，与 #%2 对比：</translation>
     </message>
@@ -2123,6 +2159,11 @@ Make and keep images with the OpenAI Images API.</source>
         <source>&amp;Reuse settings</source>
         <extracomment>the first selected image&apos;s settings in a new prompt draft (as the viewer&apos;s &quot;Reuse settings&quot;)</extracomment>
         <translation>复用设置(&amp;R)</translation>
+    </message>
+    <message>
+        <source>Re&amp;fine in conversation…</source>
+        <extracomment>talk to the selected image: the viewer&apos;s Refine tab (ui/viewer/refine_panel.py)</extracomment>
+        <translation>对话修改(&amp;F)…</translation>
     </message>
     <message>
         <source>&amp;File</source>
@@ -3114,6 +3155,100 @@ Make and keep images with the OpenAI Images API.</source>
     </message>
 </context>
 <context>
+    <name>RefineBox</name>
+    <message>
+        <source>Refine in conversation</source>
+        <translation>对话修改</translation>
+    </message>
+    <message>
+        <source>Text model for refining</source>
+        <translation>用于对话修改的文本模型</translation>
+    </message>
+    <message>
+        <source>The text model reads your instruction and calls the image tool; its tokens are billed too (shown in the estimate and the ledger).</source>
+        <translation>文本模型读取你的指令并调用图像工具；它的 token 也会计费（显示在预估和账本中）。</translation>
+    </message>
+    <message>
+        <source>Let OpenAI keep each refine step (store)</source>
+        <translation>让 OpenAI 保存每一步修改</translation>
+    </message>
+    <message>
+        <source>On (OpenAI&apos;s default): OpenAI keeps each response, your instruction and the image, on its servers for a limited time (see OpenAI&apos;s data controls), so the next step continues the same conversation by its id and the style does not drift. Off: the response is not kept for later use; each step sends the image again (more input tokens, and the style may drift a little).</source>
+        <translation>开启（OpenAI 的默认）：OpenAI 会在其服务器上保存每个响应、你的指令和图像一段时间（见 OpenAI 的数据控制说明），下一步可按其 ID 延续同一对话，风格不会漂移。关闭：响应不会保留供以后使用；每一步都会重新发送图像（输入 token 更多，风格可能略有漂移）。</translation>
+    </message>
+    <message>
+        <source>&amp;Text model:</source>
+        <translation>文本模型(&amp;T)：</translation>
+    </message>
+</context>
+<context>
+    <name>RefinePanel</name>
+    <message>
+        <source>What to change, e.g. “now make it dusk, keep the fox”</source>
+        <translation>要改什么，例如“改成黄昏，保留狐狸”</translation>
+    </message>
+    <message>
+        <source>Refine instruction</source>
+        <translation>修改指令</translation>
+    </message>
+    <message>
+        <source>Send</source>
+        <translation>发送</translation>
+    </message>
+    <message>
+        <source>Refine this image with the instruction (Ctrl+Enter)</source>
+        <translation>按指令修改这张图像（Ctrl+Enter）</translation>
+    </message>
+    <message>
+        <source>Back to parent</source>
+        <translation>回到上一步</translation>
+    </message>
+    <message>
+        <source>Undo a step: show the image this one was refined or edited from</source>
+        <translation>撤销一步：显示这张图像由之修改或编辑而来的那张</translation>
+    </message>
+    <message>
+        <source>No image.</source>
+        <translation>没有图像。</translation>
+    </message>
+    <message>
+        <source>Refining needs the app&apos;s queue (not available here).</source>
+        <translation>对话修改需要应用的任务队列（此处不可用）。</translation>
+    </message>
+    <message>
+        <source>continues its stored conversation</source>
+        <translation>延续已保存的对话</translation>
+    </message>
+    <message>
+        <source>the image is sent with the instruction</source>
+        <translation>图像会随指令一起发送</translation>
+    </message>
+    <message>
+        <source>Refine #%1 (%2).</source>
+        <translation>修改 #%1（%2）。</translation>
+    </message>
+    <message>
+        <source>Refine this image with the instruction (Ctrl+Enter); estimated %1</source>
+        <translation>按指令修改这张图像（Ctrl+Enter）；预计 %1</translation>
+    </message>
+    <message>
+        <source>Sending… the result opens here when it arrives.</source>
+        <translation>正在发送…结果到达后会在这里打开。</translation>
+    </message>
+    <message>
+        <source>Done: #%1. Refine it again, or go back to any step.</source>
+        <translation>完成：#%1。可以继续修改，或回到任意一步。</translation>
+    </message>
+    <message>
+        <source>Cancelled.</source>
+        <translation>已取消。</translation>
+    </message>
+    <message>
+        <source>The refine step failed.</source>
+        <translation>这一步修改失败了。</translation>
+    </message>
+</context>
+<context>
     <name>SearchBar</name>
     <message>
         <source>Search prompts, tags, notes… (Ctrl+F)</source>
@@ -3559,6 +3694,10 @@ Make and keep images with the OpenAI Images API.</source>
     <message>
         <source>Lineage</source>
         <translation>编辑历程</translation>
+    </message>
+    <message>
+        <source>Refine</source>
+        <translation>对话修改</translation>
     </message>
     <message>
         <source>Loading…</source>

@@ -115,8 +115,13 @@ class LineageView(QWidget):
                 self._show_detail(lineage.nodes[lineage.focus])
 
     def _title(self, node: LineageNode) -> str:
+        """``#id  prompt``; a step made from a parent says how: a refine turn (its instruction) or an edit."""
         prompt = " ".join(node.image.prompt.split())
-        return f"#{node.image.id}  {prompt[:60]}"
+        if not node.parents:
+            return f"#{node.image.id}  {prompt[:60]}"
+        kind = node.image.params.get("kind") if isinstance(node.image.params, dict) else None
+        how = self.tr("Refine") if kind == "refine" else self.tr("Edit")
+        return f"#{node.image.id}  {how}: {prompt[:60]}"
 
     def _show_detail(self, node: LineageNode) -> None:
         if node.parents:

@@ -71,9 +71,13 @@ class MediaActions(QObject):
         self.edit_action = action(self.tr("E&dit selected"), self.edit_selected, "E")
         #: the first selected image's settings in a new prompt draft (as the viewer's "Reuse settings")
         self.reuse_action = action(self.tr("&Reuse settings"), self.reuse_selected)
+        #: talk to the selected image: the viewer's Refine tab (ui/viewer/refine_panel.py)
+        self.refine_action = action(self.tr("Re&fine in conversation…"), self.refine_selected)
         extra = getattr(getattr(gallery, "menu", None), "extra_actions", None)
         if isinstance(extra, list):  # the gallery's right-click menu lists them first
-            extra.extend([self.open_action, self.edit_action, self.export_action, self.reuse_action])
+            extra.extend(
+                [self.open_action, self.edit_action, self.refine_action, self.export_action, self.reuse_action]
+            )
 
     def install_menus(self, bar: QMenuBar) -> None:
         """Export… at the top of File; open/compare/copy/paste in Edit (created if the window has none)."""
@@ -133,6 +137,11 @@ class MediaActions(QObject):
     def open_selected(self) -> None:
         if ids := self._gallery.view.selected_ids():
             self.open_viewer(ids[0])
+
+    def refine_selected(self) -> None:
+        if ids := self._gallery.view.selected_ids():
+            self.open_viewer(ids[0])
+            self._viewer().show_refine()
 
     def compare_ids(self, ids: list[int]) -> None:
         if self.compare is None:

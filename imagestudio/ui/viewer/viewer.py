@@ -29,6 +29,7 @@ from imagestudio.ui.viewer import window_keys
 from imagestudio.ui.viewer.image_canvas import ImageCanvas
 from imagestudio.ui.viewer.lineage_view import LineageView
 from imagestudio.ui.viewer.metadata_panel import MetadataPanel
+from imagestudio.ui.viewer.refine_panel import RefinePanel
 from imagestudio.ui.viewer.viewer_organise import ViewerOrganiser
 from imagestudio.ui.viewer.viewer_services import ViewerServices, drag_options
 
@@ -55,6 +56,7 @@ class ViewerWindow(QWidget):
         self.canvas = ImageCanvas()
         self.metadata = MetadataPanel(services.capabilities)
         self.lineage = LineageView()
+        self.refine = RefinePanel(services.refiner)
         self.position = QLabel()
         self.position.setObjectName("viewerPosition")
         self.zoom_label = QLabel()
@@ -92,6 +94,7 @@ class ViewerWindow(QWidget):
         self.side = QTabWidget()
         self.side.addTab(self.metadata, self.tr("Details"))
         self.side.addTab(self.lineage, self.tr("Lineage"))
+        self.side.addTab(self.refine, self.tr("Refine"))
         split = QSplitter(Qt.Orientation.Horizontal)
         split.addWidget(self.canvas)
         split.addWidget(self.side)
@@ -109,6 +112,7 @@ class ViewerWindow(QWidget):
         self.metadata.reuseRequested.connect(self.reuseRequested)
         self.metadata.navigateRequested.connect(self.show_id)
         self.lineage.navigateRequested.connect(self.show_id)
+        self.refine.navigateRequested.connect(self.show_id)
         self._facts: FileFacts | None = None
         self._install_keys()
 
@@ -156,6 +160,7 @@ class ViewerWindow(QWidget):
         self.buttons["next"].setEnabled(self._index + 1 < len(self._ids))
         self.canvas.set_image(None, self.tr("Loading…"))
         self.metadata.set_image(None)
+        self.refine.set_image(None)
         self._services.tasks.spawn_if_open(self._fetch(image_id), name=f"viewer-{image_id}")
 
     def _sharper(self, side: int) -> None:
@@ -189,6 +194,7 @@ class ViewerWindow(QWidget):
             self.canvas.play_original(loaded.image.path, loaded.image.format.lower())  # animation / vectors
         self._facts = loaded.facts
         self.metadata.set_image(loaded.image, loaded.facts)
+        self.refine.set_image(loaded.image)
         self.organiser.show(loaded.image)
         self._show_zoom()
 
@@ -233,6 +239,12 @@ class ViewerWindow(QWidget):
         if self.current_id is not None:
             others = [i for i in self._ids[self._index + 1 : self._index + 2] if i != self.current_id]
             self.compareRequested.emit([self.current_id, *others])
+
+    def show_refine(self) -> None:
+        """The Refine tab, ready for an instruction."""
+        self.side.show()
+        self.side.setCurrentWidget(self.refine)
+        self.refine.instruction.setFocus()
 
     def _install_keys(self) -> None:
         """Every key of the viewer is a QAction on this window (listed by Help → Keyboard shortcuts). F, T, N, 0–5,

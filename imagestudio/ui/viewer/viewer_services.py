@@ -4,6 +4,7 @@ hold it without importing them: those windows are imported when first opened (be
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
@@ -15,6 +16,9 @@ from imagestudio.app.tasks import TaskOwner
 from imagestudio.core.capabilities import Capabilities
 from imagestudio.core.export import ExportOptions
 
+if TYPE_CHECKING:
+    from imagestudio.app.refiner import Refiner
+
 
 @dataclass
 class ViewerServices:
@@ -25,6 +29,8 @@ class ViewerServices:
     session: ExportSession
     capabilities: Capabilities
     prefs: ExportPrefs
+    #: refine in conversation (the viewer's Refine tab); None where there is no queue (compare-only uses)
+    refiner: Refiner | None = None
 
 
 def drag_options(prefs: ExportPrefs) -> ExportOptions:

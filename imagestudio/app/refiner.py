@@ -1,0 +1,75 @@
+"""The GUI's face of refine in conversation (``core/refine.py``): builds a turn from the shown image and the
+current settings, shows its estimate, queues it through the ``GenerationController`` (the same persistent queue as
+every generation) and reports the turn's previews and its end to whoever sent it (the viewer's Refine panel)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QObject, Signal
+
+from imagestudio.core import refine
+from imagestudio.core.capabilities import Capabilities
+from imagestudio.core.pricing import Estimate, estimate_request
+from imagestudio.core.types import LibraryImage, RefineRequest
+
+if TYPE_CHECKING:
+    from imagestudio.app.controller import GenerationController
+    from imagestudio.app.settings_store import SettingsStore
+    from imagestudio.core.queue import Job
+
+
+class Refiner(QObject):
+    preview = Signal(int, object)  # job id, QImage of the latest partial
+    finished = Signal(object)  # Job (done, failed or cancelled)
+
+    def __init__(
+        self,
+        controller: GenerationController,
+        settings: SettingsStore,
+        capabilities: Capabilities,
+        safety_identifier: str | None = None,
+    ) -> None:
+        super().__init__(controller)
+        self._controller = controller
+        self._settings = settings
+        self._caps = capabilities
+        self._sid = safety_identifier
+        self._mine: list[Job] = []
+        controller.jobPreview.connect(self._preview)
+        controller.jobFinished.connect(self._finished)
+
+    def request(self, image: LibraryImage, instruction: str) -> RefineRequest:
+        """The next turn from ``image`` with the current settings (text model and ``store`` from Settings →
+        Refine; quality, moderation and previews as for Generate; the size the server picks from the image)."""
+        s = self._settings.current
+        options: dict[str, Any] = {
+            "quality": s.quality,
+            "moderation": s.moderation or None,
+            "partial_images": s.partial_images or 1,  # the result streams in
+            "safety_identifier": self._sid,
+        }
+        return refine.request_for(
+            image, image.path, instruction, self._caps, text_model=s.refine_text_model, store=s.refine_store, **options
+        )
+
+    def estimate(self, request: RefineRequest) -> Estimate:
+        return estimate_request(self._caps, request)
+
+    def validate(self, request: RefineRequest) -> None:
+        refine.validate(self._caps, request)
+
+    def submit(self, request: RefineRequest) -> Job:
+        """Validated again by the controller (InvalidRequest before anything is written or sent)."""
+        job = self._controller.submit(request)
+        self._mine.append(job)
+        return job
+
+    def _preview(self, job_id: int, image: object) -> None:
+        if any(job.id == job_id for job in self._mine):
+            self.preview.emit(job_id, image)
+
+    def _finished(self, job: Job) -> None:
+        if any(mine is job or (mine.id and mine.id == job.id) for mine in self._mine):
+            self._mine = [m for m in self._mine if not (m is job or (m.id and m.id == job.id))]
+            self.finished.emit(job)
