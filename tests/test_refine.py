@@ -36,6 +36,7 @@ from imagestudio.core.types import (
     LibraryImage,
     RefineRequest,
 )
+from tests import aio
 from tests.simulator import OpenAISimulator
 
 CAPS = Capabilities.load(today=dt.date(2026, 12, 7))
@@ -96,7 +97,7 @@ class Studio:
             assert found is not None
             return found
 
-        return asyncio.run(go())
+        return aio.run(go())
 
     def turn(self, parent: LibraryImage, instruction: str, **options: Any) -> LibraryImage:
         options.setdefault("size", "1024x1024")
@@ -266,7 +267,7 @@ def test_budget_blocks_by_estimate(paths: AppPaths, simulator: OpenAISimulator) 
     from imagestudio.core.ledger import BudgetExceeded
 
     with pytest.raises(BudgetExceeded):
-        asyncio.run(metered.refine(request))
+        aio.run(metered.refine(request))
     assert not simulator.requests
 
 

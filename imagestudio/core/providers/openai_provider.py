@@ -38,14 +38,8 @@ from imagestudio.core.providers.netguard import (
     redact,
 )
 from imagestudio.core.providers.openai_errors import stream_error, translate_exception
-from imagestudio.core.types import (
-    EditRequest,
-    GeneratedImage,
-    GenerationRequest,
-    GenerationResult,
-    RefineRequest,
-    Usage,
-)  # fmt: skip
+from imagestudio.core.providers.openai_refine import provider_refine
+from imagestudio.core.types import EditRequest, GeneratedImage, GenerationRequest, GenerationResult, Usage
 
 if TYPE_CHECKING:
     from openai import AsyncOpenAI
@@ -174,11 +168,7 @@ class OpenAIProvider:
 
         return await self._send_all(send, request, on_partial)
 
-    async def refine(self, request: RefineRequest, *, on_partial: OnPartial | None = None) -> GenerationResult:
-        """One turn of a conversation with an image (Responses API + image tool: ``openai_refine``)."""
-        from imagestudio.core.providers.openai_refine import refine
-
-        return await refine(self._get_client(), request, on_partial, name=self.name, translate=self._translate)
+    refine = provider_refine  # one turn of a conversation with an image (Responses API + image tool)
 
     async def _send_all(
         self, send: Send, request: GenerationRequest | EditRequest, on_partial: OnPartial | None

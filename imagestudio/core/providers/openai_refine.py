@@ -69,6 +69,25 @@ def build_params(request: RefineRequest, *, continued: bool, image_url: str | No
     return params
 
 
+async def provider_refine(
+    provider: Any, request: RefineRequest, *, on_partial: OnPartial | None = None
+) -> GenerationResult:
+    """``OpenAIProvider.refine``: ``refine`` within one deadline for the whole answer (streams included), the
+    server's texts and ids with the key redacted (``netguard``, as for the Images API)."""
+    import asyncio
+
+    translate: Translate = provider._translate
+    try:
+        async with asyncio.timeout(provider._timeout):
+            client = provider._get_client()
+            result = await refine(client, request, on_partial, name=provider.name, translate=translate)
+    except TimeoutError as e:
+        raise translate(e) from None
+    clean = provider._clean
+    meta = {k: clean(v, limit=None) if isinstance(v, str) else v for k, v in result.response_meta.items()}
+    return dataclasses.replace(result, response_meta=meta, request_id=clean(result.request_id))
+
+
 async def refine(
     client: Any, request: RefineRequest, on_partial: OnPartial | None, *, name: str, translate: Translate
 ) -> GenerationResult:

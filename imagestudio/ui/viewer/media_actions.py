@@ -76,7 +76,7 @@ class MediaActions(QObject):
         extra = getattr(getattr(gallery, "menu", None), "extra_actions", None)
         if isinstance(extra, list):  # the gallery's right-click menu lists them first
             extra.extend(
-                [self.open_action, self.edit_action, self.refine_action, self.export_action, self.reuse_action]
+                [self.open_action, self.edit_action, self.export_action, self.reuse_action, self.refine_action]
             )
 
     def install_menus(self, bar: QMenuBar) -> None:
