@@ -374,7 +374,9 @@ def estimate_request(caps: Capabilities, request: GenerationRequest | EditReques
     )
 
 
-def batch_saving(caps: Capabilities, request: GenerationRequest | EditRequest) -> tuple[Estimate, Estimate]:
+def batch_saving(
+    caps: Capabilities, request: GenerationRequest | EditRequest | RefineRequest
+) -> tuple[Estimate, Estimate]:
     """(sent now, sent through the Batch API): the two estimates the "Batch (cheaper)" choice compares."""
     return (
         estimate_request(caps, replace(request, via_batch_api=None)),

@@ -169,6 +169,7 @@ class RefineRequest:
     frame_duration_ms: int | None = None
     complexity: str | None = None
     svg_effort: str | None = None
+    via_batch_api: bool | None = None  # never: a refine turn continues a live conversation
 
     @property
     def parent_ids(self) -> tuple[int, ...]:
