@@ -24,6 +24,7 @@ from imagestudio.core import settings as settings_io
 from imagestudio.core.capabilities import Capabilities
 from imagestudio.core.enhance import Enhancement, enhance
 from imagestudio.core.install_id import safety_identifier
+from imagestudio.core.jobs import AnyRequest
 from imagestudio.core.ledger import Ledger
 from imagestudio.core.library.library import Library
 from imagestudio.core.paths import AppPaths
@@ -206,18 +207,9 @@ def run_images(args: argparse.Namespace, paths: AppPaths, keys: KeyStore, *, kin
     if request.via_batch_api:  # queued in batch mode and sent; `queue batches` collects the images
         return send_via_batch_api(paths, keys, s, caps, [request], uuid.uuid4().hex[:16], args.json, args.over_budget)
 
-    def on_partial(job_id: int, index: int, data: bytes) -> None:
-        print(f"partial image {index + 1} ({len(data):,} bytes)", file=sys.stderr)
-
-    try:
-        ended = run_one(paths, keys, s, caps, request, budget_override=args.over_budget, on_partial=on_partial)
-    except (sqlite3.DatabaseError, OSError, RuntimeError) as e:  # a damaged, newer or unreadable library
-        return _fail(f"cannot open the library: {e}", EXIT_PROVIDER)
-    job = ended.job
-    if job is None or (job.state is not JobState.DONE and ended.interrupted):
-        return _cancelled(ended)
-    if job.state is not JobState.DONE:
-        return _job_failed(ended)
+    ended = run_to_end(paths, keys, s, caps, request, budget_override=args.over_budget)
+    if isinstance(ended, int):
+        return ended
     saved = [image.to_json() for image in ended.images]
     if args.json:
         body: dict[str, Any] = {"images": saved, "provider": provider.name, "model": request.model}
@@ -229,6 +221,27 @@ def run_images(args: argparse.Namespace, paths: AppPaths, keys: KeyStore, *, kin
         for image in saved:
             print(f"{image['path']}  {image['width']}x{image['height']}  #{image['id']}")
     return EXIT_OK
+
+
+def run_to_end(
+    paths: AppPaths, keys: KeyStore, s: Settings, caps: Capabilities, request: AnyRequest, *, budget_override: bool
+) -> OneJob | int:
+    """Run ``request`` as a job of its own, previews noted on stderr: the finished job, or the exit code (with its
+    one line said) when it was cancelled, failed or the library could not be opened."""
+
+    def on_partial(job_id: int, index: int, data: bytes) -> None:
+        print(f"partial image {index + 1} ({len(data):,} bytes)", file=sys.stderr)
+
+    try:
+        ended = run_one(paths, keys, s, caps, request, budget_override=budget_override, on_partial=on_partial)
+    except (sqlite3.DatabaseError, OSError, RuntimeError) as e:  # a damaged, newer or unreadable library
+        return _fail(f"cannot open the library: {e}", EXIT_PROVIDER)
+    job = ended.job
+    if job is None or (job.state is not JobState.DONE and ended.interrupted):
+        return _cancelled(ended)
+    if job.state is not JobState.DONE:
+        return _job_failed(ended)
+    return ended
 
 
 def _kept(ended: OneJob) -> str:

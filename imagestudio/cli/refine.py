@@ -15,9 +15,8 @@ import sqlite3
 import sys
 from typing import Any
 
-from imagestudio.cli.images import EXIT_OK, EXIT_PROVIDER, EXIT_USAGE, _cancelled, _job_failed, _settings_for
+from imagestudio.cli.images import EXIT_OK, EXIT_PROVIDER, EXIT_USAGE, _settings_for, run_to_end
 from imagestudio.cli.messages import fail as _fail
-from imagestudio.cli.session import run_one
 from imagestudio.core import errors, lineage, refine
 from imagestudio.core.capabilities import Capabilities
 from imagestudio.core.install_id import safety_identifier
@@ -28,7 +27,7 @@ from imagestudio.core.pricing import estimate_request
 from imagestudio.core.providers.factory import make_provider
 from imagestudio.core.secrets import KeyStore
 from imagestudio.core.settings import Settings
-from imagestudio.core.types import JobState, LibraryImage, RefineRequest
+from imagestudio.core.types import LibraryImage, RefineRequest
 
 
 def add_commands(sub: Any) -> None:
@@ -125,21 +124,14 @@ def run_refine(args: argparse.Namespace, paths: AppPaths, keys: KeyStore) -> int
     except errors.ImageStudioError as e:
         return _fail(e.message, EXIT_PROVIDER)
 
-    def on_partial(job_id: int, index: int, data: bytes) -> None:
-        print(f"partial image {index + 1} ({len(data):,} bytes)", file=sys.stderr)
-
     if not args.json:
         how = "continuing its stored response" if request.previous_response_id else "sending the image"
         print(f"refining #{image.id} ({how}), estimated {estimate.label()}", file=sys.stderr)
-    try:
-        ended = run_one(paths, keys, s, caps, request, budget_override=args.over_budget, on_partial=on_partial)
-    except (sqlite3.DatabaseError, OSError, RuntimeError) as e:
-        return _fail(f"cannot open the library: {e}", EXIT_PROVIDER)
+    ended = run_to_end(paths, keys, s, caps, request, budget_override=args.over_budget)
+    if isinstance(ended, int):
+        return ended
     job = ended.job
-    if job is None or (job.state is not JobState.DONE and ended.interrupted):
-        return _cancelled(ended)
-    if job.state is not JobState.DONE:
-        return _job_failed(ended)
+    assert job is not None  # a finished job
     saved = [im.to_json() for im in ended.images]
     if args.json:
         ids = [refine.stored_response(im) for im in ended.images]
