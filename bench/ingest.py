@@ -12,7 +12,7 @@ from pathlib import Path
 from PIL import Image
 
 from bench.harness import Result, median_and_spread
-from imagestudio.core.imageio import make_thumbnail
+from imagestudio.core.files.imageio import make_thumbnail
 from imagestudio.core.library.library import Library
 from imagestudio.core.paths import AppPaths
 from imagestudio.core.providers.demo import render

@@ -14,7 +14,7 @@ import sys
 import time
 from pathlib import Path
 
-from imagestudio.core.imageio import make_thumbnail
+from imagestudio.core.files.imageio import make_thumbnail
 from imagestudio.core.library.library import Library
 from imagestudio.core.library.search import index_text
 from imagestudio.core.paths import AppPaths

@@ -47,9 +47,9 @@ def measure(jobs: int = 50, concurrency: int = 4, latency: float = 0.5) -> tuple
         from imagestudio.core.library.library import Library
         from imagestudio.core.paths import AppPaths
         from imagestudio.core.providers.openai_provider import OpenAIProvider
-        from imagestudio.core.queue import JobStore
-        from imagestudio.core.runner import QueueRunner
-        from imagestudio.core.runner_host import LocalHost
+        from imagestudio.core.queue.host import LocalHost
+        from imagestudio.core.queue.runner import QueueRunner
+        from imagestudio.core.queue.store import JobStore
         from imagestudio.core.types import GenerationRequest
 
         with _simulator_process(latency) as (base_url, api_key):

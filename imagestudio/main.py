@@ -121,11 +121,11 @@ def compose(
     from imagestudio.core.capabilities import Capabilities
     from imagestudio.core.clock import SystemClock, local_date
     from imagestudio.core.install_id import safety_identifier
-    from imagestudio.core.jobs import profile_of, settings_for_profile
-    from imagestudio.core.ledger import Ledger
     from imagestudio.core.library.library import Library
+    from imagestudio.core.money.ledger import Ledger
     from imagestudio.core.providers.factory import make_provider
     from imagestudio.core.providers.openai_batch import batch_api_of
+    from imagestudio.core.queue.jobs import profile_of, settings_for_profile
     from imagestudio.ui.main_window import MainWindow
     from imagestudio.ui.viewer.viewer_services import ViewerServices
 

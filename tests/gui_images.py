@@ -15,8 +15,6 @@ from imagestudio.main import Composition
 ZH_PROMPT = "一只戴着宇航员头盔的橘猫在月球表面弹吉他，背景是蓝色的地球和漫天繁星，电影感光线"
 
 
-
-
 def png_bytes(size: tuple[int, int] = (1600, 1000), color: tuple[int, int, int] = (20, 160, 40)) -> bytes:
     """Left half opaque ``color``, right half fully transparent."""
     im = Image.new("RGBA", size, (0, 0, 0, 0))

@@ -92,7 +92,7 @@ def test_queue_cancel_and_resume(tmp_path: Path) -> None:
     code = (
         "from imagestudio.core.library.library import Library\n"
         "from imagestudio.core.paths import AppPaths\n"
-        "from imagestudio.core.queue import JobStore\n"
+        "from imagestudio.core.queue.store import JobStore\n"
         "from imagestudio.core.types import GenerationRequest as R\n"
         "lib = Library(AppPaths.from_environment().ensure())\n"
         "JobStore(lib.db).add([R('one', 'gpt-image-2', '1024x1024'), R('two', 'gpt-image-2', '1024x1024')],"

@@ -1,4 +1,4 @@
-"""Jobs through OpenAI's Batch API (core/batch_runner.py): the real SDK against the loopback Files/Batches service
+"""Jobs through OpenAI's Batch API (core/batch/runner.py): the real SDK against the loopback Files/Batches service
 (tests/batch_sim.py); progress driven by the test, the app's clock a FixedClock."""
 
 from __future__ import annotations
@@ -14,18 +14,18 @@ from typing import Any
 import pytest
 from PIL import Image
 
-from imagestudio.core.batch_runner import BatchRunner
-from imagestudio.core.batch_store import ApiBatch
+from imagestudio.core.batch.runner import BatchRunner
+from imagestudio.core.batch.store import ApiBatch
 from imagestudio.core.capabilities import Capabilities
 from imagestudio.core.clock import FixedClock
-from imagestudio.core.ledger import Ledger
 from imagestudio.core.library.library import Library
+from imagestudio.core.money.ledger import Ledger
+from imagestudio.core.money.pricing import batch_saving, cost_of_usage
 from imagestudio.core.paths import AppPaths
-from imagestudio.core.pricing import batch_saving, cost_of_usage
 from imagestudio.core.providers.openai_batch import OpenAIBatchApi
-from imagestudio.core.queue import JobStore
-from imagestudio.core.runner import QueueRunner
-from imagestudio.core.runner_host import LocalHost
+from imagestudio.core.queue.host import LocalHost
+from imagestudio.core.queue.runner import QueueRunner
+from imagestudio.core.queue.store import JobStore
 from imagestudio.core.types import EditRequest, GenerationRequest, JobState, Usage
 from tests.aio import run
 from tests.batch_sim import BatchService
@@ -83,7 +83,7 @@ class Rig:
         run(scenario())
 
     def api_batches(self) -> list[ApiBatch]:
-        from imagestudio.core.batch_store import ApiBatchStore
+        from imagestudio.core.batch.store import ApiBatchStore
 
         return ApiBatchStore(self.store).all()
 
@@ -193,7 +193,7 @@ def test_expired_batch_keeps_what_ran_and_resends_the_rest_once_when_asked(
     jobs = rig.store.get_many(ids)
     assert [j.state for j in jobs] == [JobState.DONE] + [JobState.INTERRUPTED] * 3
     assert "not charged" in (jobs[1].error or "")
-    from imagestudio.core.batch_store import ApiBatchStore
+    from imagestudio.core.batch.store import ApiBatchStore
 
     missing = ApiBatchStore(rig.store).missing_ids()
     assert missing == set(ids[1:])

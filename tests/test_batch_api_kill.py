@@ -20,7 +20,7 @@ from PIL import Image
 
 from imagestudio.core import crashpoints
 from imagestudio.core.capabilities import Capabilities
-from imagestudio.core.pricing import cost_of_usage
+from imagestudio.core.money.pricing import cost_of_usage
 from imagestudio.core.types import Usage
 from tests.batch_sim import BatchService
 from tests.killer import env_for

@@ -234,7 +234,7 @@ def test_what_opens_the_window() -> None:
 
 def test_estimate_prints_the_cost_and_sends_nothing(tmp_path: Path, simulator: OpenAISimulator) -> None:
     from imagestudio.core.capabilities import Capabilities
-    from imagestudio.core.pricing import estimate_request
+    from imagestudio.core.money.pricing import estimate_request
     from imagestudio.core.types import EditRequest, GenerationRequest
 
     url = ("--base-url", simulator.base_url)

@@ -11,7 +11,7 @@ import pytest
 
 from imagestudio.core.capabilities import Capabilities
 from imagestudio.core.errors import ImageStudioError
-from imagestudio.core.i18n_text import Catalogue, language_from_environment, translate_message
+from imagestudio.core.i18n.text import Catalogue, language_from_environment, translate_message
 from imagestudio.core.paths import resources_dir
 from imagestudio.core.types import GenerationRequest
 

@@ -14,10 +14,10 @@ import pytest
 
 from imagestudio.core.capabilities import Capabilities
 from imagestudio.core.clock import FixedClock, day_start, local_date, month_start
-from imagestudio.core.ledger import BudgetExceeded, Ledger, LedgerEntry
 from imagestudio.core.library.library import Library
+from imagestudio.core.money.ledger import BudgetExceeded, Ledger, LedgerEntry
 from imagestudio.core.paths import AppPaths, resources_dir
-from imagestudio.core.queue import JobStore
+from imagestudio.core.queue.store import JobStore
 from imagestudio.core.types import GenerationRequest
 
 

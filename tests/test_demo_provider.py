@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from imagestudio.core.errors import ConfigError, NoApiKey
-from imagestudio.core.imageio import inspect
+from imagestudio.core.files.imageio import inspect
 from imagestudio.core.providers.demo import DemoProvider, render
 from imagestudio.core.providers.factory import key_profile, make_provider
 from imagestudio.core.secrets import SERVICE, KeyStore

@@ -19,8 +19,8 @@ from typing import Any
 import pytest
 from PIL import Image
 
-from imagestudio.core import fsutil
 from imagestudio.core import settings as settings_io
+from imagestudio.core.files import fsutil
 from imagestudio.core.library import importer, integrity
 from imagestudio.core.library.library import Library
 from imagestudio.core.paths import AppPaths

@@ -13,7 +13,7 @@ from imagestudio.core.capabilities import Capabilities
 from imagestudio.core.clock import FixedClock
 from imagestudio.core.enhance import diff_spans, enhance, text_cost_usd
 from imagestudio.core.install_id import safety_identifier
-from imagestudio.core.ledger import BudgetExceeded, Ledger, LedgerEntry
+from imagestudio.core.money.ledger import BudgetExceeded, Ledger, LedgerEntry
 from imagestudio.core.profiles import Profile, find, load, save
 from imagestudio.core.providers.factory import MeteredProvider, make_profile_provider
 from imagestudio.core.providers.openai_provider import OpenAIProvider

@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 from PIL import Image, ImageCms
 
-from imagestudio.core import filenames
 from imagestudio.core.errors import ImageStudioError
-from imagestudio.core.export import DIGITAL_SOURCE_TYPE, ExportOptions, convert, export_images
+from imagestudio.core.export import filenames
+from imagestudio.core.export.convert import DIGITAL_SOURCE_TYPE, ExportOptions, convert, export_images
 from imagestudio.core.types import LibraryImage
 
 LONG_ZH = "一只戴着宇航员头盔的橘猫在月球表面弹吉他，背景是蓝色的地球和漫天繁星，电影感光线，超高细节" * 6

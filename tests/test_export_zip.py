@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from imagestudio.core.export import ExportError, ExportOptions
-from imagestudio.core.export_zip import export_zip
+from imagestudio.core.export.archive import export_zip
+from imagestudio.core.export.convert import ExportError, ExportOptions
 from imagestudio.core.library.library import Library
 from imagestudio.core.library.query import LibraryQuery
 from imagestudio.core.paths import AppPaths
@@ -74,9 +74,7 @@ def test_cancel_and_failures_leave_no_archive(paths: AppPaths, tmp_path: Path) -
         out = tmp_path / "out"
         out.mkdir()
         cancel = threading.Event()
-        result = export_zip(
-            images, out / "c.zip", ExportOptions(), progress=lambda *_: cancel.set(), cancel=cancel
-        )
+        result = export_zip(images, out / "c.zip", ExportOptions(), progress=lambda *_: cancel.set(), cancel=cancel)
         assert result.cancelled and result.path is None
         assert list(out.iterdir()) == []
 

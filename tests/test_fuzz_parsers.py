@@ -18,9 +18,10 @@ from PIL import Image
 from PIL.PngImagePlugin import PngInfo
 
 from imagestudio.cli import batch as cli_batch
-from imagestudio.core import errors, imageio, presets
+from imagestudio.core import errors, presets
 from imagestudio.core import settings as settings_io
 from imagestudio.core.capabilities import Capabilities
+from imagestudio.core.files import imageio
 from imagestudio.core.library import metadata
 from imagestudio.core.paths import AppPaths
 from imagestudio.core.providers.openai_provider import OpenAIProvider

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from PySide6.QtCore import Qt
 
-from imagestudio.core.ledger import LedgerEntry
+from imagestudio.core.money.ledger import LedgerEntry
 from imagestudio.core.types import GenerationRequest, JobState
 from tests.simulator import OpenAISimulator
 

@@ -14,14 +14,12 @@ from PySide6.QtCore import Qt
 
 from imagestudio.core.library.library import Library
 from imagestudio.core.paths import AppPaths
-from imagestudio.core.queue import JobStore
+from imagestudio.core.queue.store import JobStore
 from imagestudio.core.types import GenerationRequest, JobState
 from imagestudio.main import Composition
 from tests.simulator import OpenAISimulator
 
 pytestmark = pytest.mark.gui
-
-
 
 
 def _use_simulator(parts: Composition, sim: OpenAISimulator) -> None:

@@ -16,7 +16,7 @@ from PySide6.QtCore import Qt
 
 from imagestudio.core.library.library import Library
 from imagestudio.core.paths import AppPaths
-from imagestudio.core.queue import JobStore
+from imagestudio.core.queue.store import JobStore
 from imagestudio.core.types import GenerationRequest, JobState
 
 pytestmark = pytest.mark.gui

@@ -22,8 +22,6 @@ from tests.test_library_import import png
 pytestmark = pytest.mark.gui
 
 
-
-
 PROMPTS = ["雪中的红狐狸在奔跑", "a red fox in snow", "东京的猫"]
 
 

@@ -20,8 +20,6 @@ from tests.simulator import OpenAISimulator
 pytestmark = pytest.mark.gui
 
 
-
-
 def _items(combo: Any) -> list[Any]:
     return [combo.itemData(i) for i in range(combo.count())]
 

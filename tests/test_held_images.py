@@ -13,14 +13,14 @@ import pytest
 
 from imagestudio.core import held
 from imagestudio.core.capabilities import Capabilities
-from imagestudio.core.ledger import Ledger
 from imagestudio.core.library.library import Library
+from imagestudio.core.money.ledger import Ledger
 from imagestudio.core.paths import AppPaths
 from imagestudio.core.providers.factory import MeteredProvider
 from imagestudio.core.providers.openai_provider import OpenAIProvider
-from imagestudio.core.queue import JobStore
-from imagestudio.core.runner import QueueRunner
-from imagestudio.core.runner_host import LocalHost
+from imagestudio.core.queue.host import LocalHost
+from imagestudio.core.queue.runner import QueueRunner
+from imagestudio.core.queue.store import JobStore
 from imagestudio.core.types import GenerationRequest, JobState
 from tests import aio
 from tests.simulator import OpenAISimulator

@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from imagestudio.core import imageio, outside, svg
+from imagestudio.core.files import imageio, outside, svg
 from imagestudio.core.library import importer, integrity
 from imagestudio.core.library.library import Library
 from imagestudio.core.paths import AppPaths
@@ -203,7 +203,8 @@ def test_svg_sizes_are_bounded(attrs: str, size: tuple[int, int]) -> None:
 
 @posix_only
 def test_private_things_are_private_and_exports_follow_the_umask(tmp_path: Path, library: Library) -> None:
-    from imagestudio.core import export, logsetup
+    from imagestudio.core import logsetup
+    from imagestudio.core.export import convert as export
     from imagestudio.core.secrets import SecretRedactor
 
     paths = library.paths

@@ -16,8 +16,8 @@ import pytest
 
 from imagestudio.core import errors
 from imagestudio.core.capabilities import Capabilities
-from imagestudio.core.ledger import Ledger
 from imagestudio.core.library.library import Library
+from imagestudio.core.money.ledger import Ledger
 from imagestudio.core.paths import AppPaths
 from imagestudio.core.providers.factory import MeteredProvider
 from imagestudio.core.providers.netguard import DownloadPolicy

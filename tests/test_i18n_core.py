@@ -18,7 +18,7 @@ from imagestudio.app import i18n
 from imagestudio.app.core_text import translate_message
 from imagestudio.core.capabilities import Capabilities
 from imagestudio.core.errors import InvalidRequest
-from imagestudio.core.i18n_marks import QT_TRANSLATE_NOOP, TEMPLATES, fill
+from imagestudio.core.i18n.marks import QT_TRANSLATE_NOOP, TEMPLATES, fill
 from imagestudio.core.paths import AppPaths
 from imagestudio.core.providers.openai_errors import translate_exception
 from imagestudio.core.secrets import KeyStore

@@ -13,9 +13,9 @@ from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 from PIL import Image
 
-from imagestudio.core import imageio
 from imagestudio.core.errors import ImageDecodeError
-from imagestudio.core.imageio import MAX_PIXELS, THUMB_EDGE, inspect, make_thumbnail
+from imagestudio.core.files import imageio
+from imagestudio.core.files.imageio import MAX_PIXELS, THUMB_EDGE, inspect, make_thumbnail
 
 
 def encode(im: Image.Image, fmt: str, **kw: Any) -> bytes:

@@ -20,8 +20,8 @@ from typing import Any
 import pytest
 from PIL import Image
 
-from imagestudio.core import fsutil, imageio
 from imagestudio.core.errors import ImageDecodeError
+from imagestudio.core.files import fsutil, imageio
 from imagestudio.core.library import importer
 from imagestudio.core.library.db import LibraryDB
 from imagestudio.core.library.library import Library

@@ -8,7 +8,7 @@ import pytest
 
 from imagestudio.core.capabilities import Capabilities
 from imagestudio.core.clock import FixedClock
-from imagestudio.core.ledger import BudgetExceeded, Ledger, LedgerEntry, cost_usd
+from imagestudio.core.money.ledger import BudgetExceeded, Ledger, LedgerEntry, cost_usd
 from imagestudio.core.types import Usage
 
 

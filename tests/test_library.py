@@ -15,9 +15,9 @@ from typing import Any
 import pytest
 from PIL import Image
 
-from imagestudio.core import fsutil, imageio
 from imagestudio.core.errors import ImageDecodeError
-from imagestudio.core.fsutil import atomic_write
+from imagestudio.core.files import fsutil, imageio
+from imagestudio.core.files.fsutil import atomic_write
 from imagestudio.core.library.db import SCHEMA_VERSION, LibraryDB
 from imagestudio.core.library.library import Library
 from imagestudio.core.paths import AppPaths

@@ -10,13 +10,13 @@ from pathlib import Path
 
 import pytest
 
-from imagestudio.core import ledger
 from imagestudio.core.capabilities import Capabilities
 from imagestudio.core.library import db as db_module
 from imagestudio.core.library.db import LibraryDB, split_statements
 from imagestudio.core.library.library import Library
 from imagestudio.core.library.query import LibraryQuery
 from imagestudio.core.library.search import index_text, match_expression
+from imagestudio.core.money import ledger
 from imagestudio.core.paths import AppPaths
 from imagestudio.core.types import Usage
 from tests.test_library import make_result

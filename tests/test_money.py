@@ -19,17 +19,17 @@ from PIL import Image
 from imagestudio.core import errors
 from imagestudio.core.capabilities import Capabilities
 from imagestudio.core.clock import FixedClock
-from imagestudio.core.ledger import Ledger, LedgerEntry
 from imagestudio.core.library.library import Library
+from imagestudio.core.money.ledger import Ledger, LedgerEntry
+from imagestudio.core.money.pricing import cost_of_usage, estimate_request, parse_usage
 from imagestudio.core.paths import AppPaths
-from imagestudio.core.pricing import cost_of_usage, estimate_request, parse_usage
 from imagestudio.core.providers.factory import MeteredProvider
 from imagestudio.core.providers.netguard import DownloadPolicy
 from imagestudio.core.providers.openai_errors import _retry_after
 from imagestudio.core.providers.openai_provider import OpenAIProvider
-from imagestudio.core.queue import JobStore
-from imagestudio.core.runner import QueueRunner
-from imagestudio.core.runner_host import LocalHost
+from imagestudio.core.queue.host import LocalHost
+from imagestudio.core.queue.runner import QueueRunner
+from imagestudio.core.queue.store import JobStore
 from imagestudio.core.types import EditRequest, GenerationRequest, GenerationResult, JobState
 from tests import aio
 from tests.aio import run_closing

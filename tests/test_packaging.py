@@ -25,7 +25,7 @@ import pytest
 from PIL import Image
 
 from imagestudio import APP_ID, APP_NAME, __version__
-from imagestudio.core.imageio import ALLOWED_FORMATS
+from imagestudio.core.files.imageio import ALLOWED_FORMATS
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGING = ROOT / "packaging"

@@ -1,4 +1,4 @@
-"""Prices, usage parsing and the estimate before sending (core/pricing.py)."""
+"""Prices, usage parsing and the estimate before sending (core/money/pricing.py)."""
 
 from __future__ import annotations
 
@@ -10,8 +10,7 @@ from typing import Any
 import pytest
 
 from imagestudio.core.capabilities import Capabilities
-from imagestudio.core.paths import resources_dir
-from imagestudio.core.pricing import (
+from imagestudio.core.money.pricing import (
     Estimate,
     add_calls,
     cost_of_usage,
@@ -21,6 +20,7 @@ from imagestudio.core.pricing import (
     parse_usage,
     rates,
 )
+from imagestudio.core.paths import resources_dir
 from imagestudio.core.types import EditRequest, GenerationRequest, Usage
 
 CAPS = Capabilities.load()
@@ -76,9 +76,11 @@ def test_estimate_request_counts_edit_inputs_mask_and_prompt() -> None:
     gen = GenerationRequest(prompt="x" * 400, model="gpt-image-2", size="1024x1024", quality="low")
     edit = EditRequest(prompt="x" * 400, model="gpt-image-2", images=("a.png", "b.png"), mask="m.png",
                        size="1024x1024", quality="low")  # fmt: skip
-    assert estimate_request(CAPS, edit).usd > estimate_request(CAPS, gen).usd > estimate_cost(
-        CAPS, model="gpt-image-2", quality="low", size="1024x1024"
-    ).usd
+    assert (
+        estimate_request(CAPS, edit).usd
+        > estimate_request(CAPS, gen).usd
+        > estimate_cost(CAPS, model="gpt-image-2", quality="low", size="1024x1024").usd
+    )
     assert Estimate(0.005, 0.005, False).label() == "$0.005"
     assert Estimate(0.05, 0.21, True).label() == "≈ $0.050–$0.210"
 

@@ -1,4 +1,4 @@
-"""The persistent job queue (core/queue.py + core/runner.py) against the simulator through the real SDK."""
+"""The persistent job queue (core/queue/store.py + core/queue/runner.py) against the simulator through the real SDK."""
 
 from __future__ import annotations
 
@@ -13,15 +13,15 @@ from collections.abc import Callable
 from typing import Any
 
 from imagestudio.core.capabilities import Capabilities
-from imagestudio.core.jobs import Job
 from imagestudio.core.library.library import Library
 from imagestudio.core.paths import AppPaths
 from imagestudio.core.providers.base import ImageProvider
 from imagestudio.core.providers.openai_provider import OpenAIProvider
-from imagestudio.core.queue import JobStore
-from imagestudio.core.retry import RetryPolicy
-from imagestudio.core.runner import QueueRunner
-from imagestudio.core.runner_host import LocalHost
+from imagestudio.core.queue.host import LocalHost
+from imagestudio.core.queue.jobs import Job
+from imagestudio.core.queue.retry import RetryPolicy
+from imagestudio.core.queue.runner import QueueRunner
+from imagestudio.core.queue.store import JobStore
 from imagestudio.core.types import GeneratedImage, GenerationRequest, GenerationResult, JobState
 from tests.aio import run
 from tests.simulator import OpenAISimulator, render_image

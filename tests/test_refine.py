@@ -17,17 +17,17 @@ from PIL import Image
 from imagestudio.core import errors, lineage, refine
 from imagestudio.core.capabilities import Capabilities
 from imagestudio.core.clock import FixedClock
-from imagestudio.core.jobs import request_from_json, request_kind
-from imagestudio.core.ledger import Ledger
 from imagestudio.core.library.library import Library
+from imagestudio.core.money.ledger import Ledger
+from imagestudio.core.money.pricing import cost_of_usage, estimate_request, parse_usage
 from imagestudio.core.paths import AppPaths
-from imagestudio.core.pricing import cost_of_usage, estimate_request, parse_usage
 from imagestudio.core.providers.demo import DemoProvider
 from imagestudio.core.providers.factory import MeteredProvider
 from imagestudio.core.providers.openai_provider import OpenAIProvider
-from imagestudio.core.queue import Job, JobStore
-from imagestudio.core.runner import QueueRunner
-from imagestudio.core.runner_host import LocalHost
+from imagestudio.core.queue.host import LocalHost
+from imagestudio.core.queue.jobs import request_from_json, request_kind
+from imagestudio.core.queue.runner import QueueRunner
+from imagestudio.core.queue.store import Job, JobStore
 from imagestudio.core.types import (
     GeneratedImage,
     GenerationRequest,
@@ -264,7 +264,7 @@ def test_budget_blocks_by_estimate(paths: AppPaths, simulator: OpenAISimulator) 
     inner = _strict(OpenAIProvider(api_key=simulator.api_key, base_url=simulator.base_url), simulator)
     metered = MeteredProvider(inner, ledger, CAPS, budget_usd=0.0001)
     request = RefineRequest(prompt="x", model="gpt-image-2", text_model="gpt-4.1-mini", image="/nowhere.png")
-    from imagestudio.core.ledger import BudgetExceeded
+    from imagestudio.core.money.ledger import BudgetExceeded
 
     with pytest.raises(BudgetExceeded):
         aio.run(metered.refine(request))

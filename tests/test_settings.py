@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
-from imagestudio.core import fsutil
+from imagestudio.core.files import fsutil
 from imagestudio.core.secrets import KeyStore
 from imagestudio.core.settings import PROVIDERS, SCHEMA_VERSION, Settings, _check, load, parse, save
 

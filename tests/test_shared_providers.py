@@ -9,17 +9,17 @@ import openai
 import pytest
 
 from imagestudio.core.capabilities import Capabilities
-from imagestudio.core.ledger import Ledger
 from imagestudio.core.library.library import Library
+from imagestudio.core.money.ledger import Ledger
 from imagestudio.core.paths import AppPaths
 from imagestudio.core.providers.base import ImageProvider
 from imagestudio.core.providers.demo import DemoProvider
 from imagestudio.core.providers.factory import MeteredProvider
 from imagestudio.core.providers.openai_provider import OpenAIProvider
 from imagestudio.core.providers.shared import SharedProviders
-from imagestudio.core.queue import JobStore
-from imagestudio.core.runner import QueueRunner
-from imagestudio.core.runner_host import LocalHost
+from imagestudio.core.queue.host import LocalHost
+from imagestudio.core.queue.runner import QueueRunner
+from imagestudio.core.queue.store import JobStore
 from imagestudio.core.types import GenerationRequest, JobState
 from tests.aio import run
 from tests.simulator import OpenAISimulator

@@ -10,9 +10,9 @@ import pytest
 from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
 from PySide6.QtGui import QDropEvent
 
-from imagestudio.core.ledger import Totals
 from imagestudio.core.library import importer, integrity
 from imagestudio.core.library.library import Library
+from imagestudio.core.money.ledger import Totals
 from imagestudio.core.paths import AppPaths
 from imagestudio.core.types import JobState
 from imagestudio.main import Composition

@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from imagestudio.core import imageio
 from imagestudio.core.errors import ImageDecodeError
+from imagestudio.core.files import imageio
 from imagestudio.core.library.library import Library
 from imagestudio.core.paths import AppPaths
 from imagestudio.core.types import GeneratedImage, GenerationRequest, GenerationResult

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from imagestudio.core.export import DIGITAL_SOURCE_TYPE, ExportOptions, export_images
+from imagestudio.core.export.convert import DIGITAL_SOURCE_TYPE, ExportOptions, export_images
 from imagestudio.core.library.library import Library
 from imagestudio.core.paths import AppPaths
 from tests.test_library import make_result

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from imagestudio.core.export import ExportOptions, export_images
+from imagestudio.core.export.convert import ExportOptions, export_images
 from imagestudio.core.library import importer
 from imagestudio.core.library.library import Library
 from imagestudio.core.library.xmp_read import read_xmp

@@ -16,7 +16,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-# core marks its messages with QT_TRANSLATE_NOOP (core/i18n_marks.py); the interface translates them
+# core marks its messages with QT_TRANSLATE_NOOP (core/i18n/marks.py); the interface translates them
 SOURCES = [ROOT / "imagestudio" / "ui", ROOT / "imagestudio" / "app", ROOT / "imagestudio" / "core"]
 TS = ROOT / "resources" / "translations" / "imagestudio_zh_CN.ts"
 

@@ -16,7 +16,7 @@ from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMimeData, QUrl
 from PySide6.QtGui import QClipboard, QImage
 
 from imagestudio.app.dragdrop import IMAGE_ID_MIME, ExportSession
-from imagestudio.core.export import ExportOptions, export_images
+from imagestudio.core.export.convert import ExportOptions, export_images
 from imagestudio.core.types import LibraryImage
 
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".webp", ".gif"}
@@ -46,7 +46,7 @@ class MimeImage:
 
 
 def images_from_mime(mime: QMimeData | None) -> list[MimeImage]:
-    """Image files (by suffix; the bytes are checked later by ``core.imageio.inspect``) and, when there are
+    """Image files (by suffix; the bytes are checked later by ``core.files.imageio.inspect``) and, when there are
     none, one image from the data: encoded bytes if offered, else the pixels encoded as PNG."""
     if mime is None:
         return []

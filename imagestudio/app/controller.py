@@ -1,4 +1,5 @@
-"""GenerationController: the GUI's face of the persistent job queue (``core/queue.py`` + ``core/runner.py``).
+"""GenerationController: the GUI's face of the persistent job queue (``core/queue/store.py`` +
+``core/queue/runner.py``).
 
 Jobs live in the library DB; this object keeps one ``Job`` per id (refreshed in place, so views can hold it),
 turns the runner's reports into Qt signals and forwards the person's actions. The GUI thread only awaits:
@@ -21,14 +22,14 @@ from imagestudio.app.job_host import decode_preview as _decode_preview
 from imagestudio.app.library_service import LibraryService
 from imagestudio.app.tasks import TaskOwner
 from imagestudio.core import refine
-from imagestudio.core.batch_runner import BatchRunner
-from imagestudio.core.batch_store import ApiBatchStore, resume_except_missing
+from imagestudio.core.batch.runner import BatchRunner
+from imagestudio.core.batch.store import ApiBatchStore, resume_except_missing
 from imagestudio.core.capabilities import Capabilities
-from imagestudio.core.ledger import Ledger
+from imagestudio.core.money.ledger import Ledger
 from imagestudio.core.providers.openai_batch import BatchApi
-from imagestudio.core.queue import AnyRequest, Job, JobStore
-from imagestudio.core.retry import RetryPolicy
-from imagestudio.core.runner import QueueRunner
+from imagestudio.core.queue.retry import RetryPolicy
+from imagestudio.core.queue.runner import QueueRunner
+from imagestudio.core.queue.store import AnyRequest, Job, JobStore
 from imagestudio.core.types import JobState, RefineRequest
 
 log = logging.getLogger(__name__)
@@ -92,7 +93,7 @@ class GenerationController(QObject):
         self._decoding = False
         self._warmed: tuple[str, str] | None = None  # the profile whose client warm_up last prepared
         self.runner: QueueRunner | None = None
-        #: jobs marked "Batch" go through OpenAI's Batch API (core/batch_runner.py); None: not offered
+        #: jobs marked "Batch" go through OpenAI's Batch API (core/batch/runner.py); None: not offered
         self.batches: BatchRunner | None = None
         self._batch_setup = (batch_api, batch_folder, ledger, budget)
         #: what quitting does with jobs still running or waiting (the main window asks the person)

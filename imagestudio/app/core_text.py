@@ -1,6 +1,6 @@
 """Show core's English messages in the interface language (the installed Qt translators).
 
-The matching lives in ``core/i18n_text.py`` (the CLI uses it too, with a catalogue read without Qt); here the
+The matching lives in ``core/i18n/text.py`` (the CLI uses it too, with a catalogue read without Qt); here the
 lookup is ``QCoreApplication.translate``.
 """
 
@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication
 
-from imagestudio.core import i18n_text
+from imagestudio.core.i18n import text as i18n_text
 
 
 def translate_message(text: str) -> str:

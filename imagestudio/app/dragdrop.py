@@ -19,7 +19,7 @@ from PySide6.QtCore import QMimeData, QObject, Qt, QUrl
 from PySide6.QtGui import QDrag, QImage, QPixmap
 
 from imagestudio.core.clock import Clock, SystemClock
-from imagestudio.core.export import ExportOptions, ExportResult, export_images
+from imagestudio.core.export.convert import ExportOptions, ExportResult, export_images
 from imagestudio.core.types import LibraryImage
 
 log = logging.getLogger(__name__)

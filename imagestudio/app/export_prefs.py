@@ -12,8 +12,8 @@ from pathlib import Path
 from PySide6.QtCore import QObject
 
 from imagestudio.app.tasks import TaskOwner
-from imagestudio.core.export import ExportOptions
-from imagestudio.core.fsutil import atomic_write
+from imagestudio.core.export.convert import ExportOptions
+from imagestudio.core.files.fsutil import atomic_write
 
 log = logging.getLogger(__name__)
 

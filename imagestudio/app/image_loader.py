@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from PySide6.QtGui import QImage, QImageReader
 
 from imagestudio.app.library_service import LibraryService
+from imagestudio.core.files.provenance import FileFacts, file_facts
 from imagestudio.core.lineage import Lineage, build, links_sql, parse_links
-from imagestudio.core.provenance import FileFacts, file_facts
 from imagestudio.core.types import LibraryImage
 
 
@@ -42,8 +42,8 @@ def decode(path: str) -> tuple[QImage, str]:
 
 def decode_svg(path: str, side: int, *, enlarge: bool = True) -> tuple[QImage, str]:
     from imagestudio.app.svg_render import render_svg
-    from imagestudio.core import svg
-    from imagestudio.core.outside import Refused, read_regular
+    from imagestudio.core.files import svg
+    from imagestudio.core.files.outside import Refused, read_regular
 
     try:
         data, _mtime = read_regular(path, max_bytes=svg.MAX_SVG_BYTES)

@@ -15,8 +15,8 @@ from imagestudio.core.library.db import InTransaction
 from imagestudio.core.providers.base import ImageProvider
 from imagestudio.core.providers.http_loop import HttpLoop
 from imagestudio.core.providers.shared import SharedProviders
-from imagestudio.core.queue import AnyRequest
-from imagestudio.core.runner_host import SharedProvidersHost
+from imagestudio.core.queue.host import SharedProvidersHost
+from imagestudio.core.queue.store import AnyRequest
 from imagestudio.core.types import GenerationResult
 
 ProviderFactory = Callable[[str, str], ImageProvider]  # (provider, base_url) → provider; may block (keyring)

@@ -106,7 +106,7 @@ class LibraryActions(QObject):
         self._emit(LibraryChange(updated=tuple(changed), culled=True))
 
     async def trash_rejected(self) -> None:
-        """"Empty rejected to trash": every rejected image to the trash, undone by Ctrl+Z like any trashing."""
+        """ "Empty rejected to trash": every rejected image to the trash, undone by Ctrl+Z like any trashing."""
         moved = await self._db(self.service.library.trash_rejected)
         if moved:
             self._undo.append(tuple(moved))

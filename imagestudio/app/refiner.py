@@ -10,13 +10,13 @@ from PySide6.QtCore import QObject, Signal
 
 from imagestudio.core import refine
 from imagestudio.core.capabilities import Capabilities
-from imagestudio.core.pricing import Estimate, estimate_request
+from imagestudio.core.money.pricing import Estimate, estimate_request
 from imagestudio.core.types import LibraryImage, RefineRequest
 
 if TYPE_CHECKING:
     from imagestudio.app.controller import GenerationController
     from imagestudio.app.settings_store import SettingsStore
-    from imagestudio.core.queue import Job
+    from imagestudio.core.queue.store import Job
 
 
 class Refiner(QObject):

@@ -23,8 +23,8 @@ from imagestudio.core import drafts as drafts_io
 from imagestudio.core.capabilities import Capabilities
 from imagestudio.core.enhance import Enhancement, enhance
 from imagestudio.core.errors import ImageStudioError
-from imagestudio.core.fsutil import atomic_write
-from imagestudio.core.ledger import Ledger, Totals
+from imagestudio.core.files.fsutil import atomic_write
+from imagestudio.core.money.ledger import Ledger, Totals
 from imagestudio.core.providers.base import ImageProvider
 from imagestudio.core.types import LibraryImage
 

@@ -12,7 +12,7 @@ from PySide6.QtCore import QByteArray, QRectF, QSize, Qt
 from PySide6.QtGui import QImage, QPainter
 from PySide6.QtSvg import QSvgRenderer, QtSvg
 
-from imagestudio.core import svg
+from imagestudio.core.files import svg
 
 MAX_RASTER_SIDE = 4096
 
@@ -51,7 +51,7 @@ def svg_thumbnail_jpeg(data: bytes) -> bytes | None:
     must not or cannot be drawn (over budget, invalid for Qt) the empty checkerboard, so it is not "missing"."""
     from PIL import Image
 
-    from imagestudio.core import imageio
+    from imagestudio.core.files import imageio
 
     image = render_svg(data, imageio.THUMB_EDGE)
     if image.isNull():

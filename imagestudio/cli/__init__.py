@@ -28,7 +28,7 @@ from imagestudio import __version__
 from imagestudio.cli import batch, estimate, images, library, queue, refine
 from imagestudio.cli.messages import fail as _fail
 from imagestudio.core import errors, logsetup
-from imagestudio.core.outside import PrintableStream
+from imagestudio.core.files.outside import PrintableStream
 from imagestudio.core.paths import AppPaths
 from imagestudio.core.providers.factory import key_profile
 from imagestudio.core.secrets import KeySource, KeyStore

@@ -25,9 +25,9 @@ from imagestudio.cli.session import EXIT_USAGE, Session, report, send_via_batch_
 from imagestudio.core import errors
 from imagestudio.core.capabilities import Capabilities
 from imagestudio.core.install_id import safety_identifier
-from imagestudio.core.jobs import AnyRequest, Job, profile_of
 from imagestudio.core.paths import AppPaths
-from imagestudio.core.queue import JobStore
+from imagestudio.core.queue.jobs import AnyRequest, Job, profile_of
+from imagestudio.core.queue.store import JobStore
 from imagestudio.core.secrets import KeyStore
 from imagestudio.core.settings import Settings
 from imagestudio.core.types import EditRequest, GenerationRequest, JobState

@@ -1,4 +1,4 @@
-"""The CLI's side of OpenAI's Batch API (core/batch_runner.py): ``generate … --batch``, ``batch FILE
+"""The CLI's side of OpenAI's Batch API (core/batch/runner.py): ``generate … --batch``, ``batch FILE
 --via-batch-api`` (queue the jobs in batch mode and send them), ``queue batches`` (poll, collect what is ready;
 ``--wait`` until every batch ended). Results arrive within 24 h; any later ``queue batches`` (or the app) collects
 them, so nothing waits in a terminal for a day."""
@@ -12,10 +12,10 @@ from typing import Any
 
 from imagestudio.cli.messages import localized
 from imagestudio.cli.session import EXIT_FAILED, EXIT_OK, Session
-from imagestudio.core.batch_runner import NO_BATCH_API
-from imagestudio.core.batch_store import ApiBatch
-from imagestudio.core.jobs import AnyRequest, profile_of
-from imagestudio.core.pricing import batch_saving
+from imagestudio.core.batch.runner import NO_BATCH_API
+from imagestudio.core.batch.store import ApiBatch
+from imagestudio.core.money.pricing import batch_saving
+from imagestudio.core.queue.jobs import AnyRequest, profile_of
 from imagestudio.core.settings import Settings
 from imagestudio.core.types import JobState
 

@@ -1,6 +1,6 @@
 """``generate … --estimate`` / ``edit … --estimate``: what the request would cost, and nothing is sent.
 
-The figure is ``core/pricing.estimate_request`` — the same estimate the app shows beside Generate and the budget
+The figure is ``core/money/pricing.estimate_request`` — the same estimate the app shows beside Generate and the budget
 check counts before sending: model, quality, size, n, input images (mask and markup included) and partial images.
 Checked like a real request first (exit 2 for anything the model does not allow); no key is needed. Exit 0.
 """
@@ -14,9 +14,9 @@ from typing import Any
 from imagestudio.cli.images import EXIT_OK, EXIT_USAGE, _build_request
 from imagestudio.cli.messages import fail
 from imagestudio.core import errors
-from imagestudio.core.jobs import profile_of
+from imagestudio.core.money.pricing import Estimate, estimate_request
 from imagestudio.core.paths import AppPaths
-from imagestudio.core.pricing import Estimate, estimate_request
+from imagestudio.core.queue.jobs import profile_of
 from imagestudio.core.secrets import KeyStore
 from imagestudio.core.types import EditRequest
 

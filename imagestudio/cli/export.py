@@ -1,8 +1,9 @@
 """``imagestudio library export [ID...] [--collection NAME] [--saved-search NAME] (--to DIR | --zip FILE
 [--manifest csv|json]) [--format F] [--quality Q] [--max-size PX] [--strip-metadata] [--template T] [--json]``:
-the same export as the GUI dialog (core/export.py; one ZIP: core/export_zip.py). Never overwrites: a taken name
-gets `` (2)``. Exit codes: 0 all written; 1 some images could not be exported (one line each: disk full, no access…);
-2 bad arguments or ids, or `--to` names a file or a folder that cannot be created (one line, no traceback)."""
+the same export as the GUI dialog (core/export/convert.py; one ZIP: core/export/archive.py). Never overwrites: a
+taken name gets `` (2)``. Exit codes: 0 all written; 1 some images could not be exported (one line each: disk
+full, no access…); 2 bad arguments or ids, or `--to` names a file or a folder that cannot be created (one line,
+no traceback)."""
 
 from __future__ import annotations
 
@@ -13,9 +14,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from imagestudio.core import filenames
-from imagestudio.core.export import FORMATS, ExportOptions, export_images
-from imagestudio.core.export_zip import MANIFESTS, export_zip
+from imagestudio.core.export import filenames
+from imagestudio.core.export.archive import MANIFESTS, export_zip
+from imagestudio.core.export.convert import FORMATS, ExportOptions, export_images
 from imagestudio.core.library.library import Library
 from imagestudio.core.library.query import LibraryQuery
 from imagestudio.core.types import LibraryImage

@@ -24,11 +24,11 @@ from imagestudio.core import settings as settings_io
 from imagestudio.core.capabilities import Capabilities
 from imagestudio.core.enhance import Enhancement, enhance
 from imagestudio.core.install_id import safety_identifier
-from imagestudio.core.jobs import AnyRequest
-from imagestudio.core.ledger import Ledger
 from imagestudio.core.library.library import Library
+from imagestudio.core.money.ledger import Ledger
 from imagestudio.core.paths import AppPaths
 from imagestudio.core.providers.factory import key_profile, make_provider
+from imagestudio.core.queue.jobs import AnyRequest
 from imagestudio.core.secrets import KeyStore
 from imagestudio.core.settings import Settings
 from imagestudio.core.types import EditRequest, GenerationRequest, JobState

@@ -20,10 +20,10 @@ from imagestudio.cli import export
 from imagestudio.cli.messages import fail
 from imagestudio.cli.session import LazySvgThumbnailer
 from imagestudio.core.errors import ImageStudioError
+from imagestudio.core.files.outside import path_text
 from imagestudio.core.library import culling, importer, integrity
 from imagestudio.core.library.library import Library
 from imagestudio.core.library.query import LibraryQuery
-from imagestudio.core.outside import path_text
 from imagestudio.core.paths import AppPaths
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2

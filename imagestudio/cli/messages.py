@@ -10,7 +10,7 @@ from __future__ import annotations
 import sys
 from functools import lru_cache
 
-from imagestudio.core.i18n_text import Catalogue, language_from_environment, translate_message
+from imagestudio.core.i18n.text import Catalogue, language_from_environment, translate_message
 from imagestudio.core.paths import resources_dir
 
 

@@ -18,9 +18,9 @@ from imagestudio.cli.messages import fail as _fail
 from imagestudio.cli.session import EXIT_OK, EXIT_USAGE, Session, report, with_concurrency
 from imagestudio.core import settings as settings_io
 from imagestudio.core.capabilities import Capabilities
-from imagestudio.core.jobs import Job
 from imagestudio.core.paths import AppPaths
-from imagestudio.core.runner_host import runner_alive
+from imagestudio.core.queue.host import runner_alive
+from imagestudio.core.queue.jobs import Job
 from imagestudio.core.secrets import KeyStore
 from imagestudio.core.types import JobState
 

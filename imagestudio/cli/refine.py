@@ -20,10 +20,10 @@ from imagestudio.cli.messages import fail as _fail
 from imagestudio.core import errors, lineage, refine
 from imagestudio.core.capabilities import Capabilities
 from imagestudio.core.install_id import safety_identifier
-from imagestudio.core.ledger import Ledger
 from imagestudio.core.library.library import Library
+from imagestudio.core.money.ledger import Ledger
+from imagestudio.core.money.pricing import estimate_request
 from imagestudio.core.paths import AppPaths
-from imagestudio.core.pricing import estimate_request
 from imagestudio.core.providers.factory import make_provider
 from imagestudio.core.secrets import KeyStore
 from imagestudio.core.settings import Settings

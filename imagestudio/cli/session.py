@@ -17,18 +17,18 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from imagestudio.cli.messages import localized
-from imagestudio.core.batch_runner import BatchRunner
+from imagestudio.core.batch.runner import BatchRunner
 from imagestudio.core.capabilities import Capabilities
-from imagestudio.core.jobs import AnyRequest, Job, profile_of, settings_for_profile
-from imagestudio.core.ledger import Ledger
 from imagestudio.core.library.library import Library
+from imagestudio.core.money.ledger import Ledger
 from imagestudio.core.paths import AppPaths
 from imagestudio.core.providers.base import ImageProvider
 from imagestudio.core.providers.factory import make_provider
 from imagestudio.core.providers.openai_batch import batch_api_of
-from imagestudio.core.queue import JobStore
-from imagestudio.core.runner import QueueRunner
-from imagestudio.core.runner_host import LocalHost
+from imagestudio.core.queue.host import LocalHost
+from imagestudio.core.queue.jobs import AnyRequest, Job, profile_of, settings_for_profile
+from imagestudio.core.queue.runner import QueueRunner
+from imagestudio.core.queue.store import JobStore
 from imagestudio.core.secrets import KeyStore
 from imagestudio.core.settings import Settings
 from imagestudio.core.types import JobState, LibraryImage
@@ -91,7 +91,7 @@ class Session:
             poll_interval=0.2,
         )
         self._said: set[tuple[int, str]] = set()
-        # jobs marked "Batch" go through OpenAI's Batch API under this runner's token (core/batch_runner.py)
+        # jobs marked "Batch" go through OpenAI's Batch API under this runner's token (core/batch/runner.py)
         self.batches = BatchRunner(
             self.runner, caps, api_factory=lambda p, b: batch_api_of(factory(p, b)), folder=paths.data / "batches",
             ledger=ledger, budget=lambda: s.monthly_budget_usd, on_jobs=on_jobs or self._progress,

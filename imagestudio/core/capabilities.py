@@ -15,7 +15,7 @@ from typing import Any
 
 from imagestudio.core.clock import SystemClock, local_date
 from imagestudio.core.errors import ConfigError, InvalidRequest
-from imagestudio.core.i18n_marks import QT_TRANSLATE_NOOP, fill
+from imagestudio.core.i18n.marks import QT_TRANSLATE_NOOP, fill
 from imagestudio.core.paths import resources_dir
 from imagestudio.core.types import EditRequest, GenerationRequest
 
@@ -101,7 +101,7 @@ class ModelInfo:
     #: "gif"/"svg" -> their rules; only models listed here may have preview access at all.
     preview_formats: dict[str, dict[str, Any]] = field(default_factory=dict)
     notes: str = ""
-    pricing: dict[str, Any] = field(default_factory=dict)  # source, checked, estimated (read by core/pricing.py)
+    pricing: dict[str, Any] = field(default_factory=dict)  # source, checked, estimated (read by core/money/pricing.py)
 
     def retiring_within(self, days: int, today: dt.date) -> bool:
         return self.shutdown is not None and 0 <= (self.shutdown - today).days <= days
@@ -186,7 +186,7 @@ class Capabilities:
         self.default_model = default_model
         self._text_models = {m.id: m for m in text_models or []}
         self.default_text_model = default_text_model
-        self.pricing: dict[str, Any] = pricing or {}  # the table-wide "pricing" block (core/pricing.py)
+        self.pricing: dict[str, Any] = pricing or {}  # the table-wide "pricing" block (core/money/pricing.py)
         #: Models the table knows but the server did not list at the last "Refresh models".
         self.hidden: tuple[str, ...] = ()
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from imagestudio.core.fsutil import atomic_write
+from imagestudio.core.files.fsutil import atomic_write
 
 FILE_NAME = "drafts.json"
 MAX_DRAFTS = 30

@@ -14,7 +14,7 @@ from typing import Protocol
 
 from imagestudio.core.capabilities import Capabilities
 from imagestudio.core.errors import InvalidRequest
-from imagestudio.core.pricing import text_rates
+from imagestudio.core.money.pricing import text_rates
 
 DEFAULT_INSTRUCTION = (
     "You improve prompts for an image generation model. Rewrite the user's prompt into one detailed, concrete "

@@ -22,7 +22,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from imagestudio.core.fsutil import atomic_write, private_dir
+from imagestudio.core.files.fsutil import atomic_write, private_dir
 from imagestudio.core.types import GeneratedImage, GenerationResult
 
 _EXTENSIONS = {"png": "png", "jpeg": "jpg", "jpg": "jpg", "webp": "webp", "gif": "gif", "svg": "svg"}
@@ -139,8 +139,8 @@ def usable_only(result: GenerationResult) -> GenerationResult:
     """One unusable image in a multi-image answer costs only itself: the others are kept (and the job asks again
     for the missing one), the refused one is named in ``error``. All unusable: left as they are (refused later,
     retried like any bad answer)."""
-    from imagestudio.core import imageio
     from imagestudio.core.errors import BadResponse, ImageDecodeError
+    from imagestudio.core.files import imageio
 
     good, reasons = [], []
     for index, image in enumerate(result.images, start=1):

@@ -8,7 +8,7 @@ import hashlib
 import secrets
 from pathlib import Path
 
-from imagestudio.core.fsutil import atomic_write
+from imagestudio.core.files.fsutil import atomic_write
 
 FILE_NAME = "install-id"
 

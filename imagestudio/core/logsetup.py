@@ -7,7 +7,7 @@ import logging.handlers
 import os
 from pathlib import Path
 
-from imagestudio.core.fsutil import make_private, private_dir
+from imagestudio.core.files.fsutil import make_private, private_dir
 from imagestudio.core.secrets import SecretRedactor
 
 

@@ -15,8 +15,8 @@ from pathlib import Path
 
 from PIL import Image
 
-from imagestudio.core import imageio
 from imagestudio.core.errors import ImageDecodeError, InvalidRequest
+from imagestudio.core.files import imageio
 from imagestudio.core.types import EditRequest
 
 MAX_IMAGE_BYTES = 50 * 1024 * 1024

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from imagestudio import APP_NAME
-from imagestudio.core.fsutil import private_dir, remove_dead_partials
+from imagestudio.core.files.fsutil import private_dir, remove_dead_partials
 
 
 @dataclass(frozen=True, slots=True)

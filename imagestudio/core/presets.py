@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from imagestudio.core.fsutil import atomic_write
+from imagestudio.core.files.fsutil import atomic_write
 from imagestudio.core.paths import resources_dir
 
 SCHEMA_VERSION = 1

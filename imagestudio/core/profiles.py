@@ -14,8 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from imagestudio.core.errors import ConfigError
-from imagestudio.core.fsutil import atomic_write
-from imagestudio.core.i18n_marks import QT_TRANSLATE_NOOP, fill
+from imagestudio.core.files.fsutil import atomic_write
+from imagestudio.core.i18n.marks import QT_TRANSLATE_NOOP, fill
 
 FILE_NAME = "profiles.json"
 KINDS = ("openai", "azure", "compatible", "demo")

@@ -17,8 +17,8 @@ from typing import Any
 
 from imagestudio.core.capabilities import Capabilities
 from imagestudio.core.errors import InvalidRequest
-from imagestudio.core.i18n_marks import QT_TRANSLATE_NOOP, fill
-from imagestudio.core.pricing import Estimate, estimate_cost, text_rates
+from imagestudio.core.i18n.marks import QT_TRANSLATE_NOOP, fill
+from imagestudio.core.money.pricing import Estimate, estimate_cost, text_rates
 from imagestudio.core.types import GenerationRequest, LibraryImage, RefineRequest
 
 MAX_INSTRUCTION_CHARS = 32_000

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from imagestudio.core.errors import SecretStoreUnavailable
-from imagestudio.core.i18n_marks import QT_TRANSLATE_NOOP, fill
+from imagestudio.core.i18n.marks import QT_TRANSLATE_NOOP, fill
 
 SERVICE = "imagestudio"
 ENV_VAR = "OPENAI_API_KEY"

@@ -13,8 +13,8 @@ from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
-from imagestudio.core.fsutil import atomic_write
-from imagestudio.core.i18n_marks import QT_TRANSLATE_NOOP, fill
+from imagestudio.core.files.fsutil import atomic_write
+from imagestudio.core.i18n.marks import QT_TRANSLATE_NOOP, fill
 
 SCHEMA_VERSION = 1
 PROVIDERS = ("demo", "openai", "custom")

@@ -55,7 +55,7 @@ class GenerationRequest:
     original_prompt: str | None = None
     #: The person allowed this one request over the monthly budget (never sent; checked by the ledger wrapper).
     allow_over_budget: bool | None = None
-    #: Sent through OpenAI's Batch API (cheaper, results within 24 h: core/batch_runner.py); never a body field.
+    #: Sent through OpenAI's Batch API (cheaper, results within 24 h: core/batch/runner.py); never a body field.
     via_batch_api: bool | None = None
 
     def api_params(self) -> dict[str, Any]:
@@ -215,7 +215,7 @@ class RefineRequest:
 
 @dataclass(frozen=True, slots=True)
 class Usage:
-    """Tokens one request used, as the server reported them (parsed by ``core/pricing.parse_usage``)."""
+    """Tokens one request used, as the server reported them (parsed by ``core/money/pricing.parse_usage``)."""
 
     input_tokens: int = 0
     output_tokens: int = 0
@@ -260,7 +260,7 @@ class GenerationResult:
     #: One (request id, usage) per HTTP request when several made up this result (one streamed request per image):
     #: the ledger writes one line each. Empty: one request, ``usage`` and ``request_id`` above.
     calls: tuple[tuple[str | None, Usage], ...] = ()
-    #: Set by the metering wrapper: what this result cost and whether that is an estimate (``core/pricing.py``).
+    #: Set by the metering wrapper: what this result cost and whether that is an estimate (``core/money/pricing.py``).
     cost_usd: float | None = None
     cost_estimated: bool = False
     #: The request broke after ``images`` arrived (they are paid for and kept; the job asks again for the rest).

@@ -116,7 +116,7 @@ class MainWindow(QMainWindow):
         from PySide6.QtGui import QAction
         from PySide6.QtWidgets import QSplitter, QVBoxLayout, QWidget
 
-        from imagestudio.core.pricing import estimate_request
+        from imagestudio.core.money.pricing import estimate_request
         from imagestudio.ui.app_menus import AppMenus
         from imagestudio.ui.banner import Banner
         from imagestudio.ui.gallery.gallery import GalleryPane
@@ -136,7 +136,7 @@ class MainWindow(QMainWindow):
         self._key_status: KeyStatus | None = None
 
         self.prompt_editor = PromptEditor(capabilities, settings, studio)
-        # the figure beside Generate: core/pricing.py's estimate, ~30 µs of arithmetic, for the models offered now
+        # the figure beside Generate: core/money/pricing.py's estimate, ~30 µs of arithmetic, for the models offered now
         self.prompt_editor.estimator.estimate = lambda request: estimate_request(
             studio.capabilities if studio is not None else capabilities, request
         ).label()

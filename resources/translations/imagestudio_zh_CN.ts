@@ -3111,7 +3111,7 @@ Make and keep images with the OpenAI Images API.</source>
     </message>
     <message>
         <source>Batch (cheaper, within 24 h)</source>
-        <extracomment>&quot;Now&quot; (unchecked) or through OpenAI&apos;s Batch API (core/batch_runner.py): about half the price, within 24 h</extracomment>
+        <extracomment>&quot;Now&quot; (unchecked) or through OpenAI&apos;s Batch API (core/batch/runner.py): about half the price, within 24 h</extracomment>
         <translation>批处理（更便宜，24 小时内）</translation>
     </message>
     <message>

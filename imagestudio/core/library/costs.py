@@ -7,9 +7,9 @@ import sqlite3
 from collections.abc import Iterator
 from functools import lru_cache
 
-from imagestudio.core import ledger
 from imagestudio.core.capabilities import Capabilities
 from imagestudio.core.errors import ImageStudioError
+from imagestudio.core.money import ledger
 from imagestudio.core.types import Usage
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from imagestudio.core.clock import Clock, SystemClock
-from imagestudio.core.fsutil import make_private
+from imagestudio.core.files.fsutil import make_private
 from imagestudio.core.library import search
 from imagestudio.core.library.costs import ledger_costs
 from imagestudio.core.types import LibraryImage

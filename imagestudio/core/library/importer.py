@@ -4,7 +4,7 @@ Each file is read, checked, hashed, and — unless already in the library — ve
 copied byte-exact like a generated image (``Library.store_file``: files first); then a batch of rows goes in ONE
 transaction. Exact duplicates (same sha256) are skipped. A file that cannot be used is reported with a reason
 and the import goes on with the rest: nothing one entry does (a FIFO, ``/dev/zero`` behind a link, a number too
-large for SQLite, a file name that is not UTF-8) aborts the others or leaves an orphan (``core/outside.py``).
+large for SQLite, a file name that is not UTF-8) aborts the others or leaves an orphan (``core/files/outside.py``).
 
 Inside a chosen folder only regular files are read; a link is followed only when it points inside one of the
 chosen folders (it is reported otherwise); a linked folder is reported, never walked (loops, and the other side
@@ -21,14 +21,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from imagestudio.core import imageio
 from imagestudio.core.crashpoints import crash_point
 from imagestudio.core.errors import ImageDecodeError
+from imagestudio.core.files import imageio
+from imagestudio.core.files.outside import Refused, path_text, read_regular, safe_text
 from imagestudio.core.library import culling, organise, xmp_read
 from imagestudio.core.library.library import Library, StoredFile
 from imagestudio.core.library.metadata import EmbeddedMetadata, read_metadata
 from imagestudio.core.library.xmp_read import XmpFacts
-from imagestudio.core.outside import Refused, path_text, read_regular, safe_text
 from imagestudio.core.types import GeneratedImage
 
 BATCH = 200

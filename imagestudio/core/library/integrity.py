@@ -20,13 +20,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from imagestudio.core import imageio
 from imagestudio.core.errors import ImageDecodeError
-from imagestudio.core.fsutil import atomic_write
+from imagestudio.core.files import imageio
+from imagestudio.core.files.fsutil import atomic_write
+from imagestudio.core.files.outside import Refused, path_text, read_regular
 from imagestudio.core.library import importer, search
 from imagestudio.core.library.library import Library
 from imagestudio.core.library.phash import phash_of
-from imagestudio.core.outside import Refused, path_text, read_regular
 
 
 @dataclass

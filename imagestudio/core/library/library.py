@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from imagestudio.core.clock import Clock
 from imagestudio.core.crashpoints import crash_point
-from imagestudio.core.fsutil import BackgroundWrite, private_dir, private_tmp, remove_if_empty
+from imagestudio.core.files.fsutil import BackgroundWrite, private_dir, private_tmp, remove_if_empty
 from imagestudio.core.library import culling, organise, trash
 from imagestudio.core.library.costs import image_cost
 from imagestudio.core.library.db import InTransaction, LibraryDB
@@ -31,7 +31,7 @@ from imagestudio.core.paths import AppPaths
 from imagestudio.core.types import GeneratedImage, GenerationRequest, GenerationResult, LibraryImage
 
 if TYPE_CHECKING:  # Pillow (imageio, phash) loads on the first stored image, not at app start-up (bench P1)
-    from imagestudio.core import imageio
+    from imagestudio.core.files import imageio
 
 _EXTENSIONS = {"png": "png", "jpeg": "jpg", "webp": "webp", "gif": "gif", "svg": "svg"}
 
@@ -92,8 +92,8 @@ class Library:
         decode finds the data damaged, the original is deleted again: the same bytes fail for every caller, so no
         row can name it.
         """
-        from imagestudio.core import imageio
         from imagestudio.core.errors import ImageDecodeError
+        from imagestudio.core.files import imageio
 
         data = image.data
         info = imageio.identify(data)  # size, format allow-list, structure: nothing is written for junk
@@ -132,7 +132,7 @@ class Library:
 
     def thumbnail_of(self, data: bytes) -> bytes | None:
         """A JPEG thumbnail of any stored original (an SVG through the injected renderer, if there is one)."""
-        from imagestudio.core import imageio, svg
+        from imagestudio.core.files import imageio, svg
 
         if svg.looks_like_svg(data):
             return self._svg_thumbnail(data)
@@ -153,7 +153,7 @@ class Library:
         ``sound(thumbnail)`` as soon as the data has proved sound, before the pHash is computed. Raises
         ImageDecodeError for damaged data. If only the thumbnail fails (an unusual mode), a full ``inspect``
         decides: a sound image is kept without thumbnail (the integrity check rebuilds it)."""
-        from imagestudio.core import imageio
+        from imagestudio.core.files import imageio
         from imagestudio.core.library.phash import phash_of, phash_of_image
 
         if info.format == "svg":  # checked as XML by identify; drawn by the injected renderer (the app's Qt one)
@@ -257,7 +257,7 @@ class Library:
             return culling.set_flag(c, ids, flag)
 
     def trash_rejected(self) -> list[int]:
-        """"Empty rejected to trash": every rejected image moves to the trash (restorable), one transaction."""
+        """ "Empty rejected to trash": every rejected image moves to the trash (restorable), one transaction."""
         with self.db.transaction() as c:
             return trash.move_to_trash(c, culling.rejected(c), now=self.db.clock.now())
 

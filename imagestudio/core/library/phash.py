@@ -20,7 +20,7 @@ def phash_of(data: bytes) -> int | None:
 
     Hashes the thumbnail's frame (``imageio.thumbnail_frame``), exactly as ``store_file`` does from the decode it
     makes for the thumbnail, so both give the same bits for the same bytes."""
-    from imagestudio.core import imageio
+    from imagestudio.core.files import imageio
 
     try:
         with imageio.open_image(data) as im:

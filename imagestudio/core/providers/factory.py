@@ -11,9 +11,9 @@ from imagestudio.core import errors
 from imagestudio.core.capabilities import Capabilities
 from imagestudio.core.enhance import TextAnswer, text_cost_usd
 from imagestudio.core.errors import ConfigError, ImageStudioError, NoApiKey
-from imagestudio.core.i18n_marks import QT_TRANSLATE_NOOP, fill
-from imagestudio.core.ledger import Ledger, LedgerEntry
-from imagestudio.core.pricing import Estimate, cost_of_usage, estimate_request, text_rates
+from imagestudio.core.i18n.marks import QT_TRANSLATE_NOOP, fill
+from imagestudio.core.money.ledger import Ledger, LedgerEntry
+from imagestudio.core.money.pricing import Estimate, cost_of_usage, estimate_request, text_rates
 from imagestudio.core.profiles import Profile
 from imagestudio.core.profiles import find as find_profile
 from imagestudio.core.profiles import load as load_profiles
@@ -134,7 +134,7 @@ log = logging.getLogger(__name__)
 class MeteredProvider:
     """Writes one ledger line per paid call, right after the server answered (before anything is saved), and
     one "possibly charged" line for an attempt that broke after it may have been billed. The budget check counts
-    the request's estimate (``core/pricing.estimate_request``) before anything is sent."""
+    the request's estimate (``core/money/pricing.estimate_request``) before anything is sent."""
 
     def __init__(
         self,

@@ -1,4 +1,4 @@
-"""OpenAI's Files and Batches endpoints for core/batch_runner.py, over the official SDK's synchronous client.
+"""OpenAI's Files and Batches endpoints for core/batch/runner.py, over the official SDK's synchronous client.
 
 Every method blocks (the runner calls them with ``asyncio.to_thread``: uploads, polls and downloads never run on
 the GUI thread). SDK retries are off: an upload or a ``batches.create`` repeated blindly could submit a paid batch

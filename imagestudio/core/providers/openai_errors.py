@@ -17,7 +17,7 @@ import json
 from email.utils import parsedate_to_datetime
 
 from imagestudio.core import errors
-from imagestudio.core.i18n_marks import QT_TRANSLATE_NOOP, fill
+from imagestudio.core.i18n.marks import QT_TRANSLATE_NOOP, fill
 
 #: transport failures that happen before the request reaches the server (nothing can have been billed)
 _NOT_SENT = frozenset({"ConnectError", "ConnectTimeout", "PoolTimeout", "UnsupportedProtocol", "ProxyError"})

@@ -23,9 +23,9 @@ from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
 from imagestudio.core import errors
-from imagestudio.core.i18n_marks import QT_TRANSLATE_NOOP, fill
+from imagestudio.core.i18n.marks import QT_TRANSLATE_NOOP, fill
 from imagestudio.core.masks import load_edit_uploads
-from imagestudio.core.pricing import add_calls, merge_stream, parse_usage, token_count
+from imagestudio.core.money.pricing import add_calls, merge_stream, parse_usage, token_count
 from imagestudio.core.providers.download import download_image
 from imagestudio.core.providers.netguard import (
     MAX_ANSWER_BYTES,
@@ -226,7 +226,7 @@ class OpenAIProvider:
                 elif kind.endswith(".completed"):
                     fmt = event.output_format or request.output_format
                     images.append(GeneratedImage(_decode(event.b64_json), fmt))
-                    # several completed events of one request: its input counts once (core/pricing.merge_stream)
+                    # several completed events of one request: its input counts once (core/money/pricing.merge_stream)
                     got = parse_usage(getattr(event, "usage", None))
                     usage = got if usage is None else merge_stream(usage, got)
                     meta = {k: getattr(event, k, None) for k in ("size", "quality", "background", "output_format")}

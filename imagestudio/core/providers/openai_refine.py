@@ -8,7 +8,7 @@
   the final ``response.completed`` carries the whole response. ``error`` events and ``response.failed`` are mapped
   by their code like the Images API's errors (``openai_errors``).
 * Usage: the image part is ``response.tool_usage.image_gen`` (priced at the image model's rates), the text
-  model's ``response.usage`` goes into ``Usage.agent_*`` (priced at the text model's rates, ``core/pricing``).
+  model's ``response.usage`` goes into ``Usage.agent_*`` (priced at the text model's rates, ``core/money/pricing``).
 """
 
 from __future__ import annotations
@@ -21,8 +21,8 @@ from pathlib import Path
 from typing import Any
 
 from imagestudio.core import errors
-from imagestudio.core.i18n_marks import QT_TRANSLATE_NOOP
-from imagestudio.core.pricing import parse_usage
+from imagestudio.core.i18n.marks import QT_TRANSLATE_NOOP
+from imagestudio.core.money.pricing import parse_usage
 from imagestudio.core.providers.openai_errors import stream_error
 from imagestudio.core.types import GeneratedImage, GenerationResult, RefineRequest, Usage
 

@@ -28,10 +28,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from imagestudio.core import filenames
 from imagestudio.core.errors import ImageStudioError
-from imagestudio.core.export import EXTENSIONS, ExportOptions, ExportResult, export_images
-from imagestudio.core.export_zip import ZipResult, export_zip
+from imagestudio.core.export import filenames
+from imagestudio.core.export.archive import ZipResult, export_zip
+from imagestudio.core.export.convert import EXTENSIONS, ExportOptions, ExportResult, export_images
 from imagestudio.core.types import LibraryImage
 from imagestudio.ui.viewer.viewer_services import ViewerServices
 

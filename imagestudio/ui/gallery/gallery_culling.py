@@ -56,7 +56,7 @@ class CullingActions(QObject):
         self._actions.fire(self._actions.trash_rejected(), "trash-rejected")
 
     def add_menus(self, menu: QMenu) -> None:
-        """"Rating" and "Flag" submenus (the Edit menu and the right-click menu)."""
+        """ "Rating" and "Flag" submenus (the Edit menu and the right-click menu)."""
         rating = menu.addMenu(self.tr("Rating"))
         rating.addActions(self.rating_actions)
         flags = menu.addMenu(self.tr("Flag"))

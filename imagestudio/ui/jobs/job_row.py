@@ -167,7 +167,7 @@ class JobRow(QFrame):
         self.preview.show()
 
     def batch_text(self, job: Job) -> str:
-        """"In batch: in progress 3/10 · 23 h 05 min left" from the batch as last polled."""
+        """ "In batch: in progress 3/10 · 23 h 05 min left" from the batch as last polled."""
         info = job.batch_info or {}
         step, status = str(info.get("step") or ""), str(info.get("status") or "")
         key = "sending" if step in ("prepared", "uploading", "uploaded", "submitting") else status

@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QLabel, QWidget
 
 from imagestudio.app.i18n import format_usd
 from imagestudio.app.studio import StudioService
-from imagestudio.core.ledger import Totals
+from imagestudio.core.money.ledger import Totals
 
 
 class CostLabel(QLabel):

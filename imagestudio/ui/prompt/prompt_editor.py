@@ -32,8 +32,8 @@ from imagestudio.core.capabilities import RETIRING_SOON_DAYS, Capabilities
 from imagestudio.core.drafts import Draft, DraftSet
 from imagestudio.core.enhance import Enhancement
 from imagestudio.core.errors import InvalidRequest
-from imagestudio.core.ledger import Totals
-from imagestudio.core.pricing import Estimate, estimate_request
+from imagestudio.core.money.ledger import Totals
+from imagestudio.core.money.pricing import Estimate, estimate_request
 from imagestudio.core.types import EditRequest, GenerationRequest, LibraryImage
 from imagestudio.ui.prompt import setting_changes
 from imagestudio.ui.prompt.edit_inputs import EditInputs

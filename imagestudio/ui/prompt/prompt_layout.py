@@ -47,7 +47,7 @@ class PromptFooter(QWidget):
         self.button.setDefault(True)
         self.button.setToolTip(self.tr("Generate (Ctrl+Enter)"))
         self.button.setMinimumWidth(120)
-        #: "Now" (unchecked) or through OpenAI's Batch API (core/batch_runner.py): about half the price, within 24 h
+        #: "Now" (unchecked) or through OpenAI's Batch API (core/batch/runner.py): about half the price, within 24 h
         self.batch = QCheckBox(self.tr("Batch (cheaper, within 24 h)"))
         self.batch.setObjectName("viaBatchApi")
         self.batch.setToolTip(

@@ -15,8 +15,8 @@ from imagestudio.app.i18n import format_usd
 from imagestudio.app.settings_store import SettingsStore
 from imagestudio.app.studio import StudioService
 from imagestudio.core.capabilities import Capabilities
-from imagestudio.core.ledger import Totals
-from imagestudio.core.pricing import Estimate, estimate_request
+from imagestudio.core.money.ledger import Totals
+from imagestudio.core.money.pricing import Estimate, estimate_request
 from imagestudio.core.settings import Settings
 from imagestudio.core.types import EditRequest, GenerationRequest
 

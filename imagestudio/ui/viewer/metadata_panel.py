@@ -19,9 +19,9 @@ from PySide6.QtWidgets import (
 )
 
 from imagestudio.core.capabilities import Capabilities
-from imagestudio.core.ledger import cost_usd
+from imagestudio.core.files.provenance import FileFacts
 from imagestudio.core.lineage import enhanced_prompt, own_prompt, parents_of, request_of
-from imagestudio.core.provenance import FileFacts
+from imagestudio.core.money.ledger import cost_usd
 from imagestudio.core.types import LibraryImage, Usage
 from imagestudio.ui.plain_text import plain
 from imagestudio.ui.prompt.option_labels import provider_label

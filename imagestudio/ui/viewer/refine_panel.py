@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPlainTextEdit, QPushButton, 
 from imagestudio.app.refiner import Refiner
 from imagestudio.core.errors import ImageStudioError
 from imagestudio.core.lineage import parents_of
-from imagestudio.core.queue import Job
+from imagestudio.core.queue.store import Job
 from imagestudio.core.types import JobState, LibraryImage, RefineRequest
 
 

@@ -22,7 +22,7 @@ from imagestudio.app.clipboard import copy_images
 from imagestudio.app.dragdrop import drag_images
 from imagestudio.app.image_loader import LoadedImage
 from imagestudio.app.library_actions import LibraryActions
-from imagestudio.core.provenance import FileFacts
+from imagestudio.core.files.provenance import FileFacts
 from imagestudio.core.types import LibraryImage
 from imagestudio.ui.screen_fit import resize_within_screen
 from imagestudio.ui.viewer import window_keys

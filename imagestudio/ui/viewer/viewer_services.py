@@ -14,7 +14,7 @@ from imagestudio.app.export_prefs import ExportPrefs
 from imagestudio.app.image_loader import ImageLoader
 from imagestudio.app.tasks import TaskOwner
 from imagestudio.core.capabilities import Capabilities
-from imagestudio.core.export import ExportOptions
+from imagestudio.core.export.convert import ExportOptions
 
 if TYPE_CHECKING:
     from imagestudio.app.refiner import Refiner

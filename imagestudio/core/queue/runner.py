@@ -21,11 +21,11 @@ from typing import Any, TypeVar
 from imagestudio.core.capabilities import Capabilities
 from imagestudio.core.errors import BadResponse, ImageDecodeError, ImageStudioError, ServerError
 from imagestudio.core.library.db import InTransaction
-from imagestudio.core.pricing import result_cost
+from imagestudio.core.money.pricing import result_cost
 from imagestudio.core.providers.base import ImageProvider
-from imagestudio.core.queue import Job, JobStore, Runner
-from imagestudio.core.retry import RetryPolicy, waiting_message
-from imagestudio.core.runner_host import STALE_HEARTBEAT_S, RunnerHost, accepts, pid_alive, runner_alive
+from imagestudio.core.queue.host import STALE_HEARTBEAT_S, RunnerHost, accepts, pid_alive, runner_alive
+from imagestudio.core.queue.retry import RetryPolicy, waiting_message
+from imagestudio.core.queue.store import Job, JobStore, Runner
 from imagestudio.core.types import GenerationResult, JobState
 
 __all__ = ["STALE_HEARTBEAT_S", "QueueRunner", "RunnerHost", "pid_alive", "runner_alive"]

@@ -9,8 +9,8 @@ from dataclasses import dataclass
 
 from PIL import ExifTags, Image, UnidentifiedImageError
 
-from imagestudio.core import svg
 from imagestudio.core.errors import ImageDecodeError
+from imagestudio.core.files import svg
 
 # Our own limit (Pillow's default only warns at 89 Mpx); 3840x2160 results are 8.3 Mpx.
 MAX_PIXELS = 64_000_000

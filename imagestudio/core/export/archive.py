@@ -1,4 +1,4 @@
-"""Exporting many images as ONE ZIP file: each image as ``core/export.convert`` makes it (original bytes, or
+"""Exporting many images as ONE ZIP file: each image as ``core/export/convert`` makes it (original bytes, or
 converted with the export options), named by the export template (unique inside the archive), and optionally a
 manifest (``manifest.csv`` or ``manifest.json``: id, file, prompt, model, parameters, rating, flag, tags…).
 
@@ -22,10 +22,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from imagestudio.core import filenames
 from imagestudio.core.errors import ImageStudioError
-from imagestudio.core.export import ExportError, ExportOptions, convert
-from imagestudio.core.fsutil import fsync_dir
+from imagestudio.core.export import filenames
+from imagestudio.core.export.convert import ExportError, ExportOptions, convert
+from imagestudio.core.files.fsutil import fsync_dir
 from imagestudio.core.types import LibraryImage
 
 MANIFESTS = ("csv", "json")

@@ -1,4 +1,4 @@
-"""SQL of the Batch API batches (tables ``queue_api_batches`` / ``queue_api_lines``, core/queue_schema.py step 2).
+"""SQL of the Batch API batches (tables ``queue_api_batches`` / ``queue_api_lines``, core/queue/schema.py step 2).
 
 Every step of a batch is written before the call that takes it and after (``step``: prepared → uploading →
 uploaded → submitting → submitted → collecting → ended, or abandoned when every job was cancelled before it was
@@ -13,11 +13,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from imagestudio.core.fsutil import process_alive
-from imagestudio.core.i18n_marks import QT_TRANSLATE_NOOP, fill
-from imagestudio.core.jobs import Job
+from imagestudio.core.files.fsutil import process_alive
+from imagestudio.core.i18n.marks import QT_TRANSLATE_NOOP, fill
 from imagestudio.core.library.db import InTransaction
-from imagestudio.core.queue import JobStore
+from imagestudio.core.queue.jobs import Job
+from imagestudio.core.queue.store import JobStore
 
 ACTIVE_STEPS = ("prepared", "uploading", "uploaded", "submitting", "submitted", "collecting")
 _COLUMNS = (

@@ -19,8 +19,8 @@ from typing import Any
 from imagestudio.core.capabilities import Capabilities
 from imagestudio.core.clock import Clock, SystemClock, local_datetime
 from imagestudio.core.errors import ImageStudioError
-from imagestudio.core.i18n_marks import QT_TRANSLATE_NOOP, fill
-from imagestudio.core.pricing import cost_of_usage
+from imagestudio.core.i18n.marks import QT_TRANSLATE_NOOP, fill
+from imagestudio.core.money.pricing import cost_of_usage
 from imagestudio.core.types import Usage
 
 FILE_NAME = "ledger.jsonl"
@@ -32,7 +32,7 @@ class BudgetExceeded(ImageStudioError):
 
 
 def cost_usd(capabilities: Capabilities, model: str, usage: Usage) -> float:
-    """The cost in US dollars (``core/pricing.cost_of_usage``: an unknown price or usage counts at a conservative
+    """The cost in US dollars (``core/money/pricing.cost_of_usage``: an unknown price or usage counts at a conservative
     estimate, never $0 and never negative)."""
     return cost_of_usage(capabilities, model, usage).usd
 

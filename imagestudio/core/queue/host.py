@@ -11,12 +11,12 @@ from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
-from imagestudio.core.fsutil import process_alive
+from imagestudio.core.files.fsutil import process_alive
 from imagestudio.core.held import HeldError, HeldFirst, HeldImages
-from imagestudio.core.jobs import AnyRequest, Runner
 from imagestudio.core.library.db import InTransaction
 from imagestudio.core.providers.base import ImageProvider
 from imagestudio.core.providers.shared import SharedProviders
+from imagestudio.core.queue.jobs import AnyRequest, Runner
 from imagestudio.core.types import GenerationResult, LibraryImage
 
 if TYPE_CHECKING:  # the runner imports this module; the library's code is not needed to name the type

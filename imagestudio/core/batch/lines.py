@@ -1,4 +1,4 @@
-"""The Batch API's file formats (core/batch_runner.py sends and reads them; no SQL, no HTTP).
+"""The Batch API's file formats (core/batch/runner.py sends and reads them; no SQL, no HTTP).
 
 Input: one JSON line per job, ``{"custom_id", "method": "POST", "url": "/v1/images/generations" | "/v1/images/edits",
 "body": {…}}``; the body is the request's JSON body without streaming (a batch has no previews); an edit carries its
@@ -22,9 +22,9 @@ from pathlib import Path
 from typing import IO, Any
 
 from imagestudio.core import errors
-from imagestudio.core.jobs import AnyRequest
-from imagestudio.core.pricing import parse_usage
+from imagestudio.core.money.pricing import parse_usage
 from imagestudio.core.providers.openai_errors import stream_error
+from imagestudio.core.queue.jobs import AnyRequest
 from imagestudio.core.types import EditRequest, GeneratedImage, GenerationResult
 
 ENDPOINTS = {"generate": "/v1/images/generations", "edit": "/v1/images/edits"}

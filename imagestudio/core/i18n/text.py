@@ -16,7 +16,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
-from imagestudio.core.i18n_marks import TEMPLATES, fill
+from imagestudio.core.i18n.marks import TEMPLATES, fill
 
 Lookup = Callable[[str, str], str]
 _patterns: dict[str, tuple[re.Pattern[str], list[int]]] = {}

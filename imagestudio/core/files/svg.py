@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 from imagestudio.core.errors import ImageDecodeError
 
 if TYPE_CHECKING:  # imageio imports this module; ImageInfo is imported lazily at run time
-    from imagestudio.core.imageio import ImageInfo
+    from imagestudio.core.files.imageio import ImageInfo
 
 MAX_SVG_BYTES = 16 * 1024 * 1024
 DEFAULT_SIZE = 1024
@@ -57,7 +57,7 @@ def _length(value: str | None) -> int | None:
 
 
 def identify(data: bytes) -> ImageInfo:
-    from imagestudio.core.imageio import ImageInfo
+    from imagestudio.core.files.imageio import ImageInfo
 
     if len(data) > MAX_SVG_BYTES:
         raise ImageDecodeError(f"The SVG is larger than {MAX_SVG_BYTES // (1024 * 1024)} MB.")

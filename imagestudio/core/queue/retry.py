@@ -14,7 +14,7 @@ import random
 from dataclasses import dataclass, field
 
 from imagestudio.core.errors import ImageStudioError, QuotaExceeded, RateLimited
-from imagestudio.core.i18n_marks import QT_TRANSLATE_NOOP, fill
+from imagestudio.core.i18n.marks import QT_TRANSLATE_NOOP, fill
 
 
 def waiting_message(error: ImageStudioError) -> str:

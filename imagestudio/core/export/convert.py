@@ -17,9 +17,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from imagestudio import APP_NAME, __version__
-from imagestudio.core import filenames
 from imagestudio.core.errors import ImageStudioError
-from imagestudio.core.fsutil import atomic_write
+from imagestudio.core.export import filenames
+from imagestudio.core.files.fsutil import atomic_write
 from imagestudio.core.types import LibraryImage
 
 if TYPE_CHECKING:  # Pillow is imported on first conversion, not at app start-up (see bench P1)
@@ -153,7 +153,7 @@ def convert(data: bytes, image: LibraryImage, options: ExportOptions) -> tuple[b
         return data, EXTENSIONS.get(image.format, image.format)
     from PIL import Image
 
-    from imagestudio.core import imageio  # noqa: F401  # sets Pillow's pixel limit before any decode
+    from imagestudio.core.files import imageio  # noqa: F401  # sets Pillow's pixel limit before any decode
 
     fmt = image.format if options.format == "original" else options.format
     if fmt not in _PIL_FORMAT:

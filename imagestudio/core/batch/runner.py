@@ -2,7 +2,7 @@
 
 No Qt; the GUI controller and the CLI (``queue batches``/``resume``, ``generate --batch``) run it beside their
 ``QueueRunner``, under its token. One pass (``tick``): **gather** waiting batch-mode jobs of one profile and endpoint
-into a JSONL file (core/batch_lines.py), claimed and recorded in ONE transaction; **upload** and **submit**, the
+into a JSONL file (core/batch/lines.py), claimed and recorded in ONE transaction; **upload** and **submit**, the
 step written before and after each call (a restart in ``uploading`` finds the file by name, in ``submitting`` the
 batch by its input file: a paid line is never sent twice); **poll** with back-off on the injected clock (a batch
 whose jobs were all cancelled is cancelled at the API); **collect**: the output read line by line, each line's
@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from imagestudio.core import errors
-from imagestudio.core.batch_lines import (
+from imagestudio.core.batch.lines import (
     ENDPOINTS,
     ResultLine,
     custom_id,
@@ -34,15 +34,15 @@ from imagestudio.core.batch_lines import (
     result_from_body,
     write_input_file,
 )
-from imagestudio.core.batch_store import ApiBatch, ApiBatchStore, Line
+from imagestudio.core.batch.store import ApiBatch, ApiBatchStore, Line
 from imagestudio.core.capabilities import Capabilities
 from imagestudio.core.crashpoints import crash_point
-from imagestudio.core.i18n_marks import QT_TRANSLATE_NOOP
-from imagestudio.core.jobs import Job
-from imagestudio.core.ledger import Ledger, LedgerEntry
-from imagestudio.core.pricing import cost_of_usage, estimate_request
+from imagestudio.core.i18n.marks import QT_TRANSLATE_NOOP
+from imagestudio.core.money.ledger import Ledger, LedgerEntry
+from imagestudio.core.money.pricing import cost_of_usage, estimate_request
 from imagestudio.core.providers.openai_batch import BatchApi, BatchStatus
-from imagestudio.core.runner import QueueRunner
+from imagestudio.core.queue.jobs import Job
+from imagestudio.core.queue.runner import QueueRunner
 from imagestudio.core.types import JobState
 
 log = logging.getLogger(__name__)

@@ -13,10 +13,10 @@ import sqlite3
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from imagestudio.core import jobs as batch_rules  # BATCH_CANCELLED, NO_PENDING_LINE
-from imagestudio.core.jobs import JOB_COLUMNS, AnyRequest, Attempt, Job, Runner, job_from_row, request_kind
 from imagestudio.core.library.db import InTransaction, LibraryDB
-from imagestudio.core.queue_schema import STEPS
+from imagestudio.core.queue import jobs as batch_rules  # BATCH_CANCELLED, NO_PENDING_LINE
+from imagestudio.core.queue.jobs import JOB_COLUMNS, AnyRequest, Attempt, Job, Runner, job_from_row, request_kind
+from imagestudio.core.queue.schema import STEPS
 from imagestudio.core.types import JobState
 
 __all__ = ["STEPS", "AnyRequest", "Job", "JobStore", "Runner"]

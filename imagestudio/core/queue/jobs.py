@@ -7,7 +7,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from imagestudio.core.i18n_marks import QT_TRANSLATE_NOOP
+from imagestudio.core.i18n.marks import QT_TRANSLATE_NOOP
 from imagestudio.core.settings import Settings
 from imagestudio.core.types import EditRequest, GenerationRequest, JobState, RefineRequest
 
@@ -78,7 +78,7 @@ class Job:
     finished_at: float | None = None
     updated_at: float = 0.0
     not_before: float = 0.0
-    mode: str = "now"  # "batch": sent through OpenAI's Batch API (core/batch_runner.py)
+    mode: str = "now"  # "batch": sent through OpenAI's Batch API (core/batch/runner.py)
     api_batch: int | None = None  # the queue_api_batches row holding it (state batched)
     #: that batch as last seen: step, status, done, total, expires_at (None: not in a batch)
     batch_info: dict[str, Any] | None = None

@@ -5,7 +5,7 @@ the images a job received, written in the same transaction as the image rows; ``
 attempt (request id, outcome, error); ``queue_runners``: the processes running jobs, with a heartbeat. There are
 no foreign keys to ``images``: the library may delete images, the record of what a job received stays.
 
-Step 2 (OpenAI Batch API, core/batch_runner.py): ``queue_jobs.mode`` ('now' or 'batch') and ``api_batch`` (the
+Step 2 (OpenAI Batch API, core/batch/runner.py): ``queue_jobs.mode`` ('now' or 'batch') and ``api_batch`` (the
 API batch holding the job); ``queue_api_batches``: one row per JSONL file sent to the Batch API, with the step it
 reached (written before and after each call, so a crash neither loses nor repeats a paid line);
 ``queue_api_lines``: one row per line (``custom_id`` = job id + attempt), what became of it.

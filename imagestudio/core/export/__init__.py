@@ -1,0 +1,1 @@
+"""Images out of the library: converted files, file-name templates and ZIP archives."""

@@ -1,0 +1,1 @@
+"""Core's human messages marked for translation and translated without Qt."""

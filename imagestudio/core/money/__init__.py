@@ -1,0 +1,1 @@
+"""What images cost: prices, estimates before sending, and the ledger of every paid call."""
