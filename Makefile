@@ -44,7 +44,7 @@ test: $(VENV)/.stamp-test system-deps translations
 	$(BIN)/lint-imports
 	$(BIN)/ruff check imagestudio tests tools $(wildcard bench)
 	$(BIN)/mypy
-	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q -p no:cacheprovider $(PYTEST_ARGS)
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q -p no:cacheprovider -p no:faulthandler $(PYTEST_ARGS)
 
 # The whole suite again with Python's wall clock years ahead, stopping just before a new year (time-machine, moved
 # in every Python process the suite starts: tests/timetravel/sitecustomize.py), so a test that depends on the day
@@ -52,13 +52,13 @@ test: $(VENV)/.stamp-test system-deps translations
 FUTURE ?= 2031-12-31T23:58:30
 test-future: $(VENV)/.stamp-test system-deps translations
 	IMAGESTUDIO_TIME_TRAVEL=$(FUTURE) PYTHONPATH=tests/timetravel QT_QPA_PLATFORM=offscreen \
-		$(BIN)/python -m pytest -q -p no:cacheprovider -W ignore::pytest.PytestAssertRewriteWarning $(PYTEST_ARGS)
+		$(BIN)/python -m pytest -q -p no:cacheprovider -p no:faulthandler -W ignore::pytest.PytestAssertRewriteWarning $(PYTEST_ARGS)
 
 # The long reliability runs: 200 random kill -9s (CI runs 20), more fuzz examples, the hostile corpus 4x larger and
 # 20 rounds of every hostile-server answer. Takes ~20 minutes.
 soak: $(VENV)/.stamp-test translations
 	IMAGESTUDIO_KILLS=200 IMAGESTUDIO_FUZZ_EXAMPLES=2000 IMAGESTUDIO_HOSTILE_SCALE=4 IMAGESTUDIO_HOSTILE_ROUNDS=20 \
-		QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q -p no:cacheprovider tests/test_reliability_kill.py \
+		QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q -p no:cacheprovider -p no:faulthandler tests/test_reliability_kill.py \
 		tests/test_fuzz_parsers.py tests/test_bad_images.py tests/test_hostile_files.py tests/test_hostile_server.py
 
 lint: $(VENV)/.stamp-test

@@ -232,6 +232,9 @@ def run_gui(argv: list[str]) -> int:
     app.setDesktopFileName(APP_ID)
     app.setQuitOnLastWindowClosed(False)  # quitting goes through Composition.shutdown
     app.setStyle("Fusion")  # our palettes (app/theme.py) apply fully only to Fusion
+    from imagestudio.app.gc_guard import GuiThreadCollector
+
+    GuiThreadCollector(app).install()  # cycles holding Qt objects are freed on this thread only (app/gc_guard.py)
     theme_mode, geometry = _first_frame_settings(paths.settings_file)
     from imagestudio.app.single_instance import InstanceLock, already_running_message
 

@@ -4,7 +4,10 @@ session-wide qasync loop on top of pytest-qt's QApplication (never stopped betwe
 from __future__ import annotations
 
 import asyncio
+import faulthandler
+import gc
 import os
+import sys
 from collections.abc import Coroutine, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -19,6 +22,30 @@ from tests.simulator import OpenAISimulator
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 T = TypeVar("T")
+
+
+_CRASH_STREAM = pytest.StashKey[Any]()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # A native crash prints only the crashing thread's stack (all threads' would push it out of a CI log's
+    # excerpt); the Makefile turns pytest's own faulthandler (all threads) off. A copy of stderr: pytest captures
+    # fd 2 while tests run.
+    config.stash[_CRASH_STREAM] = crash_stream = os.fdopen(os.dup(sys.__stderr__.fileno()), "w")
+    faulthandler.enable(file=crash_stream, all_threads=False)
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    faulthandler.disable()
+    config.stash[_CRASH_STREAM].close()
+
+
+def pytest_runtest_logstart(nodeid: str, location: object) -> None:
+    """``IMAGESTUDIO_TEST_TRACE=FILE``: the test running now, so that .ci/run can name it when pytest dies."""
+    trace = os.environ.get("IMAGESTUDIO_TEST_TRACE")
+    if trace:
+        with open(trace, "w", encoding="utf-8") as f:
+            f.write(nodeid + "\n")
 
 
 @pytest.fixture(autouse=True)
@@ -51,10 +78,28 @@ def simulator() -> Iterator[OpenAISimulator]:
         yield sim
 
 
+#: The session's GuiThreadCollector, once a test has started the Qt loop (see ``qloop``).
+_COLLECTOR: list[Any] = []
+
+
+@pytest.fixture(autouse=True)
+def collect_on_the_gui_thread() -> Iterator[None]:
+    """As in the app (app/gc_guard.py), cycles are collected on this thread only: at the end of every test, and
+    from the collector's timer while Qt's loop spins."""
+    yield
+    if _COLLECTOR:
+        _COLLECTOR[0].check()
+
+
 @pytest.fixture(scope="session")
 def qloop(qapp: Any) -> Iterator[asyncio.AbstractEventLoop]:
     import qasync
 
+    from imagestudio.app.gc_guard import GuiThreadCollector
+
+    collector = GuiThreadCollector(qapp)
+    collector.install()
+    _COLLECTOR.append(collector)
     loop = qasync.QEventLoop(qapp, already_running=True)
     # qasync's own default executor runs QThreads that Qt would destroy still running at exit
     executor = ThreadPoolExecutor(max_workers=4, thread_name_prefix="test-default")
@@ -62,6 +107,7 @@ def qloop(qapp: Any) -> Iterator[asyncio.AbstractEventLoop]:
     asyncio.set_event_loop(loop)
     yield loop
     executor.shutdown(wait=True)
+    collector.uninstall()
 
 
 @pytest.fixture
@@ -98,3 +144,5 @@ def make_app(paths: AppPaths, qloop: Any, qtbot: Any, arun: Any) -> Iterator[Any
         if not parts.tasks.closing:
             arun(parts.shutdown())
         parts.window.close()
+    started.clear()
+    gc.collect()  # the windows and their parts go now, on this thread, not in some later test
