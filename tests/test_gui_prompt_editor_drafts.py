@@ -136,3 +136,31 @@ def test_damaged_drafts_file_gives_an_empty_draft_and_a_warning(tmp_path: Path) 
     loaded = drafts.load(tmp_path)
     assert [d.prompt for d in loaded.drafts] == ["ok"] and loaded.current == 0 and len(loaded.warnings) == 2
     assert loaded.drafts[0].inputs == [("/x.png", 3)]
+
+
+def _click_tab(qtbot: Any, tabs: Any, index: int) -> None:
+    qtbot.mouseClick(tabs, Qt.MouseButton.LeftButton, pos=tabs.tabRect(index).center())
+
+
+def test_now_or_batch_is_kept_per_draft_across_a_restart(qtbot: Any, make_app: Any, arun: Any, paths: Any) -> None:
+    parts = make_app()
+    editor = parts.window.prompt_editor
+    batch = editor.footer.batch
+    qtbot.keyClicks(editor.prompt, "200 ad variants overnight")
+    qtbot.mouseClick(batch, Qt.MouseButton.LeftButton, pos=batch.rect().center())
+    assert batch.isChecked()
+    qtbot.mouseClick(editor.drafts.new_button, Qt.MouseButton.LeftButton)
+    assert not batch.isChecked()  # a new draft starts "Now"
+    qtbot.keyClicks(editor.prompt, "one poster, now")
+    _click_tab(qtbot, editor.drafts.tabs, 0)
+    assert editor.prompt.toPlainText() == "200 ad variants overnight" and batch.isChecked()
+    _click_tab(qtbot, editor.drafts.tabs, 1)
+    assert not batch.isChecked()
+    _click_tab(qtbot, editor.drafts.tabs, 0)
+    arun(parts.shutdown())
+    parts.window.close()
+    saved = json.loads((paths.config / drafts.FILE_NAME).read_text(encoding="utf-8"))
+    assert [d["options"].get("via_batch_api") for d in saved["drafts"]] == [True, False]
+
+    again = make_app().window.prompt_editor
+    assert again.prompt.toPlainText() == "200 ad variants overnight" and again.footer.batch.isChecked()

@@ -17,7 +17,7 @@ FILE_NAME = "drafts.json"
 MAX_DRAFTS = 30
 _OPTION_KEYS = (
     "size", "quality", "n", "output_format", "output_compression", "background", "moderation", "complexity",
-    "partial_images", "frame_count", "frame_duration_ms",
+    "partial_images", "frame_count", "frame_duration_ms", "via_batch_api",
 )  # fmt: skip
 
 

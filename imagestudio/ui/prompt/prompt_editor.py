@@ -167,9 +167,9 @@ class PromptEditor(QWidget):
         self.setAcceptDrops(True)
         self.drafts.start()
         self.prompt.textChanged.connect(self.drafts.changed)
-        self.model.currentIndexChanged.connect(self.drafts.changed)
-        self.options.optionChanged.connect(self.drafts.changed)
-        self.inputs.changed.connect(self.drafts.changed)
+        for edited in (self.model.currentIndexChanged, self.options.optionChanged, self.inputs.changed,
+                       self.footer.batch.toggled):  # fmt: skip
+            edited.connect(self.drafts.changed)
         #: the figure beside Generate, for the request as it stands (the window gives it its estimate function)
         self.estimator = Estimator(self.footer, self._request, self.prompt.textChanged, self.model.currentIndexChanged,
                                    self.options.optionChanged, self.options.size_box.currentTextChanged,
@@ -180,7 +180,7 @@ class PromptEditor(QWidget):
         return Draft(
             prompt=self.prompt.toPlainText(),
             model=str(self.model.currentData() or ""),
-            options=self.options.values(),
+            options={**self.options.values(), "via_batch_api": self.footer.batch.isChecked()},
             inputs=self.inputs.entries(),
             mask=self.inputs.mask_path,
             markup=self.inputs.markup_path,
@@ -191,13 +191,14 @@ class PromptEditor(QWidget):
         if draft.model and self.model.findData(draft.model) >= 0:
             select(self.model, draft.model)
         self.options.set_values(draft.options)
+        self.footer.batch.setChecked(bool(draft.options.get("via_batch_api")))  # "Now" or "Batch" is kept too
         self.inputs.set_entries(draft.inputs, draft.mask, draft.markup)
 
     def open_in_new_draft(self, request: GenerationRequest | EditRequest) -> None:
         """ "Reuse settings": a new draft tab (the current one keeps its edit inputs); a notice says what changed."""
         before, inputs = setting_changes.snapshot(self), self.inputs
         kept = setting_changes.cleared(len(inputs.paths()), bool(inputs.mask_path), bool(inputs.markup_path))
-        options = {k: v for k, v in request.to_json().items() if k in self.options.values()}
+        options = {k: v for k, v in request.to_json().items() if k in self.options.values() or k == "via_batch_api"}
         self.drafts.open_draft(Draft(prompt=request.original_prompt or request.prompt, model=request.model,
                                      options=options))  # fmt: skip
         self.prompt.setFocus()
