@@ -5,7 +5,9 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import logging
+from collections.abc import Coroutine
 from pathlib import Path
+from typing import Any
 
 from imagestudio.core import errors
 from imagestudio.core.capabilities import Capabilities
@@ -221,28 +223,10 @@ class MeteredProvider:
         await self._append(entry)
 
     async def generate(self, request: GenerationRequest, *, on_partial: OnPartial | None = None) -> GenerationResult:
-        await self._check_budget(request)
-        try:
-            result = await self.inner.generate(request, on_partial=on_partial)
-        except ImageStudioError as e:
-            await asyncio.shield(self._possibly_charged("generate", request, e))
-            raise
-        except asyncio.CancelledError as e:
-            await asyncio.shield(self._cancelled("generate", request, e))
-            raise
-        return await asyncio.shield(self._finish("generate", request, result))
+        return await self._metered("generate", request, self.inner.generate(request, on_partial=on_partial))
 
     async def edit(self, request: EditRequest, *, on_partial: OnPartial | None = None) -> GenerationResult:
-        await self._check_budget(request)
-        try:
-            result = await self.inner.edit(request, on_partial=on_partial)
-        except ImageStudioError as e:
-            await asyncio.shield(self._possibly_charged("edit", request, e))
-            raise
-        except asyncio.CancelledError as e:
-            await asyncio.shield(self._cancelled("edit", request, e))
-            raise
-        return await asyncio.shield(self._finish("edit", request, result))
+        return await self._metered("edit", request, self.inner.edit(request, on_partial=on_partial))
 
     async def refine(self, request: RefineRequest, *, on_partial: OnPartial | None = None) -> GenerationResult:
         """A refine turn (Responses API + image tool): budget by its estimate, one ledger line ("refine") with the
@@ -250,16 +234,26 @@ class MeteredProvider:
         refine = getattr(self.inner, "refine", None)
         if refine is None:
             raise ConfigError(f"The provider {self.name} cannot refine images.")
-        await self._check_budget(request)
+        return await self._metered("refine", request, refine(request, on_partial=on_partial))
+
+    async def _metered(
+        self, kind: str, request: ImageRequest, call: Coroutine[Any, Any, GenerationResult]
+    ) -> GenerationResult:
+        """The budget checked before ``call`` is sent; then its cost, or a possibly-charged line, in the ledger."""
         try:
-            result: GenerationResult = await refine(request, on_partial=on_partial)
+            await self._check_budget(request)
+        except BaseException:
+            call.close()  # never sent
+            raise
+        try:
+            result = await call
         except ImageStudioError as e:
-            await asyncio.shield(self._possibly_charged("refine", request, e))
+            await asyncio.shield(self._possibly_charged(kind, request, e))
             raise
         except asyncio.CancelledError as e:
-            await asyncio.shield(self._cancelled("refine", request, e))
+            await asyncio.shield(self._cancelled(kind, request, e))
             raise
-        return await asyncio.shield(self._finish("refine", request, result))
+        return await asyncio.shield(self._finish(kind, request, result))
 
     async def _cancelled(self, kind: str, request: ImageRequest, cancel: BaseException) -> None:
         """Cancelled while a request was out: the images that came before the cancel are priced (the runner keeps
