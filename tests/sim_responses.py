@@ -14,13 +14,18 @@ Behaviour (chosen where the API is not documented precisely):
   neither, ``action: "edit"`` answers 400. The result is the context image, resized to ``size`` and tinted by a
   colour the instruction picks, so each turn's change is visible and deterministic.
 * An instruction containing "forbidden" answers ``400 moderation_blocked``.
-* Streaming: ``response.created``, one ``response.image_generation_call.partial_image`` per partial asked,
-  ``response.image_generation_call.completed``, ``response.completed`` (with the whole response). Faults:
-  ``error_next(code)`` sends an ``error`` event after the partials; ``fail_response_next(code)`` a
-  ``response.failed``.
-* Usage: ``usage`` is the text model's (input = instruction characters // 4 + 200, output 40);
-  ``tool_usage.image_gen`` the image part (text tokens, 1,000 image input tokens per context image, output tokens
-  by the calculator's formula, +100 per partial). Every turn is logged in ``turns``.
+* Streaming, in the order of the SDK's event types: ``response.created``, ``response.in_progress``, then per image
+  call ``response.output_item.added`` (the call in progress), ``response.image_generation_call.in_progress`` /
+  ``.generating``, one ``.partial_image`` per partial asked, ``.completed``, ``response.output_item.done`` (the
+  call with its ``result``); last ``response.completed`` (the whole response).
+* The model may call the tool more than once (``next_answer(images=2)``): ``output`` holds every
+  ``image_generation_call``. Faults (``next_answer``, ``Plan``): an ``error`` event or ``response.failed`` after
+  k finished images, a body cut after a partial (cleanly or by closing the socket), ``response.incomplete``
+  (``incomplete_details.reason``) with or without images, and a stream held open until the test releases it.
+* Usage: ``usage`` is the text model's (input = instruction characters // 4 + 200, output 40 per call);
+  ``tool_usage.image_gen`` the image part summed over the calls, as the API documents it (text tokens, 1,000
+  image input tokens per context image, output tokens by the calculator's formula, +100 per partial). Every answer
+  that brought images is logged in ``turns``; its usage in the simulator's ``reported_usages``.
 """
 
 from __future__ import annotations
@@ -31,6 +36,8 @@ import io
 import secrets
 import threading
 import time
+from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -55,6 +62,27 @@ class Turn:
     usage: dict[str, Any]
     tool_usage: dict[str, Any]
     streamed: bool
+    images: tuple[bytes, ...] = ()  # every image of the answer (``image`` is the last)
+    call_ids: tuple[str, ...] = ()
+
+
+@dataclass
+class Plan:
+    """How the next answer goes. ``images``: image calls the model makes (it may call the tool more than once).
+    ``fault``: ``"error"`` (an ``error`` event) or ``"failed"`` (``response.failed``) after ``after_images``
+    finished calls (and, before the first, after its partials); ``"cut"``: the body ends (``abrupt``: the socket
+    closes) after ``after_partials`` partial images, with no terminal event; ``"incomplete"``:
+    ``response.incomplete`` with ``reason`` after the ``images`` calls. ``gate``: a streamed answer waits after its
+    first partial (or before its first image without partials) until the test sets it."""
+
+    images: int = 1
+    fault: str | None = None
+    code: str = "server_error"
+    after_images: int = 0
+    after_partials: int = 1
+    abrupt: bool = False
+    reason: str = "max_output_tokens"
+    gate: threading.Event | None = None
 
 
 def has_image_tool(body: dict[str, Any] | None) -> bool:
@@ -68,8 +96,9 @@ class ImageToolResponses:
         self._lock = threading.Lock()
         self._stored: dict[str, Turn] = {}
         self._expired: set[str] = set()
-        self._errors: list[tuple[str, str]] = []  # (kind, code) for the next streamed answers
-        self.turns: list[Turn] = []
+        self._plans: deque[Plan] = deque()  # how the next answers go (one each)
+        self.turns: list[Turn] = []  # answers that brought images (completed or incomplete)
+        self.abandoned: list[str] = []  # response ids of streams the client left (cancelled) before their end
 
     # -- test controls ---------------------------------------------------------------------------------
     def expire(self, response_id: str) -> None:
@@ -80,14 +109,25 @@ class ImageToolResponses:
         with self._lock:
             self._expired.update(self._stored)
 
+    def next_answer(self, **plan: Any) -> Plan:
+        """The next answer follows this ``Plan`` (see there); returns it (``gate`` to open a held stream)."""
+        made = Plan(**plan)
+        with self._lock:
+            self._plans.append(made)
+        return made
+
     def error_next(self, code: str = "server_error") -> None:
         """The next streamed answer sends an ``error`` event (after its partials) instead of its image."""
-        with self._lock:
-            self._errors.append(("error", code))
+        self.next_answer(fault="error", code=code)
 
     def fail_response_next(self, code: str = "server_error") -> None:
-        with self._lock:
-            self._errors.append(("failed", code))
+        self.next_answer(fault="failed", code=code)
+
+    def hold_next(self) -> threading.Event:
+        """The next streamed answer waits after its first partial until the returned event is set."""
+        gate = threading.Event()
+        self.next_answer(gate=gate)
+        return gate
 
     def stored_ids(self) -> list[str]:
         with self._lock:
@@ -159,52 +199,70 @@ class ImageToolResponses:
 
         body = exchange.request.json or {}
         tool, instruction, previous, context = self._validate(body)
+        with self._lock:
+            plan = self._plans.popleft() if self._plans else Plan()
         sent = _instruction_and_image(body.get("input"))[1] is not None
-        size = tool.get("size", "auto")
-        fmt = tool.get("output_format", "png")
-        image = _refined(context, instruction, size, fmt)
-        with Image.open(io.BytesIO(image)) as im:
-            width, height = im.size
+        stream = bool(body.get("stream"))
+        size, fmt = tool.get("size", "auto"), tool.get("output_format", "png")
         quality = tool.get("quality", "auto")
-        partials = int(tool.get("partial_images", 0)) if body.get("stream") else 0
-        out_tokens = _output_image_tokens("high" if quality == "auto" else quality, width, height) + 100 * partials
-        text_tokens = len(instruction) // 4 + 10
-        image_in = CONTEXT_IMAGE_TOKENS if context is not None else 0
-        tool_usage = {
+        partials = int(tool.get("partial_images", 0)) if stream else 0
+        count = plan.images if plan.fault in (None, "incomplete", "cut") else max(plan.images, plan.after_images + 1)
+        images = [_refined(context, instruction + (f" #{i + 1}" if i else ""), size, fmt) for i in range(count)]
+        calls, image_in, text_tokens, out_tokens = [], 0, len(instruction) // 4 + 10, 0
+        for image in images:
+            with Image.open(io.BytesIO(image)) as im:
+                width, height = im.size
+            image_in += CONTEXT_IMAGE_TOKENS if context is not None else 0
+            out_tokens += _output_image_tokens("high" if quality == "auto" else quality, width, height) + 100 * partials
+            calls.append({
+                "id": f"ig_{secrets.token_hex(24)}", "type": "image_generation_call", "status": "completed",
+                "result": base64.b64encode(image).decode(), "action": "edit", "background": "opaque",
+                "output_format": fmt, "quality": "high" if quality == "auto" else quality, "size": f"{width}x{height}",
+                "revised_prompt": instruction,
+            })  # fmt: skip
+        tool_usage = {  # ``image_gen`` sums the calls of the response (ToolUsage's docstring)
             "image_gen": {
-                "input_tokens": text_tokens + image_in,
-                "input_tokens_details": {"image_tokens": image_in, "text_tokens": text_tokens},
+                "input_tokens": text_tokens * len(calls) + image_in,
+                "input_tokens_details": {"image_tokens": image_in, "text_tokens": text_tokens * len(calls)},
                 "output_tokens": out_tokens,
                 "output_tokens_details": {"image_tokens": out_tokens, "text_tokens": 0},
-                "total_tokens": text_tokens + image_in + out_tokens,
+                "total_tokens": text_tokens * len(calls) + image_in + out_tokens,
             },
             "web_search": {"num_requests": 0},
         }
-        agent_in = len(instruction) // 4 + 200 + (300 if previous else 0)
+        agent_in, agent_out = len(instruction) // 4 + 200 + (300 if previous else 0), 40 * max(1, len(calls))
         usage = {
             "input_tokens": agent_in,
             "input_tokens_details": {"cached_tokens": 0, "cache_write_tokens": 0},
-            "output_tokens": 40,
+            "output_tokens": agent_out,
             "output_tokens_details": {"reasoning_tokens": 0},
-            "total_tokens": agent_in + 40,
+            "total_tokens": agent_in + agent_out,
         }
-        rid, call_id = f"resp_{secrets.token_hex(24)}", f"ig_{secrets.token_hex(24)}"
+        rid = f"resp_{secrets.token_hex(24)}"
         stored = body.get("store", True) is not False
-        turn = Turn(rid, call_id, previous, sent, instruction, stored, image, usage, tool_usage, bool(partials))
-        call = {
-            "id": call_id, "type": "image_generation_call", "status": "completed",
-            "result": base64.b64encode(image).decode(), "action": "edit", "background": "opaque",
-            "output_format": fmt, "quality": "high" if quality == "auto" else quality, "size": f"{width}x{height}",
-            "revised_prompt": instruction,
-        }  # fmt: skip
-        response = self._response(body, rid, [call], usage, tool_usage, previous, stored)
-        if not body.get("stream"):
-            self._keep(turn)
+        response = self._response(body, rid, calls, usage, tool_usage, previous, stored)
+        if plan.fault == "incomplete":
+            response.update(status="incomplete", completed_at=None, incomplete_details={"reason": plan.reason})
+
+        def turn() -> Turn:
+            ids = tuple(c["id"] for c in calls)
+            return Turn(rid, ids[-1] if ids else "", previous, sent, instruction, stored, images[-1] if images else b"",
+                        usage, tool_usage, bool(partials), tuple(images), ids)  # fmt: skip
+
+        if not stream:
+            self._keep(turn())
             exchange.send_json(200, response)
             return
-        with self._lock:
-            fault = self._errors.pop(0) if self._errors else None
-        exchange.start_stream()
+        try:
+            self._stream(exchange, plan, response, calls, partials, context, instruction, turn)
+        except OSError:  # the client went away (a cancel): the request was sent and may be billed
+            with self._lock:
+                self.abandoned.append(rid)
+
+    def _stream(
+        self, exchange: _Exchange, plan: Plan, response: dict[str, Any], calls: list[dict[str, Any]], partials: int,
+        context: bytes | None, instruction: str, turn: Callable[[], Turn],
+    ) -> None:  # fmt: skip
         seq = 0
 
         def event(data: dict[str, Any]) -> None:
@@ -212,32 +270,54 @@ class ImageToolResponses:
             exchange.send_event(data["type"], {**data, "sequence_number": seq})
             seq += 1
 
-        event({"type": "response.created", "response": {**response, "status": "in_progress", "output": [],
-                                                        "usage": None, "tool_usage": None}})  # fmt: skip
-        for index in range(partials):
-            preview = _refined(context, instruction, f"{max(16, width // 8)}x{max(16, height // 8)}", "png",
-                               exact=False)  # fmt: skip
-            event({"type": "response.image_generation_call.partial_image", "item_id": call_id, "output_index": 0,
-                   "partial_image_b64": base64.b64encode(preview).decode(), "partial_image_index": index})  # fmt: skip
-        if fault is not None:
-            kind, code = fault
-            if kind == "error":
-                event({"type": "error", "code": code, "message": f"Simulated {code}.", "param": None})
-            else:
-                failed = {**response, "status": "failed", "output": [], "error": {"code": code,
-                          "message": f"Simulated {code}."}}  # fmt: skip
-                event({"type": "response.failed", "response": failed})
-            exchange.end_stream()
-            return
-        event({"type": "response.image_generation_call.completed", "item_id": call_id, "output_index": 0})
-        self._keep(turn)
-        event({"type": "response.completed", "response": response})
+        exchange.start_stream()
+        opening = {**response, "status": "in_progress", "output": [], "usage": None, "tool_usage": None,
+                   "completed_at": None, "incomplete_details": None}  # fmt: skip
+        event({"type": "response.created", "response": opening})
+        event({"type": "response.in_progress", "response": opening})
+        sent_partials = 0
+        for index, call in enumerate(calls):
+            ref = {"item_id": call["id"], "output_index": index}
+            pending = {**call, "status": "in_progress", "result": None}
+            event({"type": "response.output_item.added", "item": pending, "output_index": index})
+            event({"type": "response.image_generation_call.in_progress", **ref})
+            event({"type": "response.image_generation_call.generating", **ref})
+            for p in range(partials):
+                preview = _refined(context, instruction, "64x64", "png", exact=False)
+                event({"type": "response.image_generation_call.partial_image", **ref,
+                       "partial_image_b64": base64.b64encode(preview).decode(), "partial_image_index": p})  # fmt: skip
+                sent_partials += 1
+                if plan.fault == "cut" and sent_partials >= plan.after_partials:
+                    if plan.abrupt:
+                        exchange.close_abruptly()
+                    else:
+                        exchange.end_stream()  # a clean end of the body, without a terminal event
+                    return
+                if plan.gate is not None and sent_partials == 1:
+                    plan.gate.wait(60)  # the test opens it (a slow answer, no timing involved)
+            if plan.gate is not None and not partials and index == 0:
+                plan.gate.wait(60)
+            if plan.fault in ("error", "failed") and index == plan.after_images:
+                if plan.fault == "error":
+                    event({"type": "error", "code": plan.code, "message": f"Simulated {plan.code}.", "param": None})
+                else:
+                    failed = {**response, "status": "failed", "output": calls[:index], "completed_at": None,
+                              "error": {"code": plan.code, "message": f"Simulated {plan.code}."}}  # fmt: skip
+                    event({"type": "response.failed", "response": failed})
+                exchange.end_stream()
+                return
+            event({"type": "response.image_generation_call.completed", **ref})
+            event({"type": "response.output_item.done", "item": call, "output_index": index})
+        self._keep(turn())
+        final = "response.incomplete" if plan.fault == "incomplete" else "response.completed"
+        event({"type": final, "response": response})
         exchange.end_stream()
 
     def _keep(self, turn: Turn) -> None:
         with self._lock:
-            self.turns.append(turn)
-            if turn.stored:
+            if turn.images:
+                self.turns.append(turn)
+            if turn.stored and turn.images:
                 self._stored[turn.response_id] = turn
         self.sim.reported_usages.append({"usage": turn.usage, "tool_usage": turn.tool_usage})
 

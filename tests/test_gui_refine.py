@@ -4,6 +4,7 @@ right-click menu opens the Refine tab."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import pytest
@@ -12,7 +13,11 @@ from PySide6.QtGui import QContextMenuEvent, QInputMethodEvent
 from PySide6.QtWidgets import QApplication, QMenu
 
 from imagestudio.core import lineage, refine
+from imagestudio.core.clock import FixedClock
+from imagestudio.core.money.ledger import Ledger
+from imagestudio.core.types import JobState
 from tests.gui_images import add_image, png_bytes, wait_gallery
+from tests.simulator import OpenAISimulator
 
 pytestmark = pytest.mark.gui
 
@@ -114,3 +119,47 @@ def test_gallery_menu_opens_the_refine_tab(qtbot: Any, make_app: Any, arun: Any)
     viewer = parts.window.media.viewer
     qtbot.waitUntil(lambda: viewer is not None and viewer.isVisible(), timeout=10000)
     assert viewer.side.currentWidget() is viewer.refine
+
+
+@pytest.mark.parametrize("how", ["click", "esc"])
+def test_cancel_a_streaming_turn_keeps_the_instruction(
+    qtbot: Any, make_app: Any, arun: Any, simulator: OpenAISimulator, how: str
+) -> None:
+    """A turn streaming from the simulator (held open after its first partial): Cancel (a real click, or Esc in the
+    instruction) cancels the job through the queue; the request was sent, so the ledger has a "possibly charged"
+    line; the panel is ready again with the instruction kept, and the viewer stays open."""
+    parts = make_app()
+    parts.keys.set_session("custom", simulator.api_key)
+    parts.settings.update(provider="custom", base_url=simulator.base_url, refine_text_model="gpt-4.1-mini")
+    add_image(arun, parts, "a red fox in the snow", png_bytes((256, 256)))
+    wait_gallery(qtbot, parts, 1)
+    gate = simulator.image_tool.hold_next()
+    try:
+        viewer = _open(qtbot, parts)
+        panel = viewer.refine
+        assert not panel.cancel_button.isVisible()
+        panel.instruction.setFocus()
+        qtbot.keyClicks(panel.instruction, "make it dusk")
+        qtbot.mouseClick(panel.send, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: panel.cancel_button.isVisible() and not panel.send.isVisible(), timeout=5000)
+        # the request is out and streaming: its first preview is shown
+        qtbot.waitUntil(lambda: panel.preview.pixmap() is not None and not panel.preview.pixmap().isNull(),
+                        timeout=20000)  # fmt: skip
+        if how == "click":
+            qtbot.mouseClick(panel.cancel_button, Qt.MouseButton.LeftButton)
+        else:
+            panel.instruction.setFocus()
+            qtbot.keyClick(panel.instruction, Qt.Key.Key_Escape)
+        qtbot.waitUntil(lambda: not panel.busy, timeout=10000)
+    finally:
+        gate.set()
+    assert viewer.isVisible()  # Esc cancelled the turn, it did not close the viewer
+    assert "Cancelled" in panel.status.text()
+    assert panel.instruction.toPlainText() == "make it dusk"  # kept, to edit and send again
+    assert panel.send.isVisible() and panel.send.isEnabled() and not panel.cancel_button.isVisible()
+    jobs = [j for j in parts.controller.jobs() if j.kind == "refine"]
+    assert [j.state for j in jobs] == [JobState.CANCELLED]
+    ledger = Ledger(parts.paths.data, FixedClock(dt.datetime(2026, 12, 7)))
+    [line] = [e for e in ledger.entries() if e.kind == "refine"]
+    assert line.possibly_charged and line.cost_usd > 0
+    assert not simulator.image_tool.turns

@@ -26,6 +26,7 @@ from imagestudio.core.providers.factory import MeteredProvider
 from imagestudio.core.providers.openai_provider import OpenAIProvider
 from imagestudio.core.queue.host import LocalHost
 from imagestudio.core.queue.jobs import request_from_json, request_kind
+from imagestudio.core.queue.retry import RetryPolicy
 from imagestudio.core.queue.runner import QueueRunner
 from imagestudio.core.queue.store import Job, JobStore
 from imagestudio.core.types import (
@@ -61,6 +62,7 @@ class Studio:
         self.ledger = Ledger(paths.data, NOW)
         self.sim = sim
         self.partials: list[int] = []
+        self.policy: RetryPolicy | None = None  # the queue's retry policy (default: the app's)
 
         def factory(_profile: str, _base_url: str) -> Any:
             if sim is None:
@@ -82,7 +84,7 @@ class Studio:
         async def go() -> Job:
             runner = QueueRunner(
                 self.store, self.host, CAPS, spawn=lambda coro, name: asyncio.ensure_future(coro), poll_interval=0.02,
-                on_partial=lambda job_id, index, data: self.partials.append(index),
+                on_partial=lambda job_id, index, data: self.partials.append(index), policy=self.policy,
             )  # fmt: skip
             await runner.start()
             [job] = await asyncio.to_thread(self.store.add, [request], profile="openai")

@@ -36,8 +36,10 @@ class Refiner(QObject):
         self._caps = capabilities
         self._sid = safety_identifier
         self._mine: list[Job] = []
+        self._cancel_when_written: list[Job] = []
         controller.jobPreview.connect(self._preview)
         controller.jobFinished.connect(self._finished)
+        controller.jobAdded.connect(self._written)
 
     def request(self, image: LibraryImage, instruction: str) -> RefineRequest:
         """The next turn from ``image`` with the current settings (text model and ``store`` from Settings →
@@ -64,6 +66,19 @@ class Refiner(QObject):
         job = self._controller.submit(request)
         self._mine.append(job)
         return job
+
+    def cancel(self, job: Job) -> None:
+        """Cancel a turn like any job (``GenerationController.cancel``: the queue ends it; a request already sent
+        gets its "possibly charged" ledger line). A turn whose row is not written yet is cancelled once it is."""
+        if job.id:
+            self._controller.cancel(job.id)
+        elif job not in self._cancel_when_written:
+            self._cancel_when_written.append(job)
+
+    def _written(self, job: Job) -> None:
+        if any(waiting is job for waiting in self._cancel_when_written):
+            self._cancel_when_written = [w for w in self._cancel_when_written if w is not job]
+            self._controller.cancel(job.id)
 
     def _preview(self, job_id: int, image: object) -> None:
         if any(job.id == job_id for job in self._mine):

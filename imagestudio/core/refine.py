@@ -43,8 +43,8 @@ def default_text_model(caps: Capabilities, preferred: str = "") -> str:
 
 
 def stored_response(image: LibraryImage) -> tuple[str | None, str | None, bool]:
-    """``(response_id, image_call_id, stored)`` of the response that made ``image`` (all empty for images made
-    by the Images API or imported)."""
+    """``(response_id, image_call_id, continuable)`` of the response that made ``image`` (all empty for images made
+    by the Images API or imported); ``continuable``: stored, and this image is the last the response made."""
     params = image.params if isinstance(image.params, dict) else {}
     meta = params.get("response")
     meta = meta if isinstance(meta, dict) else {}
@@ -52,7 +52,8 @@ def stored_response(image: LibraryImage) -> tuple[str | None, str | None, bool]:
     return (
         rid if isinstance(rid, str) and rid else None,
         call if isinstance(call, str) and call else None,
-        meta.get("store") is True,
+        # an earlier sibling of a turn that made several images, or an answer that broke: the image is sent
+        meta.get("store") is True and meta.get("continuable") is not False,
     )
 
 

@@ -573,6 +573,10 @@
         <translation>图像到达前数据流就结束了；连接被中断。</translation>
     </message>
     <message>
+        <source>The answer stopped before an image was made (%1). Try again.</source>
+        <translation>回答在生成图像之前就停止了（%1）。请重试。</translation>
+    </message>
+    <message>
         <source>The model answered without making an image. Try again.</source>
         <translation>模型作答了，但没有生成图像。请重试。</translation>
     </message>
@@ -3200,6 +3204,14 @@ Make and keep images with the OpenAI Images API.</source>
         <translation>按指令修改这张图像（Ctrl+Enter）</translation>
     </message>
     <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Stop this refine step (Esc); a request already sent may be charged</source>
+        <translation>停止这一步修改（Esc）；已发出的请求可能已计费</translation>
+    </message>
+    <message>
         <source>Back to parent</source>
         <translation>回到上一步</translation>
     </message>
@@ -3236,12 +3248,16 @@ Make and keep images with the OpenAI Images API.</source>
         <translation>正在发送…结果到达后会在这里打开。</translation>
     </message>
     <message>
+        <source>Cancelling…</source>
+        <translation>正在取消…</translation>
+    </message>
+    <message>
         <source>Done: #%1. Refine it again, or go back to any step.</source>
         <translation>完成：#%1。可以继续修改，或回到任意一步。</translation>
     </message>
     <message>
-        <source>Cancelled.</source>
-        <translation>已取消。</translation>
+        <source>Cancelled. The instruction is kept: edit it and send it again.</source>
+        <translation>已取消。指令已保留：可修改后再次发送。</translation>
     </message>
     <message>
         <source>The refine step failed.</source>
@@ -3740,8 +3756,8 @@ Make and keep images with the OpenAI Images API.</source>
         <translation>实际大小</translation>
     </message>
     <message>
-        <source>Leave full screen or close</source>
-        <translation>退出全屏或关闭</translation>
+        <source>Cancel the refine step, leave full screen or close</source>
+        <translation>取消修改步骤、退出全屏或关闭</translation>
     </message>
     <message>
         <source>Copy the image</source>

@@ -199,7 +199,15 @@ class Library:
         also: InTransaction | None = None,
     ) -> list[LibraryImage]:
         created = self.db.clock.now() if created_at is None else created_at
-        params: dict[str, Any] = {**request.to_json(), "response": result.response_meta}
+        meta = dict(result.response_meta)
+        per_image = meta.pop("per_image", None)  # what the server said of each image (a refine turn's calls)
+        per_image = per_image if isinstance(per_image, list) else []
+        params: dict[str, Any] = {**request.to_json(), "response": meta}
+
+        def params_of(i: int) -> str:
+            own = per_image[i] if i < len(per_image) and isinstance(per_image[i], dict) else {}
+            return json.dumps({**params, "response": {**meta, **own}} if own else params, ensure_ascii=False)
+
         usage = result.usage.to_json()
         # the metering wrapper's price (estimates included) shared by the request's images; else from the usage
         share = round(result.cost_usd / max(1, len(result.images)), 6) if result.cost_usd is not None else None
@@ -215,7 +223,7 @@ class Library:
                 "prompt": request.prompt,
                 "model": result.model,
                 "provider": result.provider,
-                "params_json": json.dumps(params, ensure_ascii=False),
+                "params_json": params_of(i),
                 "usage_json": json.dumps(usage),
                 "request_id": result.request_id,
                 "is_demo": int(result.provider == "demo"),

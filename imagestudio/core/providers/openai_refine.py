@@ -5,10 +5,17 @@
   it (``previous_response_not_found``, or a 400/404 naming ``previous_response_id``), the parent image is sent as
   an input image instead — once, automatically. The refused request was not billed, so nothing is paid twice.
 * Streamed (``partial_images`` > 0): ``response.image_generation_call.partial_image`` events go to ``on_partial``;
-  the final ``response.completed`` carries the whole response. ``error`` events and ``response.failed`` are mapped
-  by their code like the Images API's errors (``openai_errors``).
-* Usage: the image part is ``response.tool_usage.image_gen`` (priced at the image model's rates), the text
-  model's ``response.usage`` goes into ``Usage.agent_*`` (priced at the text model's rates, ``core/money/pricing``).
+  the final ``response.completed`` (or ``response.incomplete``) carries the whole response. ``error`` events and
+  ``response.failed`` are mapped by their code like the Images API's errors (``openai_errors``).
+* Every image is kept: the model may call the tool more than once, and each ``image_generation_call`` with a
+  result becomes a child of the parent (siblings, in output order; the conversation continues from the last).
+  When the stream breaks (an ``error`` event, ``response.failed``, a cut body) after images arrived
+  (``response.output_item.done``), those are kept and the turn is priced at its estimate; after partials only, the
+  attempt is "possibly charged". An answer without an image whose usage is known (completed or incomplete) is
+  recorded at that usage and fails the job.
+* Usage, once per response: the image part is ``response.tool_usage.image_gen`` (summed over the calls by the
+  API; priced at the image model's rates), the text model's ``response.usage`` goes into ``Usage.agent_*`` (priced
+  at the text model's rates, ``core/money/pricing``).
 """
 
 from __future__ import annotations
@@ -21,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from imagestudio.core import errors
-from imagestudio.core.i18n.marks import QT_TRANSLATE_NOOP
+from imagestudio.core.i18n.marks import QT_TRANSLATE_NOOP, fill
 from imagestudio.core.money.pricing import parse_usage
 from imagestudio.core.providers.openai_errors import stream_error
 from imagestudio.core.types import GeneratedImage, GenerationResult, RefineRequest, Usage
@@ -122,8 +129,12 @@ async def _turn(
         raise translate(e) from None
     if not params.get("stream"):
         return _result(answer, request, name, continued, 0, getattr(answer, "_request_id", None))
+    response = getattr(answer, "response", None)
+    request_id = response.headers.get("x-request-id") if response is not None else None
     partials = 0
     final: Any = None
+    arrived: list[Any] = []  # image calls finished before the end (``response.output_item.done``)
+    failure: errors.ImageStudioError | None = None
     try:
         async for event in answer:
             kind = getattr(event, "type", "")
@@ -131,70 +142,109 @@ async def _turn(
                 partials += 1
                 if on_partial is not None:
                     on_partial(int(event.partial_image_index), _decode(event.partial_image_b64))
-            elif kind == "response.completed":
+            elif kind == "response.output_item.done" and getattr(event.item, "type", "") == "image_generation_call":
+                if getattr(event.item, "result", None):
+                    arrived.append(event.item)
+            elif kind in ("response.completed", "response.incomplete"):
                 final = event.response
-            elif kind in ("response.failed", "response.incomplete"):
+            elif kind == "response.failed":
                 problem = getattr(event.response, "error", None)
                 raise stream_error(getattr(problem, "code", None), getattr(problem, "message", None) or kind)
             elif kind == "error":
                 raise stream_error(getattr(event, "code", None), getattr(event, "message", None),
                                    getattr(event, "param", None))  # fmt: skip
     except Exception as e:
-        raise translate(e) from None
-    if final is None:
-        cut = errors.BadResponse(
+        failure = translate(e)
+    if final is not None:
+        return _result(final, request, name, continued, partials, request_id)
+    if failure is None:
+        failure = errors.BadResponse(
             QT_TRANSLATE_NOOP("CoreMessages", "The stream ended before the image arrived; the connection was cut.")
         )
-        cut.possibly_charged = True
-        raise cut
-    response = getattr(answer, "response", None)
-    request_id = response.headers.get("x-request-id") if response is not None else None
-    return _result(final, request, name, continued, partials, request_id)
+    if partials or arrived:
+        failure.possibly_charged = True  # the image tool was running: billed
+    if not arrived:
+        raise failure
+    # images came before the answer broke: kept (they are paid for), the turn priced at its estimate (no usage)
+    failure.in_ledger = True
+    return _images(arrived, request, name, continued, partials, request_id, Usage(reported=0), complete=False,
+                   problem=failure)  # fmt: skip
 
 
 def _result(
     response: Any, request: RefineRequest, name: str, continued: bool, partials: int, request_id: str | None
 ) -> GenerationResult:
+    """A whole response (``response.completed``, or ``response.incomplete`` with what it made)."""
     try:
         calls = [item for item in response.output or [] if getattr(item, "type", "") == "image_generation_call"]
     except TypeError:
         calls = []
     done = [c for c in calls if c.result]
     usage = _usage(response, partials)
+    incomplete = getattr(response, "status", None) == "incomplete"
     if not done:
         failed = next((c.error for c in calls if getattr(c, "error", None) is not None), None)
+        reason = getattr(getattr(response, "incomplete_details", None), "reason", None)
         if failed is not None:
             error = stream_error(failed.code, failed.message, failed.param)
+        elif incomplete and reason == "content_filter":
+            error = stream_error("moderation_blocked", reason)
+        elif incomplete:
+            error = errors.BadResponse(
+                fill(
+                    QT_TRANSLATE_NOOP("CoreMessages", "The answer stopped before an image was made (%1). Try again."),
+                    str(reason or "?"),
+                )
+            )
         else:
             error = errors.BadResponse(
                 QT_TRANSLATE_NOOP("CoreMessages", "The model answered without making an image. Try again.")
             )
-        error.possibly_charged = True  # the text model ran (and may have called the tool): billed
-        raise error
-    call = done[-1]
+        # the text model ran (and may have called the tool): billed, and its usage is known
+        error.possibly_charged = error.in_ledger = True
+        return GenerationResult((), name, request.model, usage, request_id, {"response_id": response.id}, error=error)
+    return _images(done, request, name, continued, partials, request_id, usage, complete=True, response=response)
+
+
+def _images(
+    done: list[Any], request: RefineRequest, name: str, continued: bool, partials: int, request_id: str | None,
+    usage: Usage, *, complete: bool, response: Any = None, problem: errors.ImageStudioError | None = None,
+) -> GenerationResult:  # fmt: skip
+    """Every image the model made in this turn, in output order: each becomes a child of the parent (siblings when
+    the model called the tool more than once). The conversation continues from the last one (``continuable``);
+    a turn from an earlier sibling, or from an answer that broke, sends its image instead."""
+    incomplete = getattr(getattr(response, "incomplete_details", None), "reason", None) if response else None
     meta = {
-        "response_id": response.id,
-        "image_call_id": call.id,
+        "response_id": getattr(response, "id", None) if response is not None else None,
         "store": request.store,
         "text_model": request.text_model,
         "continued": continued,
         "previous_response_id": request.previous_response_id if continued else None,
         "image_sent": not continued,
-        "action": call.action,
-        "size": call.size,
-        "quality": call.quality,
-        "background": call.background,
-        "output_format": call.output_format,
-        "revised_prompt": call.revised_prompt,
         "streamed": bool(partials) or None,
+        "images_in_response": len(done) if len(done) > 1 else None,
+        "incomplete": incomplete or (problem.message if problem is not None else None),
     }
+    per_image = [
+        {
+            k: v
+            for k, v in {
+                "image_call_id": call.id, "action": call.action, "size": call.size, "quality": call.quality,
+                "background": call.background, "output_format": call.output_format,
+                "revised_prompt": call.revised_prompt, "continuable": complete and n == len(done) - 1,
+            }.items()
+            if v is not None
+        }
+        for n, call in enumerate(done)
+    ]  # fmt: skip
     return GenerationResult(
-        images=(GeneratedImage(_decode(call.result), call.output_format or request.output_format),),
+        images=tuple(GeneratedImage(_decode(c.result), c.output_format or request.output_format) for c in done),
         provider=name,
         model=request.model,
         usage=usage,
         request_id=request_id,
-        response_meta={k: v for k, v in meta.items() if v is not None},
+        response_meta={**{k: v for k, v in meta.items() if v is not None}, "per_image": per_image},
+        error=problem,
     )
 
 

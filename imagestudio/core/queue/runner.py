@@ -295,8 +295,8 @@ class QueueRunner:
     def _progress(
         self, job: Job, attempt: int, result: GenerationResult
     ) -> tuple[GenerationResult, bool, InTransaction]:
-        """The images to keep (a server sending extra ones does not overfill the job), done?, the progress hook."""
-        result = dataclasses.replace(result, images=result.images[: job.remaining])
+        """The images to keep (extra ones do not overfill a job; a refine answer's all stay), done?, the hook."""
+        result = dataclasses.replace(result, images=result.images[: None if job.kind == "refine" else job.remaining])
         done = len(result.images) >= job.remaining
         cost = result_cost(self._caps, job.request, result)  # as the metering wrapper priced it, if it did
         hook = self.store.progress_hook(

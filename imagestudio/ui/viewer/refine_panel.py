@@ -1,7 +1,8 @@
 """The viewer's Refine tab: talk to the shown image. An instruction (any language) → Send (with its estimate) →
 the turn runs as a queue job, its previews show here, and the result opens as a child of the image in its lineage
 (``app/refiner.py``, ``core/refine.py``). "Back to parent" undoes a step: it shows the image this one came from,
-and refining from there makes a new branch."""
+and refining from there makes a new branch. While a turn runs, Cancel (or Esc in the viewer) cancels it through
+the queue like any job; the instruction stays, to edit and send again."""
 
 from __future__ import annotations
 
@@ -38,6 +39,10 @@ class RefinePanel(QWidget):
         self.send = QPushButton(self.tr("Send"))
         self.send.setObjectName("refineSend")
         self.send.setToolTip(self.tr("Refine this image with the instruction (Ctrl+Enter)"))
+        self.cancel_button = QPushButton(self.tr("Cancel"))
+        self.cancel_button.setObjectName("refineCancel")
+        self.cancel_button.setToolTip(self.tr("Stop this refine step (Esc); a request already sent may be charged"))
+        self.cancel_button.hide()
         self.back = QPushButton(self.tr("Back to parent"))
         self.back.setObjectName("refineBack")
         self.back.setToolTip(self.tr("Undo a step: show the image this one was refined or edited from"))
@@ -54,6 +59,7 @@ class RefinePanel(QWidget):
         row.addStretch(1)
         row.addWidget(self.estimate)
         row.addWidget(self.send)
+        row.addWidget(self.cancel_button)
         layout = QVBoxLayout(self)
         layout.addWidget(self.source)
         layout.addWidget(self.instruction, 1)
@@ -63,6 +69,7 @@ class RefinePanel(QWidget):
 
         self.send.clicked.connect(self.submit)
         self.back.clicked.connect(self._back)
+        self.cancel_button.clicked.connect(self.cancel)
         self.instruction.textChanged.connect(self._update)
         for keys in ("Ctrl+Return", "Ctrl+Enter"):
             shortcut = QShortcut(QKeySequence(keys), self.instruction)
@@ -100,6 +107,8 @@ class RefinePanel(QWidget):
     def _update(self) -> None:
         request = self._request()
         busy = self._job is not None
+        self.send.setVisible(not busy)
+        self.cancel_button.setVisible(busy)
         self.send.setEnabled(request is not None and not busy)
         if request is None or self._refiner is None:
             self.estimate.setText("")
@@ -123,7 +132,16 @@ class RefinePanel(QWidget):
             return
         self.preview.clear()
         self.status.setText(self.tr("Sending… the result opens here when it arrives."))
+        self.cancel_button.setEnabled(True)
         self._update()
+
+    def cancel(self) -> None:
+        """Cancel the running turn (the queue ends it; its end comes back through ``_finished``)."""
+        if self._job is None or self._refiner is None:
+            return
+        self._refiner.cancel(self._job)
+        self.cancel_button.setEnabled(False)
+        self.status.setText(self.tr("Cancelling…"))
 
     def _preview(self, job_id: int, image: object) -> None:
         if self._job is None or job_id != self._job.id or not isinstance(image, QImage):
@@ -142,10 +160,12 @@ class RefinePanel(QWidget):
                 "%1", str(job.image_ids[-1])))  # fmt: skip
             self.navigateRequested.emit(job.image_ids[-1])
         elif job.state is JobState.CANCELLED:
-            self.status.setText(self.tr("Cancelled."))
+            self.status.setText(self.tr("Cancelled. The instruction is kept: edit it and send it again."))
         else:
             self.status.setText(job.error or self.tr("The refine step failed."))
         self._update()
+        if self.isVisible():
+            self.instruction.setFocus()
 
     def _back(self) -> None:
         if self._image is not None and (parents := parents_of(self._image.params)):

@@ -261,7 +261,7 @@ class ViewerWindow(QWidget):
             (self.tr("Zoom to fit"), (key("Ctrl+0"),), self.canvas.fit),
             (self.tr("Actual size"), (key("Ctrl+1"),), self.canvas.actual_size),
             (self.tr("Full screen"), (key(Qt.Key.Key_F11),), self.toggle_full_screen),
-            (self.tr("Leave full screen or close"), (key(Qt.Key.Key_Escape),), self._escape),
+            (self.tr("Cancel the refine step, leave full screen or close"), (key(Qt.Key.Key_Escape),), self._escape),
             (self.tr("Copy the image"), (key(key.StandardKey.Copy),), self.copy),
             (self.tr("Export…"), (key("Ctrl+E"),), self._export),
             (self.tr("Favourite"), (key(Qt.Key.Key_F),), self.organiser.toggle_favourite),
@@ -272,7 +272,9 @@ class ViewerWindow(QWidget):
         self.key_actions = window_keys.install(self, table)
 
     def _escape(self) -> None:
-        if self.isFullScreen():
+        if self.refine.busy and self.side.isVisible() and self.side.currentWidget() is self.refine:
+            self.refine.cancel()  # a refine turn runs: Esc stops it (the window stays)
+        elif self.isFullScreen():
             self.toggle_full_screen()
         else:
             self.close()
