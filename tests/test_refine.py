@@ -5,6 +5,7 @@ ledger and the files."""
 from __future__ import annotations
 
 import asyncio
+import base64
 import datetime as dt
 import hashlib
 import io
@@ -163,18 +164,29 @@ def test_text_models_from_data_and_validation() -> None:
 
 
 def test_five_turns_two_branches(studio: Studio, simulator: OpenAISimulator) -> None:
+    """Issue 20's check: a five-turn conversation with two branches through the real SDK over HTTP to the strict
+    server — chained ids, an expired id falling back to sending the image, streamed partials — checked in the
+    lineage, the ledger and the files."""
     root = studio.seed()
     one = studio.turn(root, "make it dusk, keep the fox")  # imported: the image is sent
     two = studio.turn(one, "add falling snow")  # continued by id
     three = studio.turn(two, "now a lantern on the left", partial_images=2)  # streamed, continued
     branch = studio.turn(one, "把天空变成紫色")  # a second branch from turn one (Chinese)
-    five = studio.turn(branch, "sharper details")
+    simulator.image_tool.expire(simulator.image_tool.turns[3].response_id)  # the server forgot the branch's turn
+    five = studio.turn(branch, "sharper details")  # refused by id, then the branch's image is sent
     turns = simulator.image_tool.turns
-    assert [t.image_sent for t in turns] == [True, False, False, False, False]
+    assert [t.image_sent for t in turns] == [True, False, False, False, True]
     assert turns[1].previous_response_id == turns[0].response_id
     assert turns[2].previous_response_id == turns[1].response_id
     assert turns[3].previous_response_id == turns[0].response_id  # the branch continues turn one
-    assert turns[4].previous_response_id == turns[3].response_id
+    assert turns[4].previous_response_id is None  # expired: the fallback sent the branch's image instead
+    bodies = [r.json for r in simulator.requests if r.path == "/v1/responses"]
+    assert len(bodies) == 6  # five turns and the one refused continuation (400 previous_response_not_found)
+    assert bodies[4] is not None and bodies[4]["previous_response_id"] == turns[3].response_id
+    assert bodies[5] is not None and "previous_response_id" not in bodies[5]
+    sent = bodies[5]["input"][0]["content"][1]["image_url"]
+    assert base64.b64decode(sent.split(",", 1)[1]) == Path(branch.path).read_bytes()  # the parent's own file
+    assert five.params["response"]["image_sent"] is True
     assert studio.partials == [0, 1]
     # lineage: parents, the instruction as the step's text, the ids stored per image
     for child, parent, turn in ((one, root, 0), (two, one, 1), (three, two, 2), (branch, one, 3), (five, branch, 4)):
@@ -191,7 +203,7 @@ def test_five_turns_two_branches(studio: Studio, simulator: OpenAISimulator) -> 
     assert [n.image.id for n in tree.walk()] == [root.id, one.id, two.id, three.id, branch.id, five.id]
     # the ledger: one "refine" line per turn, priced from the text model's usage and tool_usage.image_gen
     entries = [e for e in studio.ledger.entries() if e.kind == "refine"]
-    assert len(entries) == 5
+    assert len(entries) == 5  # the refused continuation was not billed
     for entry, turn in zip(entries, turns, strict=True):
         usage = parse_usage(turn.tool_usage["image_gen"])
         import dataclasses
@@ -205,7 +217,7 @@ def test_five_turns_two_branches(studio: Studio, simulator: OpenAISimulator) -> 
         assert entry.model == "gpt-image-2" and not entry.possibly_charged
         text_part = (turn.usage["input_tokens"] * 0.4 + turn.usage["output_tokens"] * 1.6) / 1e6
         assert expected.usd > text_part > 0
-    assert all(t.response_id in simulator.image_tool.stored_ids() for t in turns)
+    assert [t.response_id in simulator.image_tool.stored_ids() for t in turns] == [True, True, True, False, True]
 
 
 def test_expired_id_falls_back_to_sending_the_image_once(studio: Studio, simulator: OpenAISimulator) -> None:

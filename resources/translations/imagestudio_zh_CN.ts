@@ -190,6 +190,7 @@
     </message>
     <message>
         <source>Loading…</source>
+        <extracomment>what differs between the images&apos; prompts (two lineage steps), above them; hidden when empty</extracomment>
         <translation>正在加载…</translation>
     </message>
     <message>
@@ -1933,6 +1934,18 @@
         <translation>相对上一版的变化</translation>
     </message>
     <message>
+        <source>Steps of this image&apos;s lineage</source>
+        <translation>这张图像谱系中的各个步骤</translation>
+    </message>
+    <message>
+        <source>Compare</source>
+        <translation>对比</translation>
+    </message>
+    <message>
+        <source>Ctrl+click a second step, then compare the two side by side</source>
+        <translation>按住 Ctrl 点击第二个步骤，然后并排对比两者</translation>
+    </message>
+    <message>
         <source>This image has no edits before or after it.</source>
         <translation>这张图片前后都没有编辑记录。</translation>
     </message>
@@ -1947,6 +1960,18 @@
     <message>
         <source>Prompt of #%1, compared with #%2:</source>
         <translation>#%1 的提示词，与 #%2 对比：</translation>
+    </message>
+    <message>
+        <source>Compare #%1 with #%2.</source>
+        <translation>对比 #%1 与 #%2。</translation>
+    </message>
+    <message>
+        <source>Select only two steps to compare.</source>
+        <translation>只选择两个步骤进行对比。</translation>
+    </message>
+    <message>
+        <source>Ctrl+click another step to compare the two.</source>
+        <translation>按住 Ctrl 点击另一个步骤，即可对比两者。</translation>
     </message>
 </context>
 <context>

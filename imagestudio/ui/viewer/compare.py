@@ -26,16 +26,28 @@ class CompareWindow(QWidget):
         self._services = services
         self.canvases: list[ImageCanvas] = []
         self.captions: list[QLabel] = []
-        self._grid = QGridLayout(self)
-        self._grid.setContentsMargins(4, 4, 4, 4)
+        self._cells: list[QWidget] = []
+        #: what differs between the images' prompts (two lineage steps), above them; hidden when empty
+        self.note = QLabel()
+        self.note.setObjectName("compareNote")
+        self.note.setWordWrap(True)
+        self.note.setTextFormat(Qt.TextFormat.RichText)
+        self.note.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.note.hide()
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(4, 4, 4, 4)
+        outer.addWidget(self.note)
+        self._grid = QGridLayout()
+        outer.addLayout(self._grid, 1)
         self._install_keys()
 
-    def open(self, ids: list[int]) -> None:
-        for canvas in self.canvases:
-            canvas.deleteLater()
-        for caption in self.captions:
-            caption.deleteLater()
-        self.canvases, self.captions = [], []
+    def open(self, ids: list[int], note: str = "") -> None:
+        """Show ``ids`` side by side; ``note`` (rich text, e.g. two lineage steps' prompt diff) above them."""
+        self.note.setText(note)
+        self.note.setVisible(bool(note))
+        for cell in self._cells:  # the previous images' cells (their canvas and caption go with them)
+            cell.deleteLater()
+        self._cells, self.canvases, self.captions = [], [], []
         ids = list(dict.fromkeys(ids))[:MAX_COMPARE]
         columns = len(ids) if len(ids) <= 3 else (len(ids) + 1) // 2
         for n, image_id in enumerate(ids):
@@ -50,6 +62,7 @@ class CompareWindow(QWidget):
             column.addWidget(caption)
             column.addWidget(canvas, 1)
             self._grid.addWidget(cell, n // columns, n % columns)
+            self._cells.append(cell)
             self.canvases.append(canvas)
             self.captions.append(caption)
             self._services.tasks.spawn_if_open(self._fetch(n, image_id), name=f"compare-{image_id}")

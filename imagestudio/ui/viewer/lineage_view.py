@@ -1,5 +1,6 @@
 """Lineage: the edit tree of the current image (parent → children), each step's prompt and what changed from
-its parent's prompt. Clicking a step opens it."""
+its parent's prompt. Clicking a step opens it. Ctrl+click (or Ctrl+Space) selects a second step: Compare opens the
+two side by side in the compare window, with what changed between their instructions."""
 
 from __future__ import annotations
 
@@ -7,9 +8,18 @@ from html import escape
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QLabel, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
 
-from imagestudio.core.lineage import DiffPart, Lineage, LineageNode
+from imagestudio.core.lineage import DiffPart, Lineage, LineageNode, prompt_diff
 
 IdRole = Qt.ItemDataRole.UserRole + 1
 
@@ -61,6 +71,7 @@ def diff_summary(parts: tuple[DiffPart, ...]) -> str:
 
 class LineageView(QWidget):
     navigateRequested = Signal(int)
+    compareRequested = Signal(list, str)  # two image ids (earlier step first), the diff of their prompts (rich text)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -69,6 +80,14 @@ class LineageView(QWidget):
         self.tree.setColumnCount(2)
         self.tree.setHeaderLabels([self.tr("Step"), self.tr("Change from parent")])
         self.tree.setColumnWidth(0, 220)
+        self.tree.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.tree.setAccessibleName(self.tr("Steps of this image's lineage"))
+        self.compare_button = QPushButton(self.tr("Compare"))
+        self.compare_button.setObjectName("lineageCompare")
+        self.compare_button.setToolTip(self.tr("Ctrl+click a second step, then compare the two side by side"))
+        self.hint = QLabel()
+        self.hint.setObjectName("lineageHint")
+        self.hint.setWordWrap(True)
         self.detail = QLabel()
         self.detail.setObjectName("lineageDiff")
         self.detail.setWordWrap(True)
@@ -77,9 +96,15 @@ class LineageView(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.tree, 1)
+        row = QHBoxLayout()
+        row.addWidget(self.hint, 1)
+        row.addWidget(self.compare_button)
+        layout.addLayout(row)
         layout.addWidget(self.detail)
         self.tree.itemActivated.connect(self._activated)
-        self.tree.itemClicked.connect(self._activated)
+        self.tree.itemClicked.connect(self._clicked)
+        self.tree.itemSelectionChanged.connect(self._selection_changed)
+        self.compare_button.clicked.connect(self.compare_selected)
         self._items: dict[int, QTreeWidgetItem] = {}
         self._lineage: Lineage | None = None
 
@@ -113,6 +138,7 @@ class LineageView(QWidget):
             self.tree.setCurrentItem(focus)
             if len(lineage.nodes) > 1:
                 self._show_detail(lineage.nodes[lineage.focus])
+        self._selection_changed()
 
     def _title(self, node: LineageNode) -> str:
         """``#id  prompt``; a step made from a parent says how: a refine turn (its instruction) or an edit."""
@@ -142,3 +168,46 @@ class LineageView(QWidget):
         image_id = item.data(0, IdRole)
         if isinstance(image_id, int) and self._lineage is not None and image_id != self._lineage.focus:
             self.navigateRequested.emit(image_id)
+
+    def _clicked(self, item: QTreeWidgetItem, column: int) -> None:
+        """A plain click opens the step; a Ctrl/Shift+click only adds it to (or takes it from) the selection."""
+        if item.isSelected() and len(self.tree.selectedItems()) == 1:
+            self._activated(item, column)
+
+    # -- comparing two steps -------------------------------------------------------------------------
+    def selected_ids(self) -> list[int]:
+        """The selected steps in the tree's order (root first)."""
+        chosen = {id(item) for item in self.tree.selectedItems()}
+        return [image_id for image_id, item in self._items.items() if id(item) in chosen]
+
+    def _selection_changed(self) -> None:
+        ids = self.selected_ids()
+        self.compare_button.setEnabled(len(ids) == 2)
+        if len(self._items) < 2:
+            self.hint.setText("")
+        elif len(ids) == 2:
+            self.hint.setText(self.tr("Compare #%1 with #%2.").replace("%1", str(ids[0])).replace("%2", str(ids[1])))
+            self.detail.setText(self.steps_diff(ids[0], ids[1]))
+        elif len(ids) > 2:
+            self.hint.setText(self.tr("Select only two steps to compare."))
+        else:
+            self.hint.setText(self.tr("Ctrl+click another step to compare the two."))
+            if self._lineage is not None and len(self._lineage.nodes) > 1:
+                self._show_detail(self._lineage.nodes[self._lineage.focus])
+
+    def steps_diff(self, first: int, second: int) -> str:
+        """Both steps' texts (how each was made) and the change from the first's prompt to the second's."""
+        if self._lineage is None or first not in self._lineage.nodes or second not in self._lineage.nodes:
+            return ""
+        a, b = self._lineage.nodes[first], self._lineage.nodes[second]
+        return (
+            f"<b>{escape(self._title(a))}</b><br><b>{escape(self._title(b))}</b><br>"
+            + self.tr("Prompt of #%1, compared with #%2:").replace("%1", str(second)).replace("%2", str(first))
+            + "<br>"
+            + diff_html(prompt_diff(a.image.prompt, b.image.prompt))
+        )
+
+    def compare_selected(self) -> None:
+        ids = self.selected_ids()
+        if len(ids) == 2:
+            self.compareRequested.emit(ids, self.steps_diff(ids[0], ids[1]))

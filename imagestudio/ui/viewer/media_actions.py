@@ -114,6 +114,7 @@ class MediaActions(QObject):
             self.viewer.reuseRequested.connect(self.reuse)
             self.viewer.exportRequested.connect(self.export_ids)
             self.viewer.compareRequested.connect(self.compare_ids)
+            self.viewer.compareStepsRequested.connect(self.compare_ids)
         return self.viewer
 
     def key_windows(self) -> list[tuple[str, QWidget]]:
@@ -143,12 +144,12 @@ class MediaActions(QObject):
             self.open_viewer(ids[0])
             self._viewer().show_refine()
 
-    def compare_ids(self, ids: list[int]) -> None:
+    def compare_ids(self, ids: list[int], note: str = "") -> None:
         if self.compare is None:
             from imagestudio.ui.viewer.compare import CompareWindow
 
             self.compare = CompareWindow(self._services, self._window)
-        self.compare.open(ids)
+        self.compare.open(ids, note)
 
     def compare_selected(self) -> None:
         ids = self._gallery.view.selected_ids()

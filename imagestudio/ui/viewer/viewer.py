@@ -40,6 +40,7 @@ class ViewerWindow(QWidget):
     reuseRequested = Signal(object)  # GenerationRequest
     exportRequested = Signal(list)  # image ids
     compareRequested = Signal(list)  # image ids
+    compareStepsRequested = Signal(list, str)  # two lineage steps, their prompt diff (rich text)
 
     def __init__(
         self, services: ViewerServices, parent: QWidget | None = None, *, actions: LibraryActions | None = None
@@ -112,6 +113,7 @@ class ViewerWindow(QWidget):
         self.metadata.reuseRequested.connect(self.reuseRequested)
         self.metadata.navigateRequested.connect(self.show_id)
         self.lineage.navigateRequested.connect(self.show_id)
+        self.lineage.compareRequested.connect(self.compareStepsRequested)
         self.refine.navigateRequested.connect(self.show_id)
         self._facts: FileFacts | None = None
         self._install_keys()
