@@ -46,7 +46,7 @@ def test_the_window_reopens_with_the_size_and_pane_widths_it_was_closed_with(tmp
     said: dict[str, str] = {}
     for run in ("first", "second"):
         out = subprocess.run(
-            [sys.executable, "-c", TWO_RUNS, run], env=env, capture_output=True, text=True, timeout=60
+            [sys.executable, "-c", TWO_RUNS, run], env=env, capture_output=True, text=True, timeout=240
         )  # fmt: skip
         assert "RC 0" in out.stdout, out.stderr
         said.update(line.split(" ", 1) for line in out.stdout.splitlines() if line.startswith(("CLOSED", "OPENED")))
