@@ -18,9 +18,14 @@ from tests.simulator import OpenAISimulator
 
 
 def cli(
-    *args: str, home: Path, key: str | None = None, stdin: str | None = None, timeout: float = 60
+    *args: str,
+    home: Path,
+    key: str | None = None,
+    stdin: str | None = None,
+    timeout: float = 60,
+    env: dict[str, str] | None = None,
 ) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if k not in ("OPENAI_API_KEY", "OPENAI_BASE_URL")}
+    env = {k: v for k, v in os.environ.items() if k not in ("OPENAI_API_KEY", "OPENAI_BASE_URL")} | (env or {})
     env["IMAGESTUDIO_HOME"] = str(home)
     # a keyring backend that exists nowhere: no real keyring is touched by CLI tests
     env["PYTHON_KEYRING_BACKEND"] = "keyring.backends.fail.Keyring"

@@ -1,5 +1,5 @@
 """``imagestudio library …``: list, search, similar, import, check, trash, restore, empty-trash, tag,
-favourite, rate, flag, trash-rejected.
+favourite, rate, flag, trash-rejected (and ``export``, ``watch`` in their own modules).
 The same core as the GUI (and safe to run while the GUI is open: SQLite WAL, short
 IMMEDIATE transactions, a busy timeout). Exit codes: 0 ok; 2 bad arguments, ids or paths; 1 problems found
 by ``check`` (or files skipped by ``import``)."""
@@ -16,7 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from imagestudio.cli import export
+from imagestudio.cli import export, watch
 from imagestudio.cli.messages import fail
 from imagestudio.cli.session import LazySvgThumbnailer
 from imagestudio.core.errors import ImageStudioError
@@ -84,6 +84,7 @@ def add_parser(sub: Any) -> None:
     flag.add_argument("flag", choices=tuple(culling.FLAG_NAMES))
     cmds.add_parser("trash-rejected", help="move every rejected image to the trash (restore brings them back)")
     export.add_parser(cmds)  # `library export` lives in cli/export.py
+    watch.add_parser(cmds)  # `library watch …` lives in cli/watch.py
 
 
 def _add_filters(p: argparse.ArgumentParser) -> None:
@@ -303,6 +304,7 @@ def _trash_rejected(library: Library, _args: argparse.Namespace) -> int:
 
 _HANDLERS: dict[str, Callable[[Library, argparse.Namespace], int]] = {
     "export": export.run,
+    "watch": watch.run,
     "list": _list,
     "search": _search,
     "similar": _similar,

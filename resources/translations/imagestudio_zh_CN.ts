@@ -601,6 +601,107 @@
         <source>The image to refine has no file.</source>
         <translation>要修改的图像没有文件。</translation>
     </message>
+    <message>
+        <source>folder not found</source>
+        <translation>找不到文件夹</translation>
+    </message>
+    <message>
+        <source>folder not readable</source>
+        <translation>无法读取文件夹</translation>
+    </message>
+    <message>
+        <source>not a folder</source>
+        <translation>不是文件夹</translation>
+    </message>
+    <message>
+        <source>folder is back</source>
+        <translation>文件夹已恢复</translation>
+    </message>
+    <message>
+        <source>link to outside the watched folder</source>
+        <translation>链接指向监视文件夹之外</translation>
+    </message>
+    <message>
+        <source>linked folder not followed</source>
+        <translation>未跟随链接的文件夹</translation>
+    </message>
+    <message>
+        <source>not a regular file</source>
+        <translation>不是普通文件</translation>
+    </message>
+    <message>
+        <source>too large</source>
+        <translation>文件过大</translation>
+    </message>
+    <message>
+        <source>only the first %1 files are watched</source>
+        <extracomment>Names looked at; other files (PDFs, archives… in a Downloads folder) are ignored without being read or logged.</extracomment>
+        <translation>只监视前 %1 个文件</translation>
+    </message>
+    <message>
+        <source>will try again</source>
+        <translation>稍后重试</translation>
+    </message>
+    <message>
+        <source>gave up after %1 attempts</source>
+        <translation>尝试 %1 次后放弃</translation>
+    </message>
+    <message>
+        <source>same file as #%1</source>
+        <translation>与 #%1 是同一文件</translation>
+    </message>
+    <message>
+        <source>same file as #%1 (in the trash)</source>
+        <translation>与 #%1 是同一文件（在回收站中）</translation>
+    </message>
+    <message>
+        <source>empty file</source>
+        <translation>空文件</translation>
+    </message>
+    <message>
+        <source>unsupported format</source>
+        <translation>不支持的格式</translation>
+    </message>
+    <message>
+        <source>decompression bomb</source>
+        <translation>解压炸弹</translation>
+    </message>
+    <message>
+        <source>not an image</source>
+        <translation>不是图像</translation>
+    </message>
+    <message>
+        <source>truncated or damaged</source>
+        <translation>已截断或损坏</translation>
+    </message>
+    <message>
+        <source>unreadable</source>
+        <translation>无法读取</translation>
+    </message>
+    <message>
+        <source>too slow</source>
+        <translation>读取太慢</translation>
+    </message>
+    <message>
+        <source>could not be copied</source>
+        <translation>无法复制</translation>
+    </message>
+    <message>
+        <source>could not be recorded</source>
+        <translation>无法记录</translation>
+    </message>
+    <message>
+        <source>could not be imported</source>
+        <translation>无法导入</translation>
+    </message>
+    <message>
+        <source>%1 is not a folder.</source>
+        <translation>%1 不是文件夹。</translation>
+    </message>
+    <message>
+        <source>%1 is watched already.</source>
+        <translation>%1 已在监视中。</translation>
+    </message>
 </context>
 <context>
     <name>CostLabel</name>

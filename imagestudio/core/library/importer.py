@@ -300,6 +300,12 @@ def _unrecorded(p: Prepared, error: Exception) -> ImportItem:
     return ImportItem(p.path, "skipped", "could not be recorded", detail=type(error).__name__)
 
 
+def discard(library: Library, prepared: list[Prepared]) -> None:
+    """Copies that will not get a row (a watched file that changed while it was read): removed unless a row
+    names them."""
+    _remove_unreferenced(library, prepared)
+
+
 def _remove_unreferenced(library: Library, failed: list[Prepared]) -> None:
     """Rows that could not be written: their copied files go again unless a row names them (no orphans)."""
     for p in failed:
