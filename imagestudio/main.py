@@ -27,11 +27,13 @@ if TYPE_CHECKING:
     from imagestudio.app.settings_store import SettingsStore
     from imagestudio.app.tasks import TaskOwner
     from imagestudio.app.theme import ThemeManager
+    from imagestudio.app.watch_service import WatchService
     from imagestudio.core import settings as settings_io
     from imagestudio.core.clock import Clock
     from imagestudio.core.providers.base import ImageProvider
     from imagestudio.core.secrets import KeyStore
     from imagestudio.ui.main_window import MainWindow
+    from imagestudio.ui.watch_menu import WatchFoldersUi
 
 # packaging/smoke_test.sh sets it to 1: the installed app quits (exit 0) once its main window is on screen.
 SMOKE_TEST_ENV = "IMAGESTUDIO_SMOKE_TEST"
@@ -53,6 +55,8 @@ class Composition:
     presets: PresetService | None = None
     #: files offered by drags and Ctrl+C; deleted at exit, never when a drag ends (targets may read later)
     export_session: ExportSession | None = None
+    watch: WatchService | None = None  # watch folders: the start-up scan, then polling (app/watch_service.py)
+    watch_ui: WatchFoldersUi | None = None
 
     async def start(self) -> None:
         """After the window is shown: key status (may touch the keyring), first gallery page."""
@@ -65,6 +69,8 @@ class Composition:
         if self.window.gallery.sidebar is not None:
             await self.window.gallery.sidebar.reload()
         await self.controller.start()  # the job queue: interrupted jobs are resumed or asked about
+        if self.watch is not None:
+            self.watch.start()  # files that arrived in watched folders while the app was closed, then polling
         if self.presets is not None:
             self.warnings.extend(await self.presets.load())
         from imagestudio.app.core_text import translate_message
@@ -77,6 +83,8 @@ class Composition:
         """Cancel and drain every task, save settings, close the library."""
         await self.controller.shutdown()
         await self.window.prompt_editor.flush_drafts()  # what was being written survives the restart
+        if self.watch is not None:
+            self.watch.stop()
         await self.tasks.drain()
         await self.settings.flush()
         self.library.shutdown()
@@ -212,13 +220,19 @@ def compose(
     from imagestudio.ui.settings.refine_box import RefineBox
 
     window.settings_pane.add_section(RefineBox(settings, capabilities))  # Settings → Refine in conversation
+    from imagestudio.app.watch_service import WatchService
+    from imagestudio.ui.watch_menu import WatchFoldersUi
+
+    watch = WatchService(library, tasks)  # File → Watch folders…, Settings → Watch folders, status-bar notices
+    watch_ui = WatchFoldersUi(window, watch, tasks, window.file_menu)
+    window.settings_pane.add_section(watch_ui.settings_box())
     # while the person writes a prompt the SDK loads and the client is built, not after Generate (bench P6)
     window.prompt_editor.prompt.textChanged.connect(controller.warm_up)
     parts = Composition(
         paths, keys, tasks, settings, library, controller, account, gallery_model, window, loaded.warnings
     )
     parts.theme, parts.presets = theme, presets
-    parts.export_session = export_session
+    parts.export_session, parts.watch, parts.watch_ui = export_session, watch, watch_ui
     return parts
 
 

@@ -131,8 +131,8 @@ def make_app(paths: AppPaths, qloop: Any, qtbot: Any, arun: Any) -> Iterator[Any
 
     started: list[Composition] = []
 
-    def make() -> Composition:
-        parts = compose(paths, KeyStore(environ={}), demo_latency=0.05)
+    def make(**options: Any) -> Composition:  # e.g. clock=FixedClock(…)
+        parts = compose(paths, KeyStore(environ={}), demo_latency=0.05, **options)
         parts.window.show()
         qtbot.waitExposed(parts.window)
         arun(parts.start())

@@ -11,6 +11,7 @@ LAZY_DIALOGS = tuple(
     for name in (
         "viewer.viewer", "viewer.compare", "dialogs.export_dialog", "settings.onboarding", "settings.presets_dialog",
         "dialogs.shortcuts_dialog", "settings.profiles_dialog", "dialogs.library_check_dialog",
+        "dialogs.watch_folders_dialog",
     )
 )  # fmt: skip
 

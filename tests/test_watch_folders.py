@@ -15,12 +15,12 @@ import pytest
 from imagestudio.core.clock import FixedClock
 from imagestudio.core.library import importer, watch, watch_scan
 from imagestudio.core.library.library import Library
-from imagestudio.core.library.watch import WatchError, WatchStore
+from imagestudio.core.library.watch import SETTLE_S, WatchError, WatchStore
 from imagestudio.core.paths import AppPaths
 from tests.test_library_import import png
 
 T0 = 1_767_225_600.0  # 2026-01-01 00:00 UTC
-SETTLE = watch_scan.SETTLE_S
+SETTLE = SETTLE_S
 
 
 @pytest.fixture

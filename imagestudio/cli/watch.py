@@ -18,7 +18,7 @@ from typing import Any
 from imagestudio.cli.messages import fail, localized
 from imagestudio.core.library import watch_scan
 from imagestudio.core.library.library import Library
-from imagestudio.core.library.watch import WatchError, WatchFolder, WatchStore
+from imagestudio.core.library.watch import SETTLE_S, WatchError, WatchFolder, WatchStore
 from imagestudio.core.library.watch_scan import FolderResult
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
@@ -43,10 +43,9 @@ def add_parser(cmds: Any) -> None:
     sc.add_argument(
         "--settle",
         type=float,
-        default=watch_scan.SETTLE_S,
+        default=SETTLE_S,
         metavar="S",
-        help="a file must have kept its size and time since a scan at least S seconds before"
-        f" (default {watch_scan.SETTLE_S:g})",
+        help=f"a file must have kept its size and time since a scan at least S seconds before (default {SETTLE_S:g})",
     )
     sc.add_argument("--json", action="store_true")
     lg = sub.add_parser("log", help="what was imported, skipped or failed, newest first")

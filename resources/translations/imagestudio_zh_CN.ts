@@ -3902,4 +3902,190 @@ Make and keep images with the OpenAI Images API.</source>
         <translation>编辑备注…</translation>
     </message>
 </context>
+<context>
+    <name>WatchBox</name>
+    <message>
+        <source>Watch folders</source>
+        <translation>监视文件夹</translation>
+    </message>
+    <message>
+        <source>Watch folders…</source>
+        <translation>监视文件夹…</translation>
+    </message>
+    <message>
+        <source>No folder is watched. New images saved into a watched folder are imported automatically.</source>
+        <translation>尚未监视任何文件夹。保存到监视文件夹中的新图像会自动导入。</translation>
+    </message>
+    <message>
+        <source>Watching %1 of %2 folder(s).</source>
+        <translation>正在监视 %2 个文件夹中的 %1 个。</translation>
+    </message>
+    <message>
+        <source>%1 cannot be read now (tried again at each scan).</source>
+        <translation>%1 个暂时无法读取（每次扫描时重试）。</translation>
+    </message>
+</context>
+<context>
+    <name>WatchFoldersDialog</name>
+    <message>
+        <source>Watch folders</source>
+        <translation>监视文件夹</translation>
+    </message>
+    <message>
+        <source>Images saved into these folders — for example your browser&apos;s Downloads folder, where ChatGPT images land — are added to the library once they are completely written. The files stay where they are; the same image is never added twice.</source>
+        <extracomment>the platform&apos;s own folder chooser when it has one; tests type into Qt&apos;s (False)</extracomment>
+        <translation>保存到这些文件夹中的图像（例如浏览器的“下载”文件夹，ChatGPT 图像通常保存在那里）在完全写入后会添加到图库。文件保留在原处；同一图像不会重复添加。</translation>
+    </message>
+    <message>
+        <source>Watched folders</source>
+        <translation>监视的文件夹</translation>
+    </message>
+    <message>
+        <source>Folder</source>
+        <translation>文件夹</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Last scan</source>
+        <translation>上次扫描</translation>
+    </message>
+    <message>
+        <source>Imported</source>
+        <translation>已导入</translation>
+    </message>
+    <message>
+        <source>&amp;Add folder…</source>
+        <translation>添加文件夹(&amp;A)…</translation>
+    </message>
+    <message>
+        <source>&amp;Pause</source>
+        <translation>暂停(&amp;P)</translation>
+    </message>
+    <message>
+        <source>&amp;Remove</source>
+        <translation>移除(&amp;R)</translation>
+    </message>
+    <message>
+        <source>Stops watching the folder; its files and the imported images stay</source>
+        <translation>停止监视该文件夹；其中的文件和已导入的图像都会保留</translation>
+    </message>
+    <message>
+        <source>&amp;Scan now</source>
+        <translation>立即扫描(&amp;S)</translation>
+    </message>
+    <message>
+        <source>Include &amp;subfolders</source>
+        <translation>包含子文件夹(&amp;S)</translation>
+    </message>
+    <message>
+        <source>Also import images saved into folders inside the selected folder</source>
+        <translation>同时导入保存到所选文件夹内子文件夹中的图像</translation>
+    </message>
+    <message>
+        <source>&amp;Log (newest first)</source>
+        <translation>日志（最新在前）(&amp;L)</translation>
+    </message>
+    <message>
+        <source>What was imported, skipped or failed</source>
+        <translation>已导入、已跳过或失败的文件</translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <source>Result</source>
+        <translation>结果</translation>
+    </message>
+    <message>
+        <source>File</source>
+        <translation>文件</translation>
+    </message>
+    <message>
+        <source>Details</source>
+        <translation>详情</translation>
+    </message>
+    <message>
+        <source>not yet</source>
+        <translation>尚未扫描</translation>
+    </message>
+    <message>
+        <source>Already in the library</source>
+        <translation>已在图库中</translation>
+    </message>
+    <message>
+        <source>Skipped</source>
+        <translation>已跳过</translation>
+    </message>
+    <message>
+        <source>Failed, will retry</source>
+        <translation>失败，将重试</translation>
+    </message>
+    <message>
+        <source>Paused</source>
+        <translation>已暂停</translation>
+    </message>
+    <message>
+        <source>Waiting for the first scan</source>
+        <translation>等待首次扫描</translation>
+    </message>
+    <message>
+        <source>Watching</source>
+        <translation>监视中</translation>
+    </message>
+    <message>
+        <source>Folder not found — tried again at each scan</source>
+        <translation>找不到文件夹 — 每次扫描时重试</translation>
+    </message>
+    <message>
+        <source>No access — tried again at each scan</source>
+        <translation>无访问权限 — 每次扫描时重试</translation>
+    </message>
+    <message>
+        <source>Not a folder — tried again at each scan</source>
+        <translation>不是文件夹 — 每次扫描时重试</translation>
+    </message>
+    <message>
+        <source>, with subfolders</source>
+        <translation>，含子文件夹</translation>
+    </message>
+    <message>
+        <source>%1 waiting until complete</source>
+        <translation>%1 个等待写入完成</translation>
+    </message>
+    <message>
+        <source>%1 still downloading</source>
+        <translation>%1 个仍在下载</translation>
+    </message>
+    <message>
+        <source>Res&amp;ume</source>
+        <translation>继续(&amp;U)</translation>
+    </message>
+    <message>
+        <source>Choose a folder to watch</source>
+        <translation>选择要监视的文件夹</translation>
+    </message>
+</context>
+<context>
+    <name>WatchFoldersUi</name>
+    <message>
+        <source>&amp;Watch folders…</source>
+        <translation>监视文件夹(&amp;W)…</translation>
+    </message>
+    <message>
+        <source>Import new images from folders you choose, such as Downloads</source>
+        <translation>从你选择的文件夹（如“下载”）导入新图像</translation>
+    </message>
+    <message>
+        <source>1 image imported from %1</source>
+        <translation>已从 %1 导入 1 张图像</translation>
+    </message>
+    <message>
+        <source>%1 images imported from %2</source>
+        <translation>已从 %2 导入 %1 张图像</translation>
+    </message>
+</context>
 </TS>

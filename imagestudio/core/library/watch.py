@@ -28,6 +28,7 @@ from imagestudio.core.i18n.marks import QT_TRANSLATE_NOOP, fill
 from imagestudio.core.library.db import LibraryDB
 
 LOG_LIMIT = 2000
+SETTLE_S = 3.0  # a file must keep its size and mtime this long (two scans at least this far apart)
 STEPS: list[str] = [
     """
     CREATE TABLE watch_folders (

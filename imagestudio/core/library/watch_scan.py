@@ -38,6 +38,7 @@ from imagestudio.core.library.watch import (
     MISSING,
     NOT_A_FOLDER,
     OK,
+    SETTLE_S,
     UNREADABLE,
     LogEntry,
     Seen,
@@ -46,7 +47,6 @@ from imagestudio.core.library.watch import (
     clamp,
 )
 
-SETTLE_S = 3.0  # a file must keep its size and mtime this long (two scans at least this far apart)
 RETRY_S = 60.0  # a file that failed for a passing reason (no access, disk full) is tried again after this
 MAX_ATTEMPTS = 5
 MAX_FILES = 20_000  # entries looked at per folder and scan (a huge folder is watched in part, and says so)
