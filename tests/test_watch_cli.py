@@ -24,13 +24,15 @@ def test_watch_commands_end_to_end(tmp_path: Path) -> None:
     (inbox / "fox.png").write_bytes(data[:500])  # still being written
     (inbox / "deep" / "nested.png").write_bytes(png((40, 220, 40)))
     (inbox / "sea.png.crdownload").write_bytes(png((40, 40, 220)))
-    first = json.loads(cli("library", "watch", "scan", "--json", "--settle", "0", home=home).stdout)["folders"][0]
+    first = json.loads(cli("library", "watch", "scan", "--json", "--no-wait", "--settle", "0", home=home).stdout)[
+        "folders"
+    ][0]
     assert (first["imported"], first["waiting"], first["downloading"]) == (0, 1, 1)
     with (inbox / "fox.png").open("ab") as f:
         f.write(data[500:])
-    changed = json.loads(cli("library", "watch", "scan", "--json", "--settle", "0", home=home).stdout)
+    changed = json.loads(cli("library", "watch", "scan", "--json", "--no-wait", "--settle", "0", home=home).stdout)
     assert changed["folders"][0]["imported"] == 0  # it grew since the last scan: left for the next one
-    done = cli("library", "watch", "scan", "--json", "--settle", "0", home=home)
+    done = cli("library", "watch", "scan", "--json", "--no-wait", "--settle", "0", home=home)
     assert done.returncode == 0, done.stderr
     files = json.loads(done.stdout)["folders"][0]["files"]
     assert [(Path(f["path"]).name, f["status"]) for f in files] == [("fox.png", "imported")]
@@ -44,13 +46,13 @@ def test_watch_commands_end_to_end(tmp_path: Path) -> None:
     state = json.loads(cli("library", "watch", "list", "--json", home=home).stdout)["folders"]
     assert [(f["path"], f["paused"], f["imported"]) for f in state] == [(str(inbox), True, 1)]
     assert cli("library", "watch", "resume", str(inbox), home=home).returncode == 0
-    cli("library", "watch", "scan", "--settle", "0", home=home)
-    text = cli("library", "watch", "scan", "--settle", "0", home=home)
+    cli("library", "watch", "scan", "--no-wait", "--settle", "0", home=home)
+    text = cli("library", "watch", "scan", "--no-wait", "--settle", "0", home=home)
     assert text.returncode == 0 and f"imported  {inbox / 'sea.png'}: #" in text.stdout
 
     (inbox / "broken.png").write_bytes(data[:300])
-    cli("library", "watch", "scan", "--settle", "0", home=home)
-    broken = cli("library", "watch", "scan", "--settle", "0", home=home)
+    cli("library", "watch", "scan", "--no-wait", "--settle", "0", home=home)
+    broken = cli("library", "watch", "scan", "--no-wait", "--settle", "0", home=home)
     assert broken.returncode == 1 and "truncated or damaged" in broken.stdout
     log = json.loads(cli("library", "watch", "log", "--json", home=home).stdout)["log"]
     assert [(Path(e["path"]).name, e["status"]) for e in log] == [
@@ -63,6 +65,11 @@ def test_watch_commands_end_to_end(tmp_path: Path) -> None:
         "library", "watch", "log", home=home, env={"LANG": "zh_CN.UTF-8", "LC_ALL": "zh_CN.UTF-8", "LANGUAGE": "zh_CN"}
     )
     assert "broken.png: 已截断或损坏" in zh.stdout
+
+    (inbox / "fresh.png").write_bytes(png((9, 99, 199)))  # one command: noted, looked at again, imported
+    fresh = cli("library", "watch", "scan", "--settle", "0.5", "--json", home=home)
+    assert fresh.returncode == 0, fresh.stderr
+    assert [f["status"] for f in json.loads(fresh.stdout)["folders"][0]["files"]] == ["imported"]
 
     (inbox / "deep").rename(tmp_path / "moved")
     inbox.rename(tmp_path / "gone")

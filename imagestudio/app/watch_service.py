@@ -62,7 +62,8 @@ class WatchService(QObject):
         self.scans = 0  # completed scans (tests wait on it)
         self._timer = QTimer(self)
         self._timer.setInterval(int(interval_s * 1000))
-        self._timer.timeout.connect(self.request_scan)
+        self._timer.timeout.connect(self._tick)
+        self._idle = False  # no active folder: the timer does nothing until one is added or resumed
         self._hint = QTimer(self)
         self._hint.setSingleShot(True)
         self._hint.setInterval(HINT_DELAY_MS)
@@ -130,6 +131,10 @@ class WatchService(QObject):
         self.request_scan()
 
     # -- scanning ----------------------------------------------------------------------------------------
+    def _tick(self) -> None:
+        if not self._idle:
+            self.request_scan()
+
     def _after_hint(self) -> None:
         self.request_scan()
         self._settled.start()  # what changed is complete once it kept still for settle_s: look again then
@@ -163,6 +168,7 @@ class WatchService(QObject):
         for line in damaged:
             log.warning("%s", line)
         self.folders_seen = folders
+        self._idle = all(f.paused for f in folders)
         results: list[FolderResult] = []
         for folder in folders:
             if folder.paused:

@@ -1,7 +1,9 @@
 """``imagestudio library watch …``: folders whose new images are imported once complete (issue 21 part 4).
 
 ``add DIR [--recursive]``, ``list [--json]``, ``remove DIR``, ``pause DIR``, ``resume DIR``, ``scan [DIR] [--json]
-[--settle S]`` (one pass: a file seen for the first time, or still changing, is left for the next scan),
+[--settle S] [--no-wait]`` (one pass: files seen for the first time are looked at again after S seconds, within
+the same command, and imported if they kept their size and time; a file still changing is left for the next
+scan; ``--no-wait`` looks once),
 ``log [DIR] [--limit N] [--json]``. The same core as the GUI's watcher (core/library/watch.py, watch_scan.py).
 Exit codes: 0 ok; 1 ``scan`` found problems (a folder missing or unreadable, files skipped or failed); 2 bad
 arguments (not a folder, not watched, watched already)."""
@@ -12,6 +14,7 @@ import argparse
 import datetime
 import json
 import sys
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -46,6 +49,9 @@ def add_parser(cmds: Any) -> None:
         default=SETTLE_S,
         metavar="S",
         help=f"a file must have kept its size and time since a scan at least S seconds before (default {SETTLE_S:g})",
+    )
+    sc.add_argument(
+        "--no-wait", action="store_true", help="look once: files seen for the first time are imported by a later scan"
     )
     sc.add_argument("--json", action="store_true")
     lg = sub.add_parser("log", help="what was imported, skipped or failed, newest first")
@@ -119,6 +125,9 @@ def _scan(library: Library, store: WatchStore, args: argparse.Namespace) -> int:
         return fail("--settle cannot be negative", EXIT_USAGE)
     only = _watched(store, args.dir).id if args.dir else None
     results = watch_scan.scan(library, store, settle_s=args.settle, only=only)
+    if not args.no_wait and any(r.waiting for r in results):
+        time.sleep(args.settle + 0.25)  # what was just noted must keep still this long (a monotonic wait)
+        results = _merged(results, watch_scan.scan(library, store, settle_s=args.settle, only=only))
     if args.json:
         print(json.dumps({"folders": [_result_json(r) for r in results]}, ensure_ascii=False))
     else:
@@ -128,6 +137,14 @@ def _scan(library: Library, store: WatchStore, args: argparse.Namespace) -> int:
             print("no active watched folders")
     problems = any(r.status != "ok" or r.count("skipped") or r.count("failed") for r in results)
     return EXIT_PROBLEMS if problems else EXIT_OK
+
+
+def _merged(first: list[FolderResult], second: list[FolderResult]) -> list[FolderResult]:
+    """The second look's state and counts, with what both looks did to files."""
+    earlier = {r.folder.id: r.items for r in first}
+    for r in second:
+        r.items[:0] = earlier.get(r.folder.id, [])
+    return second
 
 
 def _result_json(r: FolderResult) -> dict[str, Any]:
