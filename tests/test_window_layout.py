@@ -116,3 +116,27 @@ def test_a_window_saved_on_a_larger_screen_is_shrunk_onto_this_one(tmp_path: Pat
     assert said.startswith("CLOSED 3000 1900")
     _word, width, height, _sizes = _run_on_screen(tmp_path, (1366, 768), "second").split(" ", 3)
     assert int(width) <= 1366 and int(height) <= 768
+
+
+def test_the_whole_form_shows_with_three_edit_inputs_and_the_jobs_list_takes_what_is_left(
+    qtbot: Any, make_app: Any, paths: AppPaths, tmp_path: Path
+) -> None:
+    from PIL import Image
+
+    inputs = []
+    for i, colour in enumerate(((205, 30, 60), (150, 40, 200), (230, 150, 20))):
+        Image.new("RGB", (160, 120), colour).save(tmp_path / f"{i}.png")
+        inputs.append([str(tmp_path / f"{i}.png"), None])
+    paths.config.mkdir(parents=True, exist_ok=True)
+    paths.settings_file.write_text(json.dumps({"provider": "demo", "onboarding_done": True}))
+    draft = {"prompt": "make it glow", "model": "", "options": {}, "inputs": inputs}
+    (paths.config / "drafts.json").write_text(json.dumps({"schema": 1, "current": 0, "drafts": [draft]}))
+    window = make_app().window
+    window.resize(1600, 1000)
+    form = window.prompt_editor.form_area
+    left = window.findChild(QSplitter, "promptAndJobs")
+    qtbot.waitUntil(lambda: form.verticalScrollBar().maximum() == 0, timeout=5000)  # nothing below the fold
+    prompt_share, jobs_share = left.sizes()
+    window.resize(1600, 900)  # less height (a banner, a smaller window): the jobs list gives it up, not the form
+    qtbot.waitUntil(lambda: left.sizes()[1] < jobs_share, timeout=5000)
+    assert left.sizes()[0] == prompt_share and form.verticalScrollBar().maximum() == 0

@@ -112,7 +112,7 @@ class MainWindow(QMainWindow):
         viewer: ViewerServices | None = None,
         profiles: ProfileService | None = None,
     ) -> None:
-        from PySide6.QtCore import Qt, QTimer
+        from PySide6.QtCore import QByteArray, Qt, QTimer
         from PySide6.QtGui import QAction
         from PySide6.QtWidgets import QSplitter, QVBoxLayout, QWidget
 
@@ -164,7 +164,7 @@ class MainWindow(QMainWindow):
         left.addWidget(self.prompt_editor)  # its form scrolls; Generate and the estimate stay in view below it
         left.addWidget(self.jobs_panel)
         left.setCollapsible(0, False)
-        left.setStretchFactor(0, 1)
+        left.setStretchFactor(0, 0)  # height gained or lost (a banner shown or gone) is the jobs list's
         left.setStretchFactor(1, 1)
         panes = QSplitter(Qt.Orientation.Horizontal)
         panes.setObjectName("panes")
@@ -177,8 +177,6 @@ class MainWindow(QMainWindow):
         #: which dividers the person has placed (or a saved layout restored): those keep their place
         self._placed = {"panes": False, "left": False}
         if settings.current.panes_state:
-            from PySide6.QtCore import QByteArray
-
             self._placed["panes"] = panes.restoreState(QByteArray.fromBase64(settings.current.panes_state.encode()))
         panes.splitterMoved.connect(lambda *_: self._placed.update(panes=True))
         left.splitterMoved.connect(lambda *_: self._placed.update(left=True))
@@ -186,6 +184,7 @@ class MainWindow(QMainWindow):
         self._panes_later = QTimer(self)
         self._panes_later.setSingleShot(True)
         self._panes_later.timeout.connect(self._default_panes)
+        self.prompt_editor.inputs.changed.connect(self._panes_later.start)  # edit inputs shown: the form grew
         self._default_panes()
         self.gallery.view.set_thumb_size(settings.current.thumb_size)
         self.gallery.view.thumbSizeChanged.connect(lambda edge: settings.update(thumb_size=edge))
@@ -230,6 +229,7 @@ class MainWindow(QMainWindow):
             self.cost_label = CostLabel(studio, controller.jobChanged)
             self.statusBar().addPermanentWidget(self.cost_label)
         self.populated = True
+        self._panes_later.start()  # again once laid out: the form's height is known only then
 
     def _default_panes(self) -> None:
         """Dividers nobody has moved keep the default shares at any window size: the form column about a quarter

@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLayout,
-    QPlainTextEdit,
     QToolButton,
     QWidget,
 )
@@ -41,7 +40,7 @@ from imagestudio.ui.prompt.edit_painting import EditPainting
 from imagestudio.ui.prompt.enhance_dialog import EnhanceDialog
 from imagestudio.ui.prompt.mask_painter import MaskPainterDialog
 from imagestudio.ui.prompt.prompt_drafts import DraftTabs
-from imagestudio.ui.prompt.prompt_layout import Estimator, Fold, PromptFooter, frame
+from imagestudio.ui.prompt.prompt_layout import Estimator, Fold, PromptFooter, PromptText, frame
 from imagestudio.ui.prompt.prompt_options import OptionsForm, select
 from imagestudio.ui.settings.budget_box import ask_above_threshold, ask_over_budget, confirm_estimate
 
@@ -70,7 +69,7 @@ class PromptEditor(QWidget):
         self.ask_above_threshold: Callable[[QWidget, Estimate, float], bool] = ask_above_threshold
         s = settings.current
 
-        self.prompt = QPlainTextEdit()
+        self.prompt = PromptText()
         self.prompt.setObjectName("prompt")
         self.prompt.setPlaceholderText(self.tr("Describe the image… 例如：雪中奔跑的红狐狸，电影感光线"))
         self.prompt.setAccessibleName(self.tr("Prompt"))
@@ -136,7 +135,6 @@ class PromptEditor(QWidget):
         title = QLabel(self.tr("<b>Prompt</b>"))
         title.setBuddy(self.prompt)
         self.more_options = Fold(self.tr("More options"), [self.options.more, enhance_row])
-        self.prompt.setMinimumHeight(3 * self.prompt.fontMetrics().lineSpacing() + 12)
         items: list[QWidget | QLayout] = [title, self.drafts, self.prompt, form, self.options, self.more_options,
                                           self.inputs]  # fmt: skip
         self.form_area = frame(self, items, self.footer, stretch=self.prompt)
@@ -294,9 +292,12 @@ class PromptEditor(QWidget):
         self.more_options.set_summary(self.options.more_summary() + enhancing)
 
     def preferred_height(self) -> int:
-        """The form without scrolling (a prompt box of about six lines), and the footer."""
-        form = w.minimumSizeHint().height() if (w := self.form_area.widget()) else 0
-        return form + 3 * self.prompt.fontMetrics().lineSpacing() + self.footer.sizeHint().height()
+        """The form without scrolling (its prompt box at the preferred six lines), and the footer. Wrapped labels
+        make the scroll area lay the form out by height-for-width (it never shrinks below that height); a line
+        more keeps a scroll bar's narrower width from wrapping one label more."""
+        body, spare = self.form_area.widget(), self.prompt.fontMetrics().lineSpacing()
+        form = max(body.heightForWidth(self.form_area.width()), body.sizeHint().height()) if body is not None else 0
+        return form + spare + self.footer.sizeHint().height()
 
     def current_size(self) -> str:
         return self.options.current_size()

@@ -7,13 +7,14 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable, Sequence
 
-from PySide6.QtCore import QObject, Qt, QTimer, SignalInstance
+from PySide6.QtCore import QObject, QSize, Qt, QTimer, SignalInstance
 from PySide6.QtWidgets import (
     QCheckBox,
     QFrame,
     QHBoxLayout,
     QLabel,
     QLayout,
+    QPlainTextEdit,
     QPushButton,
     QScrollArea,
     QSizePolicy,
@@ -24,6 +25,18 @@ from PySide6.QtWidgets import (
 
 from imagestudio.core.errors import InvalidRequest
 from imagestudio.core.types import EditRequest, GenerationRequest
+
+
+class PromptText(QPlainTextEdit):
+    """The prompt box: at least three lines, about six by preference (the form around it is laid out for that
+    and scrolls only below it); any height left over in the column goes to it."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setMinimumHeight(3 * self.fontMetrics().lineSpacing() + 12)
+
+    def sizeHint(self) -> QSize:
+        return QSize(super().sizeHint().width(), 6 * self.fontMetrics().lineSpacing() + 12)
 
 
 class PromptFooter(QWidget):
