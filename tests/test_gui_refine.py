@@ -163,3 +163,24 @@ def test_cancel_a_streaming_turn_keeps_the_instruction(
     [line] = [e for e in ledger.entries() if e.kind == "refine"]
     assert line.possibly_charged and line.cost_usd > 0
     assert not simulator.image_tool.turns
+
+
+def test_an_answer_with_two_images_shows_the_last_and_keeps_both(
+    qtbot: Any, make_app: Any, arun: Any, simulator: OpenAISimulator
+) -> None:
+    parts = make_app()
+    parts.keys.set_session("custom", simulator.api_key)
+    parts.settings.update(provider="custom", base_url=simulator.base_url, refine_text_model="gpt-4.1-mini")
+    root = add_image(arun, parts, "a red fox in the snow", png_bytes((256, 256)))
+    wait_gallery(qtbot, parts, 1)
+    simulator.image_tool.next_answer(images=2)  # the model calls the image tool twice
+    viewer = _open(qtbot, parts)
+    last = _turn(qtbot, viewer, "two takes: dusk and dawn")
+    [turn] = simulator.image_tool.turns
+    assert last.params["response"]["image_call_id"] == turn.call_ids[1]
+    first_id = last.id - 1
+    assert f"#{first_id}, #{last.id}" in viewer.refine.status.text()
+    viewer.side.setCurrentWidget(viewer.lineage)
+    qtbot.waitUntil(lambda: viewer.lineage.item_for(first_id) is not None, timeout=10000)
+    root_item = viewer.lineage.item_for(root.id)
+    assert root_item is not None and root_item.childCount() == 2  # siblings, none dropped

@@ -3378,6 +3378,10 @@ Make and keep images with the OpenAI Images API.</source>
         <translation>正在取消…</translation>
     </message>
     <message>
+        <source>Done: the model made %1 images (%2); the last is shown, all are in the lineage.</source>
+        <translation>完成：模型生成了 %1 张图像（%2）；显示的是最后一张，全部都在编辑历程中。</translation>
+    </message>
+    <message>
         <source>Done: #%1. Refine it again, or go back to any step.</source>
         <translation>完成：#%1。可以继续修改，或回到任意一步。</translation>
     </message>

@@ -108,8 +108,8 @@ def render_edit(request: EditRequest, index: int, size: tuple[int, int]) -> byte
 
 
 def render_refine(request: RefineRequest, source: bytes, turn: str) -> bytes:
-    """A visible change per instruction: the parent tinted by a colour the instruction picks, and the
-    instruction's words stamped at the top (so a chain of turns shows each step)."""
+    """A visible change per instruction: the parent tinted by a colour the instruction picks (the tints of a chain
+    of turns add up), and this turn's instruction stamped across the top over the parent's."""
     digest = hashlib.sha256(request.prompt.encode()).digest()
     tint = (digest[0], digest[1], digest[2])
     with Image.open(io.BytesIO(source)) as src:
@@ -122,9 +122,10 @@ def render_refine(request: RefineRequest, source: bytes, turn: str) -> bytes:
     font = ImageFont.load_default(size=max(14, min(w, h) // 24))
     draw = ImageDraw.Draw(out)
     words = f"{turn}: {request.prompt}"[:80]
-    left, top, right, bottom = (int(v) for v in draw.textbbox((0, 0), words, font=font))
+    left, top, _right, bottom = (int(v) for v in draw.textbbox((0, 0), words, font=font))
     pad = max(4, (bottom - top) // 3)
-    draw.rectangle((0, 0, right - left + 2 * pad, bottom - top + 2 * pad), fill=(0, 0, 0))
+    # the whole width: the parent's own stamp must not show past the end of a shorter one ("…snow, keep the fox")
+    draw.rectangle((0, 0, w, bottom - top + 2 * pad), fill=(0, 0, 0))
     draw.text((pad - left, pad - top), words, font=font, fill=(255, 255, 255))
     buf = io.BytesIO()
     out.save(buf, _PIL_FORMATS.get(request.output_format, "PNG"))

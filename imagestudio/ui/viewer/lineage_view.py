@@ -200,12 +200,30 @@ class LineageView(QWidget):
         if self._lineage is None or first not in self._lineage.nodes or second not in self._lineage.nodes:
             return ""
         a, b = self._lineage.nodes[first], self._lineage.nodes[second]
+        steps = self._path(first, second)
+        if len(steps) > 2:  # one descends from the other: every step between them, with its text
+            between = "<br>".join("→ " + escape(self._title(self._lineage.nodes[i])) for i in steps[1:])
+            head = f"<b>{escape(self._title(a))}</b><br>{between}<br>"
+        else:
+            head = f"<b>{escape(self._title(a))}</b><br><b>{escape(self._title(b))}</b><br>"
         return (
-            f"<b>{escape(self._title(a))}</b><br><b>{escape(self._title(b))}</b><br>"
+            head
             + self.tr("Prompt of #%1, compared with #%2:").replace("%1", str(second)).replace("%2", str(first))
             + "<br>"
             + diff_html(prompt_diff(a.image.prompt, b.image.prompt))
         )
+
+    def _path(self, first: int, second: int) -> list[int]:
+        """The steps from ``first`` down to ``second`` following first parents (empty when not on one line)."""
+        assert self._lineage is not None
+        steps, seen = [second], {second}
+        while steps[-1] != first:
+            parents = self._lineage.nodes[steps[-1]].parents
+            if not parents or parents[0] in seen or parents[0] not in self._lineage.nodes:
+                return []
+            steps.append(parents[0])
+            seen.add(parents[0])
+        return list(reversed(steps))
 
     def compare_selected(self) -> None:
         ids = self.selected_ids()

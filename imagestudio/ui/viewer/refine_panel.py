@@ -156,8 +156,13 @@ class RefinePanel(QWidget):
         self.preview.clear()
         if job.state is JobState.DONE and job.image_ids:
             self.instruction.clear()
-            self.status.setText(self.tr("Done: #%1. Refine it again, or go back to any step.").replace(
-                "%1", str(job.image_ids[-1])))  # fmt: skip
+            if len(job.image_ids) > 1:  # the model called the tool more than once: siblings in the lineage
+                self.status.setText(self.tr("Done: the model made %1 images (%2); the last is shown, all are in the "
+                                            "lineage.").replace("%1", str(len(job.image_ids))).replace(
+                    "%2", ", ".join(f"#{i}" for i in job.image_ids)))  # fmt: skip
+            else:
+                self.status.setText(self.tr("Done: #%1. Refine it again, or go back to any step.").replace(
+                    "%1", str(job.image_ids[-1])))  # fmt: skip
             self.navigateRequested.emit(job.image_ids[-1])
         elif job.state is JobState.CANCELLED:
             self.status.setText(self.tr("Cancelled. The instruction is kept: edit it and send it again."))
