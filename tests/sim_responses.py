@@ -83,6 +83,7 @@ class Plan:
     abrupt: bool = False
     reason: str = "max_output_tokens"
     gate: threading.Event | None = None
+    bare_final: bool = False  # the terminal event's response leaves ``output`` empty (the items came as events)
 
 
 def has_image_tool(body: dict[str, Any] | None) -> bool:
@@ -310,7 +311,7 @@ class ImageToolResponses:
             event({"type": "response.output_item.done", "item": call, "output_index": index})
         self._keep(turn())
         final = "response.incomplete" if plan.fault == "incomplete" else "response.completed"
-        event({"type": final, "response": response})
+        event({"type": final, "response": {**response, "output": []} if plan.bare_final else response})
         exchange.end_stream()
 
     def _keep(self, turn: Turn) -> None:

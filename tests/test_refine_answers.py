@@ -150,6 +150,17 @@ def test_response_incomplete_with_an_image_keeps_it(studio: Studio, simulator: O
     assert not line.estimated and not line.possibly_charged
 
 
+def test_images_delivered_as_events_are_kept_when_the_final_output_is_empty(
+    studio: Studio, simulator: OpenAISimulator
+) -> None:
+    root = studio.seed()
+    simulator.image_tool.next_answer(images=2, bare_final=True)
+    job = studio.run(_request(root, "two takes", partial_images=1))
+    assert job.state is JobState.DONE, job.error
+    [turn] = simulator.image_tool.turns
+    assert [Path(i.path).read_bytes() for i in _children(studio, job)] == list(turn.images)
+
+
 def test_content_filter_incomplete_reads_as_moderation(studio: Studio, simulator: OpenAISimulator) -> None:
     root = studio.seed()
     simulator.image_tool.next_answer(images=0, fault="incomplete", reason="content_filter")

@@ -156,7 +156,7 @@ async def _turn(
     except Exception as e:
         failure = translate(e)
     if final is not None:
-        return _result(final, request, name, continued, partials, request_id)
+        return _result(final, request, name, continued, partials, request_id, arrived)
     if failure is None:
         failure = errors.BadResponse(
             QT_TRANSLATE_NOOP("CoreMessages", "The stream ended before the image arrived; the connection was cut.")
@@ -172,14 +172,16 @@ async def _turn(
 
 
 def _result(
-    response: Any, request: RefineRequest, name: str, continued: bool, partials: int, request_id: str | None
-) -> GenerationResult:
-    """A whole response (``response.completed``, or ``response.incomplete`` with what it made)."""
+    response: Any, request: RefineRequest, name: str, continued: bool, partials: int, request_id: str | None,
+    arrived: list[Any] | None = None,
+) -> GenerationResult:  # fmt: skip
+    """A whole response (``response.completed``, or ``response.incomplete`` with what it made). ``arrived``: the
+    image calls the stream delivered, kept should the final response leave them out of its ``output``."""
     try:
         calls = [item for item in response.output or [] if getattr(item, "type", "") == "image_generation_call"]
     except TypeError:
         calls = []
-    done = [c for c in calls if c.result]
+    done = [c for c in calls if c.result] or list(arrived or ())
     usage = _usage(response, partials)
     incomplete = getattr(response, "status", None) == "incomplete"
     if not done:
