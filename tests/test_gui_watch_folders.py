@@ -12,6 +12,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QFileDialog, QLineEdit, QMenu
 
+from imagestudio.app import watch_service
 from imagestudio.core.clock import FixedClock
 from imagestudio.core.library.library import Library
 from imagestudio.core.library.watch import SETTLE_S, WatchStore
@@ -127,11 +128,13 @@ def test_watch_folders_dialog_with_real_input(qtbot: Any, make_app: Any, tmp_pat
 
 
 def test_a_file_saved_into_a_watched_folder_shows_up_in_the_gallery(
-    qtbot: Any, make_app: Any, paths: AppPaths, tmp_path: Path
+    qtbot: Any, make_app: Any, paths: AppPaths, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setattr(watch_service, "PER_SCAN", 1)  # a folder full of old images: one scan after another
     inbox = tmp_path / "Downloads"
     inbox.mkdir()
-    (inbox / "arrived while closed.png").write_bytes(png((200, 200, 20)))
+    for i, name in enumerate(("arrived while closed", "also while closed", "and this one")):
+        (inbox / f"{name}.png").write_bytes(png((200, 200, 20 * i)))
     library = Library(paths)
     WatchStore(library.db).add(inbox)
     library.close()
@@ -139,9 +142,12 @@ def test_a_file_saved_into_a_watched_folder_shows_up_in_the_gallery(
     parts = make_app(clock=clock)
     watch = parts.watch
     assert watch is not None
-    qtbot.waitUntil(lambda: watch.pending.get(1) == (1, 0))  # the start-up scan noted it
+    qtbot.waitUntil(lambda: watch.pending.get(1) == (3, 0))  # the start-up scan noted them
     clock.advance(SETTLE_S + 1)
-    qtbot.waitUntil(lambda: _gallery_prompts(parts) == ["arrived while closed"], timeout=15000)  # the next poll
+    qtbot.waitUntil(
+        lambda: len(_gallery_prompts(parts)) == 3, timeout=15000
+    )  # the next poll, and the ones it asked for
+    assert sorted(_gallery_prompts(parts)) == ["also while closed", "and this one", "arrived while closed"]
 
     data = png((20, 120, 220), (320, 200), parameters="a lighthouse at dusk " * 200)
     partial = inbox / "lighthouse.png.crdownload"
@@ -153,7 +159,7 @@ def test_a_file_saved_into_a_watched_folder_shows_up_in_the_gallery(
         f.write(data[len(data) // 2 :])
     partial.rename(inbox / "lighthouse.png")
     qtbot.waitUntil(lambda: watch.pending.get(1) == (1, 0), timeout=15000)
-    assert len(_gallery_prompts(parts)) == 1
+    assert len(_gallery_prompts(parts)) == 3
     clock.advance(SETTLE_S + 1)
     qtbot.waitUntil(lambda: _gallery_prompts(parts)[0].startswith("a lighthouse at dusk"), timeout=15000)
     image = parts.library.library.db.get_many([parts.gallery_model.image_id(0)])[0]

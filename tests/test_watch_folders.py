@@ -334,3 +334,18 @@ def test_db_written_by_this_component_opens_again(paths: AppPaths, inbox: Path) 
     again = Library(paths, FixedClock(T0))
     assert [f.path for f in WatchStore(again.db).folders()[0]] == [str(inbox)]
     again.close()
+
+
+def test_a_full_folder_is_taken_in_batches(lib: Library, store: WatchStore, clock: FixedClock, inbox: Path) -> None:
+    folder = store.add(inbox)
+    for i in range(5):
+        (inbox / f"{i}.png").write_bytes(png((i * 50, 100, 0)))
+    assert watch_scan.scan_folder(lib, store, folder, limit=2).waiting == 5
+    clock.advance(SETTLE)
+    counts = []
+    while True:
+        result = watch_scan.scan_folder(lib, store, folder, limit=2)
+        counts.append((len(result.added_ids), result.more))
+        if not result.more:
+            break
+    assert counts == [(2, True), (2, True), (1, False)] and lib.db.count() == 5

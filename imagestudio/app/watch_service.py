@@ -32,6 +32,7 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 INTERVAL_S = 5.0
 HINT_DELAY_MS = 700  # a burst of file-system events becomes one scan
+PER_SCAN = 40  # complete files imported per folder and scan; more are taken by the scan that follows at once
 
 
 class WatchService(QObject):
@@ -186,6 +187,8 @@ class WatchService(QObject):
         library, settle_s = self._library.library, self.settle_s
         result = await self._library.run_cpu(lambda: _scan_folder(library, store, folder, settle_s))
         self.pending[folder.id] = (result.waiting, result.downloading)
+        if result.more:
+            self._again = True  # a folder full of old images fills the gallery batch by batch
         added = tuple(result.added_ids)
         if added:
             self._library.changed.emit(LibraryChange(added=added))
@@ -204,4 +207,4 @@ class WatchService(QObject):
 def _scan_folder(library: Library, store: WatchStore, folder: WatchFolder, settle_s: float) -> FolderResult:
     from imagestudio.core.library import watch_scan  # Pillow loads here, on a worker thread
 
-    return watch_scan.scan_folder(library, store, folder, settle_s=settle_s)
+    return watch_scan.scan_folder(library, store, folder, settle_s=settle_s, limit=PER_SCAN)

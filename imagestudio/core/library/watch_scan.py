@@ -98,6 +98,7 @@ class FolderPlan:
     waiting: int = 0
     downloading: int = 0
     listed: int = 0
+    more: bool = False  # complete files beyond this scan's limit: the next scan takes them
 
 
 @dataclass
@@ -108,6 +109,7 @@ class FolderResult:
     items: list[ImportItem] = field(default_factory=list)
     waiting: int = 0
     downloading: int = 0
+    more: bool = False
 
     @property
     def added_ids(self) -> list[int]:
@@ -128,8 +130,11 @@ def _log(
     plan.log.append(LogEntry(plan.folder.id, plan.now, path, status, reason, image_id, detail))
 
 
-def plan(store: WatchStore, folder: WatchFolder, now: float, *, settle_s: float = SETTLE_S) -> FolderPlan:
-    """List the folder and decide, per file, whether it is complete now (filesystem + DB reads; any thread)."""
+def plan(
+    store: WatchStore, folder: WatchFolder, now: float, *, settle_s: float = SETTLE_S, limit: int | None = None
+) -> FolderPlan:
+    """List the folder and decide, per file, whether it is complete now (filesystem + DB reads; any thread).
+    At most ``limit`` complete files are taken (the GUI's scans stay short: quitting waits for one at most)."""
     result = FolderPlan(folder, now)
     try:
         st = os.stat(folder.path)
@@ -150,6 +155,9 @@ def plan(store: WatchStore, folder: WatchFolder, now: float, *, settle_s: float 
     except _TooMany:
         result.present = None
         result.detail = fill(QT_TRANSLATE_NOOP("CoreMessages", "only the first %1 files are watched"), MAX_FILES)
+    if limit is not None and len(result.ready) > limit:
+        result.waiting += len(result.ready) - limit
+        result.ready, result.more = result.ready[:limit], True
     return result
 
 
@@ -266,7 +274,9 @@ def finish(
     """Record what became of every ready file (``results`` in ``plan.ready``'s order; ``committed`` = the
     importer's rows for the prepared ones) and the folder's status, in one transaction."""
     by_path = {i.path: i for i in committed}
-    outcome = FolderResult(plan.folder, plan.status, plan.detail, waiting=plan.waiting, downloading=plan.downloading)
+    outcome = FolderResult(
+        plan.folder, plan.status, plan.detail, waiting=plan.waiting, downloading=plan.downloading, more=plan.more
+    )
     outcome.items.extend(plan.refused)
     for ready, result in zip(plan.ready, results, strict=True):
         item = by_path.get(result.path) if isinstance(result, Prepared) else result
@@ -342,9 +352,9 @@ def scan(
 
 
 def scan_folder(
-    library: Library, store: WatchStore, folder: WatchFolder, *, settle_s: float = SETTLE_S
+    library: Library, store: WatchStore, folder: WatchFolder, *, settle_s: float = SETTLE_S, limit: int | None = None
 ) -> FolderResult:
-    the_plan = plan(store, folder, library.db.clock.now(), settle_s=settle_s)
+    the_plan = plan(store, folder, library.db.clock.now(), settle_s=settle_s, limit=limit)
     results: list[Prepared | ImportItem | None] = [prepare_ready(library, r) for r in the_plan.ready]
     return commit_and_finish(library, store, the_plan, results)
 
