@@ -19,6 +19,7 @@ from imagestudio.core.library.watch import SETTLE_S, WatchStore
 from imagestudio.core.paths import AppPaths
 from imagestudio.main import Composition
 from imagestudio.ui.dialogs.watch_folders_dialog import WatchFoldersDialog
+from tests.test_a11y import _unnamed
 from tests.test_library_import import png
 
 pytestmark = pytest.mark.gui
@@ -77,6 +78,7 @@ def test_watch_folders_dialog_with_real_input(qtbot: Any, make_app: Any, tmp_pat
     (inbox / "fake.png").write_text("not an image")
     dialog = _open_dialog(qtbot, parts)
     assert _rows(dialog.list) == []
+    assert _unnamed(dialog) == []  # every control says what it is to a screen reader
 
     _choose(qtbot, dialog, inbox)
     qtbot.waitUntil(lambda: [r[0] for r in _rows(dialog.list)] == [str(inbox)])
@@ -115,6 +117,14 @@ def test_watch_folders_dialog_with_real_input(qtbot: Any, make_app: Any, tmp_pat
     clock.advance(SETTLE_S + 1)
     qtbot.mouseClick(dialog.scan_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: "later" in _gallery_prompts(parts))
+
+    away = inbox.rename(tmp_path / "unplugged")  # a drive unplugged, a folder deleted
+    qtbot.mouseClick(dialog.scan_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: _rows(dialog.list)[0][1].startswith("Folder not found — tried again at each scan"))
+    assert _rows(dialog.log)[0][1:] == ["Folder", str(inbox), "folder not found"]
+    away.rename(inbox)
+    qtbot.mouseClick(dialog.scan_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: _rows(dialog.list)[0][1].startswith("Watching"))
 
     _choose(qtbot, dialog, inbox)  # the same folder again: said in the dialog
     qtbot.waitUntil(dialog.error.isVisible)
