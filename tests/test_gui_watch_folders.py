@@ -95,6 +95,16 @@ def test_watch_folders_dialog_with_real_input(qtbot: Any, make_app: Any, tmp_pat
     assert parts.window.statusBar().currentMessage() == "1 image imported from Downloads"
     assert _rows(dialog.list)[0][1] == "Watching" and _rows(dialog.list)[0][3] == "1"
 
+    marked = dialog.log.topLevelItem(0)
+    assert marked is not None
+    marked.setData(0, Qt.ItemDataRole.UserRole + 1, "still the same row")
+    scans, reloads = (parts.watch.scans if parts.watch else 0), dialog.reloads
+    qtbot.mouseClick(dialog.scan_button, Qt.MouseButton.LeftButton)  # nothing new: the log is left as it is
+    qtbot.waitUntil(lambda: parts.watch is not None and parts.watch.scans > scans)
+    qtbot.waitUntil(lambda: dialog.reloads > reloads)
+    same = dialog.log.topLevelItem(0)
+    assert same is not None and same.data(0, Qt.ItemDataRole.UserRole + 1) == "still the same row"
+
     qtbot.mouseClick(dialog.recursive, Qt.MouseButton.LeftButton)  # Include subfolders
     qtbot.waitUntil(lambda: "with subfolders" in _rows(dialog.list)[0][1])
     qtbot.waitUntil(lambda: "1 waiting" in _rows(dialog.list)[0][1])

@@ -47,6 +47,9 @@ class WatchFoldersDialog(QDialog):
         self.folders: list[WatchFolder] = []
         self.chooser: QFileDialog | None = None
         self._select_id: int | None = None  # the folder just added: selected once the list shows it
+        self._entries: list[LogEntry] | None = None  # the log as shown
+        self._list_ids: list[int] | None = None  # the folders as listed
+        self.reloads = 0  # how often it showed what the service says (tests wait on it)
         #: the platform's own folder chooser when it has one; tests type into Qt's (False)
         self.native_chooser = True
         intro = QLabel(
@@ -133,25 +136,38 @@ class WatchFoldersDialog(QDialog):
         wanted = self._select_id if self._select_id is not None else selected.id if selected is not None else None
         self._select_id = None
         self.folders = folders
-        self.list.clear()
-        for folder in folders:
-            item = QTreeWidgetItem([printable(folder.shown), self._state(folder), self._when(folder.last_scan_at)])
-            item.setText(3, str(folder.imported))
-            item.setData(0, Qt.ItemDataRole.UserRole, folder.id)
-            item.setToolTip(0, printable(folder.shown))
-            self.list.addTopLevelItem(item)
-            if folder.id == wanted:
-                self.list.setCurrentItem(item)
+        rows = [[printable(f.shown), self._state(f), self._when(f.last_scan_at), str(f.imported)] for f in folders]
+        if self._list_ids != [f.id for f in folders]:  # added or removed: a new list (else updated in place)
+            self._list_ids = [f.id for f in folders]
+            self.list.clear()
+            for folder in folders:
+                new = QTreeWidgetItem()
+                new.setData(0, Qt.ItemDataRole.UserRole, folder.id)
+                new.setToolTip(0, printable(folder.shown))
+                self.list.addTopLevelItem(new)
+        for i, texts in enumerate(rows):
+            shown = self.list.topLevelItem(i)
+            if shown is None:
+                continue
+            for column, text in enumerate(texts):
+                shown.setText(column, text)
+            if folders[i].id == wanted:
+                self.list.setCurrentItem(shown)
         first = self.list.topLevelItem(0)
         if self.list.currentItem() is None and first is not None:
             self.list.setCurrentItem(first)
         self._show_log(entries)
         self._selection_changed()
+        self.reloads += 1
 
     def _show_log(self, entries: list[LogEntry]) -> None:
         """File names relative to their watched folder (the whole path in the tooltip); the reason in words, the
-        importer's own detail in the tooltip."""
+        importer's own detail in the tooltip. Rebuilt only when it changed, keeping where the person scrolled to."""
+        if entries == self._entries:
+            return
+        self._entries = entries
         where = {f.id: f.shown.rstrip("/\\") for f in self.folders}
+        scrolled = self.log.verticalScrollBar().value()
         self.log.clear()
         for e in entries:
             details = f"#{e.image_id}" if e.status == "imported" and e.image_id else translate_message(e.reason)
@@ -162,6 +178,7 @@ class WatchFoldersDialog(QDialog):
             if e.detail:
                 item.setToolTip(3, printable(translate_message(e.detail)))
             self.log.addTopLevelItem(item)
+        self.log.verticalScrollBar().setValue(scrolled)
 
     def _when(self, at: float | None) -> str:
         return self.tr("not yet") if at is None else format_datetime(datetime.datetime.fromtimestamp(at))
