@@ -112,7 +112,7 @@ def test_version_2_library_gains_ratings(paths: AppPaths, tmp_path: Path) -> Non
     conn.close()
     db = LibraryDB(path, tmp_path, tmp_path)
     try:
-        assert db.schema_version() == 3
+        assert db.schema_version() == 4
         db.insert_images(_rows(2))
         assert [(im.rating, im.flag) for im in db.get_many([1, 2])] == [(0, 0), (0, 0)]
     finally:

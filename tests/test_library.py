@@ -282,21 +282,21 @@ def test_failed_original_write_leaves_nothing(lib: Library, paths: AppPaths, mon
 # -- schema ----------------------------------------------------------------------------------------
 
 
-def test_schema_version_is_3(lib: Library, paths: AppPaths) -> None:
-    assert SCHEMA_VERSION == 3
-    assert lib.db.schema_version() == 3
+def test_schema_version_is_4(lib: Library, paths: AppPaths) -> None:
+    assert SCHEMA_VERSION == 4
+    assert lib.db.schema_version() == 4
     with sqlite3.connect(paths.library_db) as conn:
-        assert conn.execute("SELECT version FROM schema_version").fetchall() == [(3,)]
+        assert conn.execute("SELECT version FROM schema_version").fetchall() == [(4,)]
 
 
 def test_newer_schema_is_refused_clearly(paths: AppPaths) -> None:
     Library(paths).close()
     with sqlite3.connect(paths.library_db) as conn:
-        conn.execute("UPDATE schema_version SET version = 4")
-    with pytest.raises(RuntimeError, match=r"newer imagestudio \(schema 4\); please update"):
+        conn.execute("UPDATE schema_version SET version = 5")
+    with pytest.raises(RuntimeError, match=r"newer imagestudio \(schema 5\); please update"):
         Library(paths)
     with sqlite3.connect(paths.library_db) as conn:  # and nothing was changed
-        assert conn.execute("SELECT version FROM schema_version").fetchone() == (4,)
+        assert conn.execute("SELECT version FROM schema_version").fetchone() == (5,)
 
 
 def test_to_json_has_no_prompt_params_or_usage(lib: Library) -> None:

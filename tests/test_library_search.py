@@ -183,7 +183,7 @@ def test_version_1_library_migrates_and_becomes_searchable(tmp_path: Path) -> No
 
     db = LibraryDB(path, tmp_path, tmp_path)
     try:
-        assert db.schema_version() == 3
+        assert db.schema_version() == 4
         with db.transaction() as c:
             from imagestudio.core.library.query import find_ids
 

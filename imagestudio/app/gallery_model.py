@@ -49,6 +49,7 @@ class GalleryModel(QAbstractListModel):
         self._pages_loading: set[int] = set()
         self._absent: set[int] = set()
         self._query = LibraryQuery()
+        self._expanded: set[int] = set()  # stacks shown member by member (core/library/stacks.py)
         self._generation = 0  # bumps on every query change: a slow, stale result is dropped
         self._placeholders: list[tuple[int, QPixmap]] = []  # (job id, latest partial), newest job first
         self._finished_jobs: set[int] = set()  # a preview decoded after the job ended must not come back
@@ -66,12 +67,14 @@ class GalleryModel(QAbstractListModel):
         if query == self._query:
             return
         self._query = query
+        self._expanded.clear()
         self._generation += 1
         self._tasks.spawn_if_open(self.reload(), name="gallery-query")
 
     async def _find(self) -> tuple[int, list[int]]:
         generation = self._generation
-        ids = await self._service.run_db(functools.partial(self._service.library.find, self._query))
+        find = functools.partial(self._service.library.find, self._query, expanded=sorted(self._expanded))
+        ids = await self._service.run_db(find)
         return generation, ids
 
     async def reload(self) -> None:
@@ -134,6 +137,14 @@ class GalleryModel(QAbstractListModel):
     def _on_library_changed(self, change: LibraryChange) -> None:
         for image_id in change.updated:
             self._details.pop(image_id, None)  # the next paint fetches the new favourite/tags/note
+        if self._touches_stacks(change):  # a stack's tile, cover or count may change: the query decides, badges reload
+            for image_id in [i for i, d in self._details.items() if d.stack_id is not None]:
+                self._details.pop(image_id, None)
+            self._pages_loading.clear()
+            if self._ids:
+                self._rows_changed(0, len(self._ids) - 1)
+            self._tasks.spawn_if_open(self.refresh(), name="gallery-refresh")
+            return
         if self._query.is_default and not change.restored and not change.culled:
             self._apply_default(change)
         elif change.added or change.removed or change.trashed or change.restored or change.updated:
@@ -143,6 +154,28 @@ class GalleryModel(QAbstractListModel):
             rows = [self._row_of[i] for i in change.updated if i in self._row_of]
             if rows:
                 self._rows_changed(min(rows), max(rows))
+
+    def _touches_stacks(self, change: LibraryChange) -> bool:
+        """Whether this change may reshape a stack (its tile, cover or count). An image that leaves or comes
+        back whose details are not loaded may be in one: the query is asked again to be sure."""
+        moved = (*change.trashed, *change.restored, *change.removed)
+        return change.stacks_changed or any(
+            (d := self._details.get(i)) is None or d.stack_id is not None for i in moved
+        )
+
+    # -- stacks shown one tile each, or expanded in place ---------------------------------------------
+    def is_expanded(self, stack_id: int) -> bool:
+        return stack_id in self._expanded
+
+    def expanded_stacks(self) -> set[int]:
+        return set(self._expanded)
+
+    def set_expanded(self, stack_id: int, expanded: bool) -> None:
+        """Show the stack's members next to each other (or one tile again); rows move, no reset."""
+        if expanded == (stack_id in self._expanded):
+            return
+        (self._expanded.add if expanded else self._expanded.discard)(stack_id)
+        self._tasks.spawn_if_open(self.refresh(), name="gallery-stack")
 
     def _apply_default(self, change: LibraryChange) -> None:
         """Newest first, unfiltered: no query needed — new results go on top, deleted ones go away."""

@@ -44,7 +44,8 @@ class LibraryService(QObject):
         ``also`` runs inside that transaction (the job queue records the job's progress there)."""
         stored = await asyncio.gather(*(self._on_cpu(self.library.store_file, im) for im in result.images))
         images = await self._on_db(functools.partial(self.library.commit, list(stored), request, result, also=also))
-        self.changed.emit(LibraryChange(added=tuple(im.id for im in images)))
+        stacked = any(im.stack_id is not None for im in images)  # a job's variants, stacked as they landed
+        self.changed.emit(LibraryChange(added=tuple(im.id for im in images), stacks_changed=stacked))
         return images
 
     async def ids_newest_first(self) -> list[int]:

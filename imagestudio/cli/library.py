@@ -1,5 +1,5 @@
 """``imagestudio library …``: list, search, similar, import, check, trash, restore, empty-trash, tag,
-favourite, rate, flag, trash-rejected (and ``export``, ``watch`` in their own modules).
+favourite, rate, flag, trash-rejected (and ``export``, ``watch``, ``stack``, ``unstack`` in their own modules).
 The same core as the GUI (and safe to run while the GUI is open: SQLite WAL, short
 IMMEDIATE transactions, a busy timeout). Exit codes: 0 ok; 2 bad arguments, ids or paths; 1 problems found
 by ``check`` (or files skipped by ``import``)."""
@@ -16,7 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from imagestudio.cli import export, watch
+from imagestudio.cli import export, stacks, watch
 from imagestudio.cli.messages import fail
 from imagestudio.cli.session import LazySvgThumbnailer
 from imagestudio.core.errors import ImageStudioError
@@ -85,6 +85,7 @@ def add_parser(sub: Any) -> None:
     cmds.add_parser("trash-rejected", help="move every rejected image to the trash (restore brings them back)")
     export.add_parser(cmds)  # `library export` lives in cli/export.py
     watch.add_parser(cmds)  # `library watch …` lives in cli/watch.py
+    stacks.add_parser(cmds)  # `library stack/unstack` live in cli/stacks.py
 
 
 def _add_filters(p: argparse.ArgumentParser) -> None:
@@ -98,6 +99,7 @@ def _add_filters(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--show-rejected", action="store_true", help="include rejected images (hidden by default, as in the gallery)"
     )
+    p.add_argument("--expand-stacks", action="store_true", help="every image of a stack, not one line per stack")
 
 
 def _filtered(query: LibraryQuery, args: argparse.Namespace) -> LibraryQuery:
@@ -125,6 +127,7 @@ def _filtered(query: LibraryQuery, args: argparse.Namespace) -> LibraryQuery:
         min_rating=args.min_rating or None,
         flag=args.flag,
         show_rejected=args.show_rejected,
+        expand_stacks=args.expand_stacks,
     )
 
 
@@ -178,7 +181,9 @@ def _print_images(library: Library, ids: list[int], as_json: bool) -> int:
         tags = f"  [{', '.join(im.tags)}]" if im.tags else ""
         prompt = " ".join(im.prompt.split())
         cull = {culling.PICK: " P", culling.REJECT: " X"}.get(im.flag, "") + (f" {im.rating}*" if im.rating else "")
-        print(f"#{im.id:<6} {star} {im.width}x{im.height}{cull}  {prompt[:70]}{tags}\n         {im.path}")
+        stacked = stacks.stack_label(im.stack_id, im.stack_size, im.stack_cover)
+        stacked = f"  [{stacked}]" if stacked else ""
+        print(f"#{im.id:<6} {star} {im.width}x{im.height}{cull}  {prompt[:70]}{tags}{stacked}\n         {im.path}")
     if not images:
         print("no images")
     return EXIT_OK
@@ -318,4 +323,5 @@ _HANDLERS: dict[str, Callable[[Library, argparse.Namespace], int]] = {
     "rate": _rate,
     "flag": _flag,
     "trash-rejected": _trash_rejected,
+    **stacks.HANDLERS,
 }

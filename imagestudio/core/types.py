@@ -292,6 +292,9 @@ class LibraryImage:
     missing: bool = False  # the original was not found by the last integrity check
     rating: int = 0  # 0–5 stars
     flag: int = 0  # 1 pick, 0 unflagged, -1 rejected (core/library/culling.py)
+    stack_id: int | None = None  # the stack it belongs to (core/library/stacks.py), None when alone
+    stack_cover: bool = False  # the stack's cover: the one tile a collapsed stack shows when nothing is filtered
+    stack_size: int = 0  # members of its stack not in the trash (0 when alone)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -313,6 +316,9 @@ class LibraryImage:
             "cost_usd": self.cost_usd,
             "rating": self.rating,
             "flag": {1: "pick", -1: "reject"}.get(self.flag, "none"),
+            "stack": self.stack_id,
+            "stack_size": self.stack_size,
+            "stack_cover": self.stack_cover,
         }
 
 
@@ -329,6 +335,8 @@ class LibraryChange:
     lists_changed: bool = False
     #: ratings or flags of ``updated`` changed: views that filter or sort by them (and hide rejected) run again
     culled: bool = False
+    #: stacks were made, changed or dissolved (or their covers moved): views showing stacks run their query again
+    stacks_changed: bool = False
 
 
 class JobState(enum.StrEnum):

@@ -13,11 +13,11 @@ from typing import Any
 
 from imagestudio.core.clock import Clock, SystemClock
 from imagestudio.core.files.fsutil import make_private
-from imagestudio.core.library import search
+from imagestudio.core.library import search, stacks
 from imagestudio.core.library.costs import ledger_costs
 from imagestudio.core.types import LibraryImage
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 # Each entry moves the schema from version i to i + 1. Never edit a released step: append a new one.
 _MIGRATIONS: list[str] = [
@@ -84,6 +84,18 @@ _MIGRATIONS: list[str] = [
     CREATE INDEX images_kept ON images (created_at DESC, id DESC) WHERE trashed_at IS NULL AND flag >= 0;
     CREATE INDEX images_rejected ON images (id) WHERE flag < 0;
     """,
+    # 4: stacks (core/library/stacks.py) — a set of images shown as one tile, its cover. ``stack_hidden`` = 1 on
+    # every member but the cover, so the unfiltered gallery reads one tile per stack from images_tiles (covering,
+    # like images_kept); images_stack lists a stack's members and, read whole, the map filtered views collapse by.
+    # _AFTER_MIGRATION[4] stacks the images of every multi-image job already in the library.
+    """
+    ALTER TABLE images ADD COLUMN stack_id INTEGER;
+    ALTER TABLE images ADD COLUMN stack_hidden INTEGER NOT NULL DEFAULT 0;
+    CREATE TABLE stacks (id INTEGER PRIMARY KEY, cover_id INTEGER, chosen_cover INTEGER, created_at REAL NOT NULL);
+    CREATE INDEX images_stack ON images (stack_id, stack_hidden, id) WHERE stack_id IS NOT NULL;
+    CREATE INDEX images_tiles ON images (created_at DESC, id DESC)
+        WHERE trashed_at IS NULL AND flag >= 0 AND stack_hidden = 0;
+    """,
 ]
 
 
@@ -94,7 +106,7 @@ def _fill_version_2(c: sqlite3.Connection) -> None:
 
 
 #: Python work a step needs after its SQL (same transaction), keyed by the version it produces.
-_AFTER_MIGRATION: dict[int, Callable[[sqlite3.Connection], None]] = {2: _fill_version_2}
+_AFTER_MIGRATION: dict[int, Callable[[sqlite3.Connection], None]] = {2: _fill_version_2, 4: stacks.stack_old_jobs}
 
 # Lets a text search drop trashed rows without reading any image row (see query.find_ids).
 _TRASHED_INDEX = "CREATE INDEX IF NOT EXISTS images_trashed ON images (id) WHERE trashed_at IS NOT NULL"
@@ -103,7 +115,8 @@ InTransaction = Callable[[sqlite3.Connection, list[int]], None]
 
 _COLUMNS = (
     "id, sha256, rel_path, thumb_rel, format, width, height, prompt, model, provider, "
-    "params_json, usage_json, is_demo, created_at, favourite, note, trashed_at, source, cost_usd, missing, rating, flag"
+    "params_json, usage_json, is_demo, created_at, favourite, note, trashed_at, source, cost_usd, missing, rating, "
+    "flag, stack_id, stack_hidden, " + stacks.SIZE_COLUMN
 )
 _ROW_DEFAULTS: dict[str, Any] = {"source": "generated", "cost_usd": None, "phash": None, "note": "", "request_id": None}
 
@@ -336,6 +349,9 @@ class LibraryDB:
             missing=bool(r[19]),
             rating=int(r[20]),
             flag=int(r[21]),
+            stack_id=r[22],
+            stack_cover=r[22] is not None and not r[23],
+            stack_size=int(r[24]),
             tags=tags,
         )
 

@@ -22,13 +22,13 @@ from typing import TYPE_CHECKING, Any
 from imagestudio.core.clock import Clock
 from imagestudio.core.crashpoints import crash_point
 from imagestudio.core.files.fsutil import BackgroundWrite, private_dir, private_tmp, remove_if_empty
-from imagestudio.core.library import culling, organise, trash
+from imagestudio.core.library import culling, organise, stacks, trash
 from imagestudio.core.library.costs import image_cost
 from imagestudio.core.library.db import InTransaction, LibraryDB
 from imagestudio.core.library.organise import NamedList
-from imagestudio.core.library.query import LibraryQuery, find_ids
+from imagestudio.core.library.query import LibraryQuery
 from imagestudio.core.paths import AppPaths
-from imagestudio.core.types import GeneratedImage, GenerationRequest, GenerationResult, LibraryImage
+from imagestudio.core.types import GeneratedImage, GenerationRequest, GenerationResult, LibraryChange, LibraryImage
 
 if TYPE_CHECKING:  # Pillow (imageio, phash) loads on the first stored image, not at app start-up (bench P1)
     from imagestudio.core.files import imageio
@@ -72,6 +72,7 @@ class Library:
         self.db = LibraryDB(paths.library_db, paths.data, paths.cache, clock)
         # writes originals while store_file decodes (threads start on first use and stay: no start per image)
         self._writer = ThreadPoolExecutor(max_workers=2, thread_name_prefix="library-write")
+        self._stack_map = stacks.StackMapCache()  # what filtered views collapse stacks by (read on the DB thread)
 
     def close(self) -> None:
         self._writer.shutdown(wait=True)
@@ -244,30 +245,66 @@ class Library:
         return self.commit([self.store_file(im) for im in result.images], request, result)
 
     # -- finding and organising (the DB thread; each call is one transaction) ------------------------
-    def find(self, query: LibraryQuery, *, limit: int | None = None) -> list[int]:
+    def find(self, query: LibraryQuery, *, limit: int | None = None, expanded: Sequence[int] = ()) -> list[int]:
+        """The ids the gallery shows: one per stack, except the ``expanded`` stacks' (and ``expand_stacks``)."""
         with self.db.transaction() as c:
             if query.similar_to is not None:
                 from imagestudio.core.library.phash import similar
 
                 return similar(c, query.similar_to)
-            return find_ids(c, query, limit=limit, id_is_time_order=self.db.id_is_time_order())
+            order = self.db.id_is_time_order()
+            return stacks.find_tiles(c, query, self._stack_map, expanded=expanded, limit=limit, id_is_time_order=order)
 
     def set_favourite(self, ids: list[int], favourite: bool) -> list[int]:
         with self.db.transaction() as c:
             return organise.set_favourite(c, ids, favourite)
 
     def set_rating(self, ids: list[int], rating: int) -> list[int]:
+        """Stars on every image (a stack's cover may change: the pick, else the highest rated): one transaction."""
         with self.db.transaction() as c:
-            return culling.set_rating(c, ids, rating)
+            changed = culling.set_rating(c, ids, rating)
+            stacks.refresh(c, stacks.stacks_of(c, changed))
+            return changed
 
     def set_flag(self, ids: list[int], flag: int) -> list[int]:
         with self.db.transaction() as c:
-            return culling.set_flag(c, ids, flag)
+            changed = culling.set_flag(c, ids, flag)
+            stacks.refresh(c, stacks.stacks_of(c, changed))
+            return changed
 
     def trash_rejected(self) -> list[int]:
         """ "Empty rejected to trash": every rejected image moves to the trash (restorable), one transaction."""
         with self.db.transaction() as c:
-            return trash.move_to_trash(c, culling.rejected(c), now=self.db.clock.now())
+            moved = trash.move_to_trash(c, culling.rejected(c), now=self.db.clock.now())
+            stacks.refresh(c, stacks.stacks_of(c, moved))
+            return moved
+
+    # -- stacks (core/library/stacks.py): each one transaction, returns what changed -------------------
+    def stack(self, ids: list[int]) -> LibraryChange:
+        with self.db.transaction() as c:
+            _stack_id, changed = stacks.stack(c, ids, now=self.db.clock.now())
+        return LibraryChange(updated=tuple(changed), stacks_changed=bool(changed))
+
+    def unstack(self, ids: list[int]) -> LibraryChange:
+        with self.db.transaction() as c:
+            changed = stacks.unstack(c, ids)
+        return LibraryChange(updated=tuple(changed), stacks_changed=bool(changed))
+
+    def remove_from_stack(self, ids: list[int]) -> LibraryChange:
+        with self.db.transaction() as c:
+            changed = stacks.remove_from_stack(c, ids)
+        return LibraryChange(updated=tuple(changed), stacks_changed=bool(changed))
+
+    def set_stack_cover(self, image_id: int) -> LibraryChange:
+        with self.db.transaction() as c:
+            changed = stacks.set_cover(c, image_id)
+        return LibraryChange(updated=tuple(changed), stacks_changed=True)
+
+    def stack_members(self, image_id: int) -> list[int]:
+        """The stack ``image_id`` is in, cover first (just ``[image_id]`` when it is alone)."""
+        with self.db.transaction() as c:
+            row = c.execute("SELECT stack_id FROM images WHERE id = ?", (image_id,)).fetchone()
+            return stacks.members(c, int(row[0])) if row and row[0] is not None else [image_id]
 
     def set_note(self, image_id: int, note: str) -> None:
         with self.db.transaction() as c:
@@ -319,17 +356,24 @@ class Library:
             return organise.models(c)
 
     def trash(self, ids: list[int]) -> list[int]:
+        """To the trash; the rest of a stack stays (its cover moves to a member still here)."""
         with self.db.transaction() as c:
-            return trash.move_to_trash(c, ids, now=self.db.clock.now())
+            moved = trash.move_to_trash(c, ids, now=self.db.clock.now())
+            stacks.refresh(c, stacks.stacks_of(c, moved))
+            return moved
 
     def restore(self, ids: list[int]) -> list[int]:
         with self.db.transaction() as c:
-            return trash.restore(c, ids)
+            back = trash.restore(c, ids)
+            stacks.refresh(c, stacks.stacks_of(c, back))
+            return back
 
     def empty_trash(self, ids: list[int] | None = None) -> tuple[list[int], list[str]]:
         """Really delete trashed images: rows in one transaction, then their files. Returns (ids, problems)."""
         with self.db.transaction() as c:
+            touched = stacks.stacks_of(c, ids if ids is not None else trash.trashed_ids(c))
             deleted = trash.delete_trashed_rows(c, ids)
+            stacks.refresh(c, touched)
         crash_point("trash.after_rows_deleted")
         return list(deleted.ids), trash.remove_files(deleted, self.root, self.paths.cache)
 

@@ -41,6 +41,7 @@ class LibraryQuery:
     show_rejected: bool = False  # rejected images are hidden unless asked for (or ``flag == "reject"``)
     sort: str = "newest"
     similar_to: int | None = None  # "find similar": nearest perceptual hashes first, other fields ignored
+    expand_stacks: bool = False  # every image of a stack, not one tile per stack (core/library/stacks.py)
 
     def to_json(self) -> str:
         values = {k: v for k, v in dataclasses.asdict(self).items() if v not in (None, False, "")}
@@ -119,13 +120,21 @@ def _text_search_in_id_order(conn: sqlite3.Connection, match: str, *, newest: bo
     return ids if limit is None else ids[:limit]
 
 
-def build_sql(query: LibraryQuery, *, limit: int | None = None) -> tuple[str, list[Any]]:
+def shows_every_image(query: LibraryQuery) -> bool:
+    """No text and no filter (any sort, rejected shown or not): one tile per stack is each stack's cover."""
+    return dataclasses.replace(query, sort="newest", show_rejected=False) == LibraryQuery()
+
+
+def build_sql(query: LibraryQuery, *, limit: int | None = None, covers_only: bool = False) -> tuple[str, list[Any]]:
+    """``covers_only``: stack members other than the cover are left out (right only when ``shows_every_image``)."""
     where = ["i.trashed_at IS NOT NULL" if query.in_trash else "i.trashed_at IS NULL"]
     args: list[Any] = []
     if query.flag in FLAG_FILTERS:
         where.append(FLAG_FILTERS[query.flag])
     elif not (query.show_rejected or query.in_trash):
         where.append("i.flag >= 0")  # the very term of the images_kept index, so the first page can use it
+    if covers_only:
+        where.append("i.stack_hidden = 0")  # with the two above: the images_tiles index's own terms
     if query.min_rating is not None:
         where.append("i.rating >= ?")
         args.append(query.min_rating)

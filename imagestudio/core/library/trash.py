@@ -35,6 +35,11 @@ def restore(c: sqlite3.Connection, ids: list[int]) -> list[int]:
     return back
 
 
+def trashed_ids(c: sqlite3.Connection) -> list[int]:
+    rows = c.execute("SELECT id FROM images INDEXED BY images_trashed WHERE trashed_at IS NOT NULL")
+    return [int(r[0]) for r in rows]
+
+
 def delete_trashed_rows(c: sqlite3.Connection, ids: list[int] | None = None) -> DeletedFiles:
     """Delete trashed rows (all, or only ``ids`` among them); the caller removes the files after COMMIT."""
     rows = c.execute("SELECT id, rel_path, thumb_rel FROM images WHERE trashed_at IS NOT NULL").fetchall()

@@ -13,6 +13,7 @@ import sqlite3
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from imagestudio.core.library import stacks
 from imagestudio.core.library.db import InTransaction, LibraryDB
 from imagestudio.core.queue import jobs as batch_rules  # BATCH_CANCELLED, NO_PENDING_LINE
 from imagestudio.core.queue.jobs import JOB_COLUMNS, AnyRequest, Attempt, Job, Runner, job_from_row, request_kind
@@ -202,6 +203,7 @@ class JobStore:
                 "INSERT INTO queue_job_images (job_id, ordinal, image_id) VALUES (?, ?, ?)",
                 [(job_id, first + i, image_id) for i, image_id in enumerate(image_ids)],
             )
+            stacks.join_job(c, job_id, now=now)  # every image the job has received so far: one stack
             c.execute(
                 "UPDATE queue_jobs SET received = received + ?, cost_usd = cost_usd + ?,"
                 " cost_known = cost_known AND ?, updated_at = ?,"
