@@ -39,10 +39,13 @@ def measure_flick(library_home: Path, count: int, runs: int) -> list[Result]:
     load = os.getloadavg()[0]  # frame times on a shared machine follow its load: the note says what it was
     ours_p95, bare_p95, settles, decodes = [], [], [], []
     frames_total = 0
+    from bench.scale import gallery_tiles
+
+    tiles = gallery_tiles(library_home)  # the app's rows: one per stack (bench/make_library.py stacks 75 %)
     for _ in range(runs):  # interleaved: drift on a noisy machine hits both alike
-        ours = _child("app", library_home, count)
+        ours = _child("app", library_home, tiles)
         width, height = (int(v) for v in ours["viewport"])
-        bare = _child("bare", library_home, count, f"{width}x{height}")
+        bare = _child("bare", library_home, tiles, f"{width}x{height}")
         bare_p95.append(_p95(bare["frames"]) * 1000)
         ours_p95.append(_p95(ours["frames"]) * 1000)
         frames_total += len(ours["frames"])

@@ -2,6 +2,10 @@
 ``executemany``), the search index filled with the library's own tokeniser, and a handful of small shared
 originals and thumbnails on disk (every row points at one of them; sha256 values are made up but unique).
 
+Like a designer's library: images come in jobs of 4 variants (one prompt each) and 3 jobs in 4 are stacks (the
+4th were taken out of theirs), so 75 % of the images are stacked; ~30 % are rated 1–5 stars, ~5 % picked, ~3 %
+rejected. The stacks' covers are chosen by the library's own ``stacks.refresh``.
+
 ``python -m bench.make_library DIR [COUNT]`` — DIR becomes an ``IMAGESTUDIO_HOME``.
 """
 
@@ -15,12 +19,14 @@ import time
 from pathlib import Path
 
 from imagestudio.core.files.imageio import make_thumbnail
+from imagestudio.core.library import stacks
 from imagestudio.core.library.library import Library
 from imagestudio.core.library.search import index_text
 from imagestudio.core.paths import AppPaths
 from imagestudio.core.providers.demo import render
 
 SHARED_FILES = 8
+VARIANTS = 4  # images per job; jobs whose number is 3 mod 4 are not stacked
 
 # Word pools for prompts: English and Chinese, so searches of both kinds hit broad and narrow sets.
 _EN_SUBJECTS = [
@@ -105,23 +111,35 @@ def build(home: Path, count: int, *, seed: int = 7) -> float:
     usage = json.dumps({"input_tokens": 20, "output_tokens": 1056, "total_tokens": 1076})
     now = time.time() - count  # one image a second, oldest first, so ids and created_at both grow
     rows, docs = [], []
+    stack_ids: list[int] = []
+    prompt = ""
     for i in range(count):
-        prompt = prompt_for(i, rng)
+        job = i // VARIANTS
+        if i % VARIANTS == 0:
+            prompt = prompt_for(job, rng)
+        stack_id = job + 1 if job % 4 != 3 else None
+        if stack_id is not None and i % VARIANTS == 0:
+            stack_ids.append(stack_id)
+        rating = rng.choice((1, 2, 3, 4, 5)) if rng.random() < 0.3 else 0
+        chance = rng.random()
+        flag = 1 if chance < 0.05 else -1 if chance < 0.08 else 0
         rel, thumb_rel, size = shared[i % SHARED_FILES]
         params = json.dumps({"prompt": prompt, "model": "gpt-image-2", "size": "1024x1024"}, ensure_ascii=False)
         rows.append(
             (i + 1, f"{i:064x}", rel, thumb_rel, "png", 256, 256, size, prompt, "gpt-image-2", "demo", params, usage,
-             1, now + i, 0.01, int(i % 50 == 0))
+             1, now + i, 0.01, int(i % 50 == 0), rating, flag, stack_id)
         )  # fmt: skip
         docs.append((i + 1, index_text(prompt), "", ""))
     with library.db.transaction() as c:
         c.executemany(
             "INSERT INTO images (id, sha256, rel_path, thumb_rel, format, width, height, byte_size, prompt, model,"
-            " provider, params_json, usage_json, is_demo, created_at, cost_usd, favourite)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " provider, params_json, usage_json, is_demo, created_at, cost_usd, favourite, rating, flag, stack_id)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             rows,
         )
         c.executemany("INSERT INTO image_search (rowid, body, tags, notes) VALUES (?, ?, ?, ?)", docs)
+        c.executemany("INSERT INTO stacks (id, created_at) VALUES (?, ?)", [(s, now) for s in stack_ids])
+        stacks.refresh(c, stack_ids)
     with library.db.transaction() as c:
         c.execute("INSERT INTO image_search (image_search) VALUES ('optimize')")
     library.db.read("PRAGMA wal_checkpoint(TRUNCATE)")

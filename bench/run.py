@@ -65,7 +65,7 @@ def main(argv: list[str] | None = None) -> int:
             "P5",
             "search p95",
             "≤ 20 ms, ≤ 1.5×",
-            lambda: [scale.measure_search(library(), library_size, 5 if args.quick else 15)],
+            lambda: scale.measure_search(library(), library_size, 5 if args.quick else 15),
         ),
         ("P6", "queue makespan", "≤ 1.1×", lambda: [responsiveness.measure_makespan(2 if args.quick else 3)]),
         ("P7", "thumbnails", "≤ 1.3×", lambda: [ingest.measure_thumbnails(200 if args.quick else 1000)]),

@@ -82,6 +82,9 @@ def test_a_reader_that_goes_away_ends_the_command_quietly_and_keeps_its_work(tmp
     assert done.stdout.strip() == "rc=141", (done.stdout, done.stderr)
     assert "Traceback" not in done.stderr and "BrokenPipe" not in done.stderr, done.stderr
     listed = subprocess.run(
-        [sys.executable, "-m", "imagestudio", "library", "list", "--json"], env=env, capture_output=True, text=True
+        [sys.executable, "-m", "imagestudio", "library", "list", "--json", "--expand-stacks"],
+        env=env,
+        capture_output=True,
+        text=True,
     )
     assert listed.stdout.count('"sha256"') == 3

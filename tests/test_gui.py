@@ -12,6 +12,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QInputMethodEvent, QPixmap
 from PySide6.QtWidgets import QApplication
 
+from imagestudio.app.gallery_model import ImageRole
 from imagestudio.core.paths import AppPaths
 from imagestudio.core.types import JobState
 from imagestudio.main import Composition
@@ -111,7 +112,10 @@ def test_generate_through_real_sdk_against_simulator(
     job = _job(qtbot, parts, 1)
     qtbot.waitUntil(lambda: job.state.finished, timeout=15000)
     assert job.state is JobState.DONE, job.error
-    _wait_for_thumbnail(qtbot, parts, 2)
+    _wait_for_thumbnail(qtbot, parts, 1)  # the job's 2 variants are one stack: one tile with a count of 2
+    qtbot.waitUntil(
+        lambda: getattr(parts.gallery_model.data(parts.gallery_model.index(0), ImageRole), "stack_size", 0) == 2
+    )
 
     generations = [r for r in simulator.requests if r.path == "/v1/images/generations"]
     assert len(generations) == 1

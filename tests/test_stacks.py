@@ -73,7 +73,7 @@ def test_a_jobs_images_form_one_stack_as_they_land(lib: Library) -> None:
     # the gallery: one tile per stack, newest first
     assert lib.find(LibraryQuery()) == [6, 5, 1]
     assert lib.find(LibraryQuery(expand_stacks=True)) == [7, 6, 5, 4, 3, 2, 1]
-    assert lib.find(LibraryQuery(), expanded=[lib.db.get_many([1])[0].stack_id or 0]) == [6, 5, 1, 4, 3, 2]
+    assert lib.find(LibraryQuery(), expanded=[lib.db.get_many([1])[0].stack_id or 0]) == [6, 5, 1, 2, 3, 4]
 
 
 def test_cover_is_the_pick_else_highest_rated_else_the_first(lib: Library) -> None:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import functools
 from collections import OrderedDict
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, QSize, Qt
 from PySide6.QtGui import QImage, QPixmap
@@ -29,12 +29,22 @@ ImageIdRole = Qt.ItemDataRole.UserRole + 1
 ImageRole = Qt.ItemDataRole.UserRole + 2
 # the job id on a placeholder row (a job still generating), None on a library row
 PlaceholderRole = Qt.ItemDataRole.UserRole + 3
+# on a stacked image: ``StackPlace`` (its stack, size, whether shown expanded, first/last of the expanded group)
+StackRole = Qt.ItemDataRole.UserRole + 4
 PAGE = 200
 #: details kept for this many rows (the most recently loaded pages): scrolling through 100k images keeps
 #: memory flat; a row whose details were dropped loads its page again when it is painted
 MAX_DETAILS = 5000
 
 _Index = QModelIndex | QPersistentModelIndex
+
+
+class StackPlace(NamedTuple):
+    stack_id: int
+    size: int  # members not in the trash
+    expanded: bool
+    first: bool  # of its expanded group on screen (a collapsed tile is both first and last)
+    last: bool
 
 
 class GalleryModel(QAbstractListModel):
@@ -308,6 +318,8 @@ class GalleryModel(QAbstractListModel):
             return None
         if role == ImageRole:
             return image
+        if role == StackRole:
+            return self._stack_place(library_row, image)
         if role == Qt.ItemDataRole.DisplayRole:
             text = " ".join(image.prompt.split())
             return text if len(text) <= 40 else text[:39] + "…"
@@ -321,6 +333,18 @@ class GalleryModel(QAbstractListModel):
             culled = "\n" + " · ".join(cull) if cull else ""
             return f"{image.prompt}\n{image.model} · {image.width}×{image.height} · {when}{demo}{culled}"
         return None
+
+    def _stack_place(self, row: int, image: LibraryImage) -> StackPlace | None:
+        if image.stack_id is None or image.stack_size < 2:
+            return None
+        if image.stack_id not in self._expanded:
+            return StackPlace(image.stack_id, image.stack_size, False, True, True)
+
+        def same(other: int) -> bool:
+            near = self._details.get(self._ids[other]) if 0 <= other < len(self._ids) else None
+            return near is not None and near.stack_id == image.stack_id
+
+        return StackPlace(image.stack_id, image.stack_size, True, not same(row - 1), not same(row + 1))
 
     def _placeholder_data(self, row: int, role: int) -> Any:
         job_id, pixmap = self._placeholders[row]

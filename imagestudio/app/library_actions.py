@@ -154,6 +154,24 @@ class LibraryActions(QObject):
         await self._db(self.service.library.delete_saved_search, search_id)
         self._emit(LibraryChange(lists_changed=True))
 
+    # -- stacks (core/library/stacks.py): one transaction each; the core says what changed -------------------
+    async def stack(self, ids: Sequence[int]) -> None:
+        change = await self._db(self.service.library.stack, list(ids))
+        self.message.emit(self.tr("%n image(s) stacked", "", len(change.updated)))
+        self._emit(change)
+
+    async def unstack(self, ids: Sequence[int]) -> None:
+        self._emit(await self._db(self.service.library.unstack, list(ids)))
+
+    async def remove_from_stack(self, ids: Sequence[int]) -> None:
+        self._emit(await self._db(self.service.library.remove_from_stack, list(ids)))
+
+    async def set_stack_cover(self, image_id: int) -> None:
+        self._emit(await self._db(self.service.library.set_stack_cover, image_id))
+
+    async def stack_members(self, image_id: int) -> list[int]:
+        return await self._db(self.service.library.stack_members, image_id)
+
     # -- trash with undo -----------------------------------------------------------------------------
     @property
     def can_undo(self) -> bool:

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
-from PySide6.QtWidgets import QMainWindow, QMenu, QToolBar, QWidget
+from PySide6.QtWidgets import QApplication, QMainWindow, QMenu, QToolBar, QWidget
 
 from imagestudio.app.account import AccountService
 from imagestudio.app.presets import PresetService
@@ -56,6 +56,13 @@ class AppMenus(QObject):
             (self.tr("Go to &gallery"), "Ctrl+G", lambda: getattr(getattr(window, "gallery", None), "view", None)),
         ):  # fmt: skip
             view.addAction(self._action(text, keys, lambda target=target: self._focus(target())))
+        # Ctrl+G inside the gallery is "Stack selected" (ui/gallery/gallery_stacks.py): Go to gallery steps aside
+        # there (a disabled action takes no key), so the two never make the shortcut ambiguous
+        self._go_gallery = view.actions()[-1]
+        self._gallery_view: QWidget | None = getattr(getattr(window, "gallery", None), "view", None)
+        app = QApplication.instance()
+        if self._gallery_view is not None and isinstance(app, QApplication):
+            app.focusChanged.connect(self._focus_moved)  # a method: disconnected when this object goes
         view.addSeparator()
         theme_menu = view.addMenu(self.tr("&Theme"))
         self.theme_group = QActionGroup(self)
@@ -102,6 +109,11 @@ class AppMenus(QObject):
             action.setShortcut(QKeySequence(keys))
         action.triggered.connect(lambda _checked=False: slot())
         return action
+
+    def _focus_moved(self, _old: QWidget | None, new: QWidget | None) -> None:
+        gallery = self._gallery_view
+        inside = gallery is not None and new is not None and (new is gallery or gallery.isAncestorOf(new))
+        self._go_gallery.setEnabled(not inside)
 
     @staticmethod
     def _focus(widget: QWidget | None) -> None:

@@ -1507,6 +1507,10 @@
         <source>More…</source>
         <translation>更多…</translation>
     </message>
+    <message>
+        <source>Expand or collapse this stack (S)</source>
+        <translation>展开或折叠此堆叠 (S)</translation>
+    </message>
 </context>
 <context>
     <name>InstanceLock</name>
@@ -1857,6 +1861,12 @@
         <source>%n rejected image(s) moved to the trash</source>
         <translation>
             <numerusform>已将 %n 张已拒绝的图片移到废纸篓</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n image(s) stacked</source>
+        <translation>
+            <numerusform>已堆叠 %n 张图片</numerusform>
         </translation>
     </message>
     <message numerus="yes">
@@ -3648,6 +3658,49 @@ Make and keep images with the OpenAI Images API.</source>
     </message>
 </context>
 <context>
+    <name>StackActions</name>
+    <message>
+        <source>Stack selected</source>
+        <translation>堆叠所选图片</translation>
+    </message>
+    <message>
+        <source>Show the selected images (and their stacks) as one tile</source>
+        <translation>将所选图片（及其所在堆叠）显示为一个缩略图</translation>
+    </message>
+    <message>
+        <source>Unstack</source>
+        <translation>取消堆叠</translation>
+    </message>
+    <message>
+        <source>Remove from stack</source>
+        <translation>移出堆叠</translation>
+    </message>
+    <message>
+        <source>Use as stack cover</source>
+        <translation>设为堆叠封面</translation>
+    </message>
+    <message>
+        <source>Expand or collapse stack</source>
+        <translation>展开或折叠堆叠</translation>
+    </message>
+    <message>
+        <source>Select at least two images to stack them</source>
+        <translation>请至少选择两张图片来堆叠</translation>
+    </message>
+    <message>
+        <source>Stack</source>
+        <translation>堆叠</translation>
+    </message>
+    <message>
+        <source>Collapse stack</source>
+        <translation>折叠堆叠</translation>
+    </message>
+    <message>
+        <source>Expand stack</source>
+        <translation>展开堆叠</translation>
+    </message>
+</context>
+<context>
     <name>StatusFeedback</name>
     <message>
         <source>Check &amp;library…</source>
@@ -3848,6 +3901,10 @@ Make and keep images with the OpenAI Images API.</source>
     <message>
         <source>Loading…</source>
         <translation>正在加载…</translation>
+    </message>
+    <message>
+        <source>%1 of %2 in stack</source>
+        <translation>堆叠中的第 %1 张，共 %2 张</translation>
     </message>
     <message>
         <source>Image #%1 is no longer in the library.</source>

@@ -240,7 +240,8 @@ class StackMapCache:
 
 def collapse(ids: list[int], stack_map: StackMap, expanded: Collection[int] = ()) -> list[int]:
     """One entry per stack among the ordered ``ids``: the cover where it is among them, else the first member
-    that is. An ``expanded`` stack shows all its members found in ``ids`` there instead, the cover first."""
+    that is. An ``expanded`` stack shows all its members found in ``ids`` there instead, the cover first, then in
+    stack order (as ``members``), whatever the view's sort."""
     stack_of, cover_of = stack_map.stack_of, stack_map.cover_of
     if not stack_of:
         return ids
@@ -264,7 +265,7 @@ def collapse(ids: list[int], stack_map: StackMap, expanded: Collection[int] = ()
         del present[s]
         if s in expanded:
             out += [cover] if cover in found else []
-            out += [m for m in found if m != cover]
+            out += sorted(m for m in found if m != cover)  # then in stack order (ids grow with creation)
         else:
             out.append(image_id)
     return out

@@ -143,7 +143,9 @@ class GalleryView(QListView):
         if not index.isValid() or not isinstance(model, GalleryModel):
             return None
         image_id = model.image_id(index.row())
-        name = action_at(self.visualRect(index), self.sizer.thumb, pos) if image_id is not None else None
+        image = model.details(image_id) if image_id is not None else None
+        stacked = image is not None and image.stack_size > 1
+        name = action_at(self.visualRect(index), self.sizer.thumb, pos, stacked=stacked) if image else None
         return (name, image_id) if name is not None and image_id is not None else None
 
     def mousePressEvent(self, event: QMouseEvent) -> None:
@@ -172,7 +174,7 @@ class GalleryView(QListView):
             hit = self._tile_action(event.pos())
             if hit is not None:
                 names = {"favourite": self.tr("Favourite (F)"), "open": self.tr("Open (Enter)"),
-                         "more": self.tr("More…")}  # fmt: skip
+                         "more": self.tr("More…"), "stack": self.tr("Expand or collapse this stack (S)")}  # fmt: skip
                 QToolTip.showText(event.globalPos(), names[hit[0]], self.viewport())
                 return True
         return super().viewportEvent(event)
@@ -308,6 +310,8 @@ class GalleryPane(QWidget):
             self.library_actions.fire(self.library_actions.toggle_favourite([image_id]), "favourite")
         elif name == "open":
             self.view.openRequested.emit(image_id)
+        elif name == "stack" and (image := self.model.details(image_id)) and image.stack_id is not None:
+            self.menu.stacks.toggle(image.stack_id)
         elif name == "more":
             if image_id not in self.view.selected_ids():  # the menu acts on the selection: this image
                 self.view.setCurrentIndex(self.view.indexAt(pos))
@@ -354,6 +358,7 @@ class GalleryPane(QWidget):
             else:
                 edit_menu.addAction(act)
         menu.culling.add_menus(edit_menu)
+        menu.stacks.add_to(edit_menu)
 
     def show_everything(self) -> None:
         """All images: the search text, favourites-only and the filters cleared, the sidebar on All images."""

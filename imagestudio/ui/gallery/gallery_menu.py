@@ -18,6 +18,7 @@ from imagestudio.core.library.query import LibraryQuery
 from imagestudio.core.types import LibraryImage
 from imagestudio.ui.dialogs import text_dialog
 from imagestudio.ui.gallery.gallery_culling import CullingActions
+from imagestudio.ui.gallery.gallery_stacks import StackActions
 
 if TYPE_CHECKING:
     from imagestudio.ui.gallery.gallery import GalleryPane
@@ -90,6 +91,7 @@ class GalleryMenu(QObject):
         self.find_action.setShortcut(QKeySequence.StandardKey.Find)
         self.find_action.triggered.connect(lambda _checked=False: pane.focus_search())
         self.culling = CullingActions(view, actions, self._selection)  # 0–5, P, X, U
+        self.stacks = StackActions(view, pane.model, actions, self._selection)  # Ctrl+G, Ctrl+Shift+G, S
 
     # -- what the actions do ---------------------------------------------------------------------
     def _selection(self) -> list[int]:
@@ -255,6 +257,7 @@ class GalleryMenu(QObject):
             menu.addSeparator()
         menu.addAction(self.favourite_action)
         self.culling.add_menus(menu)
+        self.stacks.add_menu(menu, ids)
         menu.addAction(self.tag_action)
         images = [im for im in (self.pane.model.details(i) for i in ids) if im is not None]
         tags = sorted({t for im in images for t in im.tags})

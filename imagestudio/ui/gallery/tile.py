@@ -1,6 +1,8 @@
 """One gallery tile: the thumbnail fitted into its cell, the prompt below it, and — under the pointer — three
 buttons on the thumbnail's top-right corner: favourite, open, more (the right-click menu). Its stars sit on the
-thumbnail's bottom-left corner, a pick flag (⚑) or reject mark (✕) on its bottom-right; a rejected one is dimmed."""
+thumbnail's bottom-left corner, a pick flag (⚑) or reject mark (✕) on its bottom-right; a rejected one is dimmed.
+A stack's tile has a count badge on the top-left corner (a click expands or collapses it); the members of an
+expanded stack sit on a shared tinted band, the badge on its first one filled with the highlight colour."""
 
 from __future__ import annotations
 
@@ -18,7 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from imagestudio.app.gallery_model import ImageRole, PlaceholderRole
+from imagestudio.app.gallery_model import ImageRole, PlaceholderRole, StackPlace, StackRole
 
 #: the thumbnail-size control's range (px; thumbnails are stored 256 px wide, a little more still looks fine)
 THUMB_MIN, THUMB_MAX, THUMB_STEP = 96, 320, 16
@@ -43,9 +45,18 @@ def action_rects(cell: QRect, thumb: int) -> dict[str, QRect]:
     return rects
 
 
-def action_at(cell: QRect, thumb: int, pos: QPoint) -> str | None:
-    """The hover button at ``pos`` (viewport coordinates), if any."""
-    return next((name for name, r in action_rects(cell, thumb).items() if r.contains(pos)), None)
+def stack_badge_rect(cell: QRect, thumb: int) -> QRect:
+    """A stack's count badge: the thumbnail's top-left corner (clicked: expand or collapse the stack)."""
+    square = thumb_rect(cell, thumb)
+    return QRect(square.x() + 4, square.y() + 4, 46, BUTTON)
+
+
+def action_at(cell: QRect, thumb: int, pos: QPoint, *, stacked: bool = False) -> str | None:
+    """The hover button at ``pos`` (viewport coordinates), or "stack" on a stack's count badge, if any."""
+    hit = next((name for name, r in action_rects(cell, thumb).items() if r.contains(pos)), None)
+    if hit is None and stacked and stack_badge_rect(cell, thumb).contains(pos):
+        return "stack"
+    return hit
 
 
 class TileSizer:
@@ -83,6 +94,9 @@ class GalleryDelegate(QStyledItemDelegate):
         state = option.state  # type: ignore[attr-defined]
         selected = bool(state & QStyle.StateFlag.State_Selected)
         thumb = self._sizer.thumb
+        place = index.data(StackRole)
+        if isinstance(place, StackPlace) and place.expanded:
+            self._paint_group(painter, rect, palette, place)
         if selected:
             painter.fillRect(rect.adjusted(2, 0, -2, 0), palette.color(QPalette.ColorRole.Highlight))
         cell = thumb_rect(rect, thumb)
@@ -104,9 +118,13 @@ class GalleryDelegate(QStyledItemDelegate):
             painter.drawRect(cell.adjusted(1, 1, -1, -1))
         image = index.data(ImageRole)
         hovered = bool(state & QStyle.StateFlag.State_MouseOver) and image is not None
+        badge = isinstance(place, StackPlace) and place.first
         if image is not None and image.favourite and not hovered:
             painter.setPen(QColor(240, 180, 0))
-            painter.drawText(QRect(cell.x() + 4, cell.y() + 2, 24, 24), Qt.AlignmentFlag.AlignLeft, "★")
+            star = QRect(cell.x() + (54 if badge else 4), cell.y() + 2, 24, 24)  # beside a stack's badge
+            painter.drawText(star, Qt.AlignmentFlag.AlignLeft, "★")
+        if badge and isinstance(place, StackPlace):
+            self._paint_badge(painter, stack_badge_rect(rect, thumb), palette, place)
         if image is not None:
             self._paint_culling(painter, cell, image.rating, image.flag)
         if hovered:
@@ -136,6 +154,38 @@ class GalleryDelegate(QStyledItemDelegate):
             painter.fillRect(box, QColor(0, 0, 0, 150))
             painter.setPen(colour)
             painter.drawText(box, Qt.AlignmentFlag.AlignCenter, glyph)
+
+    @staticmethod
+    def _paint_group(painter: QPainter, rect: QRect, palette: QPalette, place: StackPlace) -> None:
+        """An expanded stack's members share a tinted band, closed at its first and last member."""
+        band = rect.adjusted(0 if not place.first else 2, 1, 0 if not place.last else -2, -1)
+        tint = QColor(palette.color(QPalette.ColorRole.Highlight))
+        tint.setAlpha(48)
+        painter.fillRect(band, tint)
+        tint.setAlpha(220)
+        for edge, at in ((place.first, band.left()), (place.last, band.right() - 2)):
+            if edge:
+                painter.fillRect(QRect(at, band.top(), 3, band.height()), tint)
+
+    @staticmethod
+    def _paint_badge(painter: QPainter, box: QRect, palette: QPalette, place: StackPlace) -> None:
+        """The count chip: two stacked squares and the number of images; filled with the highlight when open."""
+        painter.save()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(palette.color(QPalette.ColorRole.Highlight) if place.expanded else QColor(0, 0, 0, 170))
+        painter.drawRoundedRect(box, 6, 6)
+        white = QColor(255, 255, 255)
+        painter.setPen(QPen(white, 1.4))
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        top = box.y() + (box.height() - 13) // 2
+        painter.drawRect(QRect(box.x() + 9, top, 9, 9))
+        painter.setBrush(QColor(0, 0, 0, 0) if place.expanded else QColor(60, 60, 60))
+        painter.drawRect(QRect(box.x() + 6, top + 4, 9, 9))
+        painter.setPen(white)
+        text = box.adjusted(20, 0, -3, 0)
+        painter.drawText(text, Qt.AlignmentFlag.AlignCenter, str(place.size))
+        painter.restore()
 
     @staticmethod
     def _paint_buttons(painter: QPainter, rect: QRect, thumb: int, favourite: bool) -> None:

@@ -131,9 +131,24 @@ class MediaActions(QObject):
             self.open_viewer(image_id)
 
     def open_viewer(self, image_id: int) -> None:
-        ids = self._model.ids()
-        index = ids.index(image_id) if image_id in ids else 0
-        self._viewer().open(ids if image_id in ids else [image_id], index)
+        """The viewer walks the gallery's order; a stack opened from its collapsed tile is then spread out member
+        by member (the arrows go through its images, then on to the next tile: "2 of 4 in stack")."""
+        ids = self._model.ids() if image_id in self._model.ids() else [image_id]
+        stacks: dict[int, list[int]] = {}
+        for stack_id in self._model.expanded_stacks():
+            stacks[stack_id] = [i for i in ids if getattr(self._model.details(i), "stack_id", None) == stack_id]
+        viewer = self._viewer()
+        viewer.open(ids, ids.index(image_id), stacks)
+        actions = getattr(self._gallery, "library_actions", None)
+        if actions is None or any(image_id in members for members in stacks.values()):
+            return
+
+        async def spread() -> None:
+            members = await actions.stack_members(image_id)
+            if len(members) > 1:
+                viewer.spread_stack(image_id, members)
+
+        actions.fire(spread(), "viewer-stack")
 
     def open_selected(self) -> None:
         if ids := self._gallery.view.selected_ids():

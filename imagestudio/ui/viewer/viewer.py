@@ -52,6 +52,7 @@ class ViewerWindow(QWidget):
         resize_within_screen(self, 1280, 860)
         self._services = services
         self._ids: list[int] = []
+        self._stacks: list[list[int]] = []  # the stacks walked member by member (to say "2 of 4 in stack")
         self._index = 0
         self._current: LibraryImage | None = None
         self.canvas = ImageCanvas()
@@ -119,8 +120,10 @@ class ViewerWindow(QWidget):
         self._install_keys()
 
     # -- navigation ------------------------------------------------------------------------------
-    def open(self, ids: list[int], index: int) -> None:
-        """Show ``ids[index]``; next/previous walk ``ids`` (the gallery's order when opened)."""
+    def open(self, ids: list[int], index: int, stacks: dict[int, list[int]] | None = None) -> None:
+        """Show ``ids[index]``; next/previous walk ``ids`` (the gallery's order when opened, a stack opened from
+        its tile spread out member by member); ``stacks``: the members of each stack in ``ids``, in order."""
+        self._stacks = [members for members in (stacks or {}).values() if len(members) > 1]
         self._ids = list(ids)
         self._index = max(0, min(index, len(ids) - 1))
         self.show()
@@ -136,6 +139,17 @@ class ViewerWindow(QWidget):
             self._ids.insert(self._index + 1, image_id)
         self._index = self._ids.index(image_id)
         self._load(image_id)
+
+    def spread_stack(self, image_id: int, members: list[int]) -> None:
+        """The shown image is in this stack: walk its ``members`` from here (if it is still the one shown)."""
+        if self.current_id != image_id or image_id not in members:
+            return
+        rest = [i for i in self._ids if i == image_id or i not in members]
+        at = rest.index(image_id)
+        self._ids = rest[:at] + members + rest[at + 1 :]
+        self._index = self._ids.index(image_id)
+        self._stacks.append(members)
+        self._show_position(image_id)
 
     def next(self) -> None:
         if self._index + 1 < len(self._ids):
@@ -157,13 +171,19 @@ class ViewerWindow(QWidget):
 
     def _load(self, image_id: int) -> None:
         self._current = None
-        self.position.setText(f"{self._index + 1} / {len(self._ids)}")
-        self.buttons["prev"].setEnabled(self._index > 0)
-        self.buttons["next"].setEnabled(self._index + 1 < len(self._ids))
+        self._show_position(image_id)
         self.canvas.set_image(None, self.tr("Loading…"))
         self.metadata.set_image(None)
         self.refine.set_image(None)
         self._services.tasks.spawn_if_open(self._fetch(image_id), name=f"viewer-{image_id}")
+
+    def _show_position(self, image_id: int) -> None:
+        members = next((m for m in self._stacks if image_id in m), None)
+        in_stack = self.tr("%1 of %2 in stack").replace("%1", str(members.index(image_id) + 1)) if members else ""
+        in_stack = "  ·  " + in_stack.replace("%2", str(len(members))) if members else ""
+        self.position.setText(f"{self._index + 1} / {len(self._ids)}{in_stack}")
+        self.buttons["prev"].setEnabled(self._index > 0)
+        self.buttons["next"].setEnabled(self._index + 1 < len(self._ids))
 
     def _sharper(self, side: int) -> None:
         image = self._current
