@@ -158,6 +158,9 @@ def test_keyboard_shortcuts_list_every_windows_keys_and_f_is_always_favourite(qt
         assert {e.name for e in dialog.entries if key in e.keys.split(", ")} == {meaning}  # Lightroom's culling keys
         assert {e.place for e in dialog.entries if key in e.keys.split(", ")} >= {"Viewer"}
         assert len({e.place for e in dialog.entries if key in e.keys.split(", ")}) == 2  # the gallery's too
+    for key, meaning in (("S", "Expand or collapse stack"), ("Ctrl+G", "Stack selected"), ("Ctrl+Shift+G", "Unstack")):
+        assert (meaning, "Edit → Stack") in {(e.name, e.place) for e in dialog.entries if key in e.keys.split(", ")}
+    assert "act on its cover" in dialog.stack_note.text() and dialog.stack_note.isVisible()
     dialog.filter.setFocus()
     qtbot.keyClicks(dialog.filter, "brush")
     visible = [dialog.entries[r].name for r in range(dialog.table.rowCount()) if not dialog.table.isRowHidden(r)]

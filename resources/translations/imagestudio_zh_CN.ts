@@ -3656,6 +3656,10 @@ Make and keep images with the OpenAI Images API.</source>
         <source>Where</source>
         <translation>位置</translation>
     </message>
+    <message>
+        <source>Gallery keys on a collapsed stack (stars, P, X, U, F, T, N, Del) act on its cover, the image its tile shows; press S to expand the stack and act on the others.</source>
+        <translation>图库中对折叠的堆叠按键（星级、P、X、U、F、T、N、Del）只作用于其封面，即缩略图显示的那张图片；按 S 展开堆叠即可操作其他图片。</translation>
+    </message>
 </context>
 <context>
     <name>StackActions</name>

@@ -194,11 +194,13 @@ def stack_old_jobs(c: sqlite3.Connection) -> None:
     groups += list(by_request.values())
     now = float(c.execute("SELECT coalesce(max(created_at), 0) FROM images").fetchone()[0])
     stacked: set[int] = set()
+    made: list[int] = []
     for group in groups:
         fresh = sorted(set(group) - stacked)
         if len(fresh) >= 2:
             stacked.update(fresh)
-            refresh(c, [_new_stack(c, fresh, now)])
+            made.append(_new_stack(c, fresh, now))
+    refresh(c, made)  # the covers, 500 stacks a statement
 
 
 # -- collapsing a filtered result ---------------------------------------------------------------------------------

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QHeaderView,
+    QLabel,
     QLineEdit,
     QMainWindow,
     QMenu,
@@ -125,9 +126,18 @@ class ShortcutsDialog(QDialog):
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
+        # what a key does on a collapsed stack (ui/gallery/gallery_stacks.py), said once for every gallery key
+        self.stack_note = QLabel(
+            self.tr(
+                "Gallery keys on a collapsed stack (stars, P, X, U, F, T, N, Del) act on its cover, the image its tile "
+                "shows; press S to expand the stack and act on the others."
+            )
+        )
+        self.stack_note.setWordWrap(True)
         layout = QVBoxLayout(self)
         layout.addWidget(self.filter)
         layout.addWidget(self.table, 1)
+        layout.addWidget(self.stack_note)
         layout.addWidget(buttons)
 
     def _apply_filter(self, text: str) -> None:
