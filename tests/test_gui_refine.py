@@ -86,6 +86,8 @@ def test_refine_turns_back_to_parent_and_a_branch(qtbot: Any, make_app: Any, aru
     assert one_item is not None and one_item.parent() is viewer.lineage.item_for(root.id)
     children = [one_item.child(i).text(0) for i in range(one_item.childCount())]
     assert children == [f"#{two.id}  Refine: 加上飘雪", f"#{branch.id}  Refine: add rain"]
+    # the shown step is a refine turn: its instruction, not a word diff against the parent's text
+    assert viewer.lineage.detail.text() == f"Refine turn #{branch.id} from #{one.id}, instruction:<br>add rain"
 
 
 def test_gallery_menu_opens_the_refine_tab(qtbot: Any, make_app: Any, arun: Any) -> None:

@@ -2069,6 +2069,10 @@
         <translation>编辑</translation>
     </message>
     <message>
+        <source>Refine turn #%1 from #%2, instruction:</source>
+        <translation>从 #%2 对话修改得到的 #%1，指令：</translation>
+    </message>
+    <message>
         <source>Prompt of #%1, compared with #%2:</source>
         <translation>#%1 的提示词，与 #%2 对比：</translation>
     </message>

@@ -150,7 +150,16 @@ class LineageView(QWidget):
         return f"#{node.image.id}  {how}: {prompt[:60]}"
 
     def _show_detail(self, node: LineageNode) -> None:
-        if node.parents:
+        kind = node.image.params.get("kind") if isinstance(node.image.params, dict) else None
+        if node.parents and kind == "refine":  # its text is the instruction, not a prompt to diff with the parent's
+            self.detail.setText(
+                self.tr("Refine turn #%1 from #%2, instruction:")
+                .replace("%1", str(node.image.id))
+                .replace("%2", str(node.parents[0]))
+                + "<br>"
+                + escape(node.image.prompt)
+            )
+        elif node.parents:
             self.detail.setText(
                 self.tr("Prompt of #%1, compared with #%2:")
                 .replace("%1", str(node.image.id))
