@@ -219,3 +219,19 @@ def test_demo_transparent_needs_png_or_webp_and_edits_keep_alpha(tmp_path: Path)
     [image] = run(DemoProvider(latency=0).edit(edit)).images
     with Image.open(io.BytesIO(image.data)) as im:
         assert im.mode == "RGBA" and im.getchannel("A").getextrema()[0] == 0
+
+
+def test_refine_stamps_chinese_with_a_font_that_has_it() -> None:
+    """Pillow's own font has no Chinese: the demo's refine stamp takes a CJK font where the system has one."""
+    from pathlib import Path
+
+    import pytest
+
+    from imagestudio.core.providers import demo
+
+    present = [p for p in demo._CJK_FONTS if Path(p).is_file()]
+    if not present:
+        pytest.skip("no CJK font installed here (make system-deps installs one)")
+    font = demo._stamp_font(24, cjk=True)
+    assert getattr(font, "path", None) == present[0]
+    assert getattr(demo._stamp_font(24, cjk=False), "path", None) not in demo._CJK_FONTS

@@ -119,9 +119,9 @@ def render_refine(request: RefineRequest, source: bytes, turn: str) -> bytes:
         base = base.resize((int(sw), int(sh)), Image.Resampling.BICUBIC)
     out = Image.blend(base, Image.new("RGB", base.size, tint), 0.25)
     w, h = out.size
-    font = ImageFont.load_default(size=max(14, min(w, h) // 24))
-    draw = ImageDraw.Draw(out)
     words = f"{turn}: {request.prompt}"[:80]
+    font = _stamp_font(max(14, min(w, h) // 24), cjk=any(ord(ch) >= 0x2E80 for ch in words))
+    draw = ImageDraw.Draw(out)
     left, top, _right, bottom = (int(v) for v in draw.textbbox((0, 0), words, font=font))
     pad = max(4, (bottom - top) // 3)
     # the whole width: the parent's own stamp must not show past the end of a shorter one ("…snow, keep the fox")
@@ -130,6 +130,30 @@ def render_refine(request: RefineRequest, source: bytes, turn: str) -> bytes:
     buf = io.BytesIO()
     out.save(buf, _PIL_FORMATS.get(request.output_format, "PNG"))
     return buf.getvalue()
+
+
+#: fonts with Chinese glyphs where systems usually have them (Pillow's own font has none: an instruction in Chinese
+#: would be stamped as empty boxes)
+_CJK_FONTS = (
+    "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
+    "/usr/share/fonts/noto-cjk/NotoSansCJK-Regular.ttc",
+    "/usr/share/fonts/google-noto-cjk/NotoSansCJK-Regular.ttc",
+    "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc",
+    "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
+    "/System/Library/Fonts/PingFang.ttc",
+    "/System/Library/Fonts/STHeiti Medium.ttc",
+    "C:/Windows/Fonts/msyh.ttc",
+    "C:/Windows/Fonts/simhei.ttf",
+)
+
+
+def _stamp_font(size: int, *, cjk: bool) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
+    for path in _CJK_FONTS if cjk else ():
+        try:
+            return ImageFont.truetype(path, size)
+        except OSError:
+            continue
+    return ImageFont.load_default(size=size)
 
 
 def _partial(data: bytes, stage: int, stages: int) -> bytes:
