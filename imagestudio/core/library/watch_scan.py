@@ -124,6 +124,13 @@ def is_partial(name: str) -> bool:
     return low.endswith(PARTIAL_SUFFIXES)
 
 
+def _downloading_image(name: str, names: set[str]) -> int:
+    """1 for ``photo.png.crdownload`` (an image on its way), 0 for a PDF's, or when the final name beside it is
+    counted already (Firefox's empty placeholder)."""
+    final = name.lower()[: name.lower().rfind(".")]
+    return int(Path(final).suffix in IMAGE_SUFFIXES and final not in names)
+
+
 def _log(
     plan: FolderPlan, path: str, status: str, reason: str = "", image_id: int | None = None, detail: str = ""
 ) -> None:
@@ -187,8 +194,10 @@ def _walk(
         if plan.listed > MAX_FILES:
             raise _TooMany
         name = entry.name
-        if name.startswith(".") or is_partial(name):
-            plan.downloading += 0 if name.startswith(".") else 1
+        if name.startswith("."):
+            continue
+        if is_partial(name):
+            plan.downloading += _downloading_image(name, names)
             continue
         rel = prefix + os.fsencode(name)
         try:
