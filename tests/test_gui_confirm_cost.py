@@ -6,24 +6,21 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox
 
+from tests.gui_dialogs import answer_next
 from tests.simulator import OpenAISimulator
 
 pytestmark = pytest.mark.gui
 
 
 def _answer(qtbot: Any, button: QMessageBox.StandardButton, seen: list[str]) -> None:
-    def click() -> None:
-        box = QApplication.activeModalWidget()
-        if not isinstance(box, QMessageBox):
-            QTimer.singleShot(20, click)
-            return
+    def click(box: QMessageBox) -> None:
         seen.append(box.text())
         qtbot.mouseClick(box.button(button), Qt.MouseButton.LeftButton)
 
-    QTimer.singleShot(0, click)
+    answer_next(QMessageBox, click)
 
 
 def test_generate_asks_above_the_threshold(qtbot: Any, make_app: Any, simulator: OpenAISimulator) -> None:

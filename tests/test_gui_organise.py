@@ -7,9 +7,10 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QDialog
 
+from tests.gui_dialogs import answer_next
 from tests.gui_images import add_image, png_bytes, wait_gallery
 
 pytestmark = pytest.mark.gui
@@ -17,18 +18,7 @@ pytestmark = pytest.mark.gui
 
 def _when_dialog(qtbot: Any, act: Any) -> list[QDialog]:
     """Run ``act(dialog)`` on the next modal dialog, like a person answering it."""
-    seen: list[QDialog] = []
-
-    def poll() -> None:
-        dialog = QApplication.activeModalWidget()
-        if not isinstance(dialog, QDialog) or dialog in seen:
-            QTimer.singleShot(20, poll)
-            return
-        seen.append(dialog)
-        act(dialog)
-
-    QTimer.singleShot(0, poll)
-    return seen
+    return answer_next(QDialog, act)
 
 
 def _row(parts: Any, image_id: int) -> Any:

@@ -6,10 +6,11 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from imagestudio.core.types import GenerationRequest, JobState
+from tests.gui_dialogs import answer_next
 from tests.simulator import OpenAISimulator
 
 pytestmark = pytest.mark.gui
@@ -18,17 +19,13 @@ pytestmark = pytest.mark.gui
 def _answer_quit(qtbot: Any, choice: str, seen: list[list[str]]) -> None:
     """Click the button whose text starts with ``choice`` in the quit question once it is up."""
 
-    def click() -> None:
-        box = QApplication.activeModalWidget()
-        if not isinstance(box, QMessageBox):
-            QTimer.singleShot(20, click)
-            return
+    def click(box: QMessageBox) -> None:
         texts = [b.text() for b in box.buttons()]
         seen.append(texts)
         button = next(b for b in box.buttons() if b.text().startswith(choice))
         qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
 
-    QTimer.singleShot(0, click)
+    answer_next(QMessageBox, click)
 
 
 def _quit_with_keys(qtbot: Any, window: Any) -> None:
