@@ -186,3 +186,31 @@ def test_an_answer_with_two_images_shows_the_last_and_keeps_both(
     qtbot.waitUntil(lambda: viewer.lineage.item_for(first_id) is not None, timeout=10000)
     root_item = viewer.lineage.item_for(root.id)
     assert root_item is not None and root_item.childCount() == 2  # siblings, none dropped
+
+
+def test_cancel_before_the_turn_is_queued_still_cancels_it(
+    qtbot: Any, make_app: Any, arun: Any, simulator: OpenAISimulator
+) -> None:
+    """Cancel clicked right after Send, before the job's row is written (its id is still 0): the cancel waits for
+    the row and then ends the job; nothing is saved and the instruction stays."""
+    parts = make_app()
+    parts.keys.set_session("custom", simulator.api_key)
+    parts.settings.update(provider="custom", base_url=simulator.base_url, refine_text_model="gpt-4.1-mini")
+    add_image(arun, parts, "a red fox in the snow", png_bytes((256, 256)))
+    wait_gallery(qtbot, parts, 1)
+    gate = simulator.image_tool.hold_next()
+    try:
+        viewer = _open(qtbot, parts)
+        panel = viewer.refine
+        panel.instruction.setFocus()
+        qtbot.keyClicks(panel.instruction, "make it dusk")
+        qtbot.mouseClick(panel.send, Qt.MouseButton.LeftButton)
+        job = panel._job
+        assert job is not None and job.id == 0  # not written yet
+        qtbot.mouseClick(panel.cancel_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: not panel.busy, timeout=10000)
+    finally:
+        gate.set()
+    assert job.id != 0 and job.state is JobState.CANCELLED and not job.image_ids
+    assert panel.instruction.toPlainText() == "make it dusk"
+    assert not simulator.image_tool.turns
