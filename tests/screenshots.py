@@ -5,7 +5,8 @@ Usage: python -m tests.screenshots OUTPUT_DIR [--screen WxH] [--main-only]
 On an X server (``make screenshots`` runs one per size under Xvfb with openbox as the window manager) the main
 window is photographed with the whole screen, title bar and all, as a person sees it; without a display it runs
 offscreen on a screen of that size and grabs the window alone. The main window is taken in English/light and
-Chinese/dark (``main-window-WxH[-zh_CN-dark].png``); unless ``--main-only``, the viewer, mask painter, Settings,
+Chinese/dark (``main-window-WxH[-zh_CN-dark].png``); unless ``--main-only``, the viewer (and its Refine tab after a
+turn, and two lineage steps in the compare window), mask painter, Settings,
 Getting started and Presets too, in four looks (``NAME[-zh_CN][-dark].png``), and ``main-window.png`` is the
 English/light main window.
 """
@@ -31,6 +32,9 @@ PROMPTS = [
     "一只戴着宇航员头盔的橘猫",
 ]
 
+
+#: the refine turn photographed in the viewer, per language
+REFINE = {"en": "now make it dusk, keep the fox", "zh_CN": "现在变成黄昏，保留狐狸"}
 
 #: (language, theme, file name suffix)
 VARIANTS = [
@@ -150,6 +154,25 @@ def main(argv: list[str]) -> int:
             viewer.resize(1200, 800)
             await settle(3.0)  # the full image decodes on the CPU pool
             shots["viewer"] = viewer.grab()
+            # a refine turn (the demo's), then the lineage's two steps side by side in the compare window
+            root_id = viewer.current_id
+            viewer.show_refine()
+            viewer.refine.instruction.setPlainText(REFINE[language])
+            viewer.refine.submit()
+            while viewer.refine.busy:
+                await asyncio.sleep(0.1)
+            await settle(3.0)
+            shots["refine"] = viewer.grab()
+            viewer.side.setCurrentWidget(viewer.lineage)
+            await settle(0.5)
+            root_item = viewer.lineage.item_for(root_id) if root_id is not None else None
+            if root_item is not None:
+                root_item.setSelected(True)  # the second step (Ctrl+click in the tree)
+                viewer.lineage.compare_selected()
+                await settle(3.0)
+                assert media.compare is not None
+                shots["lineage-compare"] = media.compare.grab()
+                media.compare.close()
             viewer.close()
             painter = MaskPainterDialog(QImage(str(_first_original(parts))), allow_markup=True, parent=window)
             painter.show()

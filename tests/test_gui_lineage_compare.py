@@ -87,6 +87,9 @@ def test_compare_two_steps_from_the_lineage(qtbot: Any, make_app: Any, arun: Any
     qtbot.waitUntil(lambda: compare.isVisible(), timeout=10000)
     assert [c.text().split(" ")[0] for c in compare.captions] == [f"#{edit.id}", f"#{turn.id}"]
     assert "add falling snow" in compare.note.text() and "Refine" in compare.note.text()
+    assert "compared with" not in compare.note.text()  # an instruction against a prompt: no word diff
+    tops = [c.mapTo(compare, c.rect().topLeft()).y() for c in compare.canvases]
+    assert tops[0] == tops[1]  # side by side at the same height
     # two steps on one line of descent: the steps between them are listed with their texts
     note = lineage.steps_diff(root.id, turn.id)
     assert f"→ #{edit.id}  Edit: a red fox in the snow at dusk" in note

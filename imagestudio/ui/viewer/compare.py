@@ -45,24 +45,25 @@ class CompareWindow(QWidget):
         """Show ``ids`` side by side; ``note`` (rich text, e.g. two lineage steps' prompt diff) above them."""
         self.note.setText(note)
         self.note.setVisible(bool(note))
-        for cell in self._cells:  # the previous images' cells (their canvas and caption go with them)
+        for cell in self._cells:  # the previous images' captions and canvases
             cell.deleteLater()
         self._cells, self.canvases, self.captions = [], [], []
+        for row in range(self._grid.rowCount()):
+            self._grid.setRowStretch(row, 0)
         ids = list(dict.fromkeys(ids))[:MAX_COMPARE]
         columns = len(ids) if len(ids) <= 3 else (len(ids) + 1) // 2
         for n, image_id in enumerate(ids):
-            cell = QWidget()
-            column = QVBoxLayout(cell)
-            column.setContentsMargins(0, 0, 0, 0)
             caption = plain(QLabel(f"#{image_id}"))
             caption.setWordWrap(False)
             canvas = ImageCanvas()
             canvas.set_image(None, self.tr("Loading…"))
             canvas.viewChanged.connect(lambda zoom, center, fit, source=canvas: self._sync(source, zoom, center, fit))
-            column.addWidget(caption)
-            column.addWidget(canvas, 1)
-            self._grid.addWidget(cell, n // columns, n % columns)
-            self._cells.append(cell)
+            # captions share a grid row, so the images line up whatever each caption's script makes its height
+            row, col = 2 * (n // columns), n % columns
+            self._grid.addWidget(caption, row, col)
+            self._grid.addWidget(canvas, row + 1, col)
+            self._grid.setRowStretch(row + 1, 1)
+            self._cells += [caption, canvas]
             self.canvases.append(canvas)
             self.captions.append(caption)
             self._services.tasks.spawn_if_open(self._fetch(n, image_id), name=f"compare-{image_id}")

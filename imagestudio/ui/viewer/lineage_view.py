@@ -69,6 +69,11 @@ def diff_summary(parts: tuple[DiffPart, ...]) -> str:
     return "  ".join(bits)
 
 
+def _is_refine(node: LineageNode) -> bool:
+    """A refine turn: its text is an instruction to the conversation, not a whole prompt."""
+    return isinstance(node.image.params, dict) and node.image.params.get("kind") == "refine"
+
+
 class LineageView(QWidget):
     navigateRequested = Signal(int)
     compareRequested = Signal(list, str)  # two image ids (earlier step first), the diff of their prompts (rich text)
@@ -145,13 +150,11 @@ class LineageView(QWidget):
         prompt = " ".join(node.image.prompt.split())
         if not node.parents:
             return f"#{node.image.id}  {prompt[:60]}"
-        kind = node.image.params.get("kind") if isinstance(node.image.params, dict) else None
-        how = self.tr("Refine") if kind == "refine" else self.tr("Edit")
+        how = self.tr("Refine") if _is_refine(node) else self.tr("Edit")
         return f"#{node.image.id}  {how}: {prompt[:60]}"
 
     def _show_detail(self, node: LineageNode) -> None:
-        kind = node.image.params.get("kind") if isinstance(node.image.params, dict) else None
-        if node.parents and kind == "refine":  # its text is the instruction, not a prompt to diff with the parent's
+        if node.parents and _is_refine(node):  # its text is the instruction, not a prompt to diff with the parent's
             self.detail.setText(
                 self.tr("Refine turn #%1 from #%2, instruction:")
                 .replace("%1", str(node.image.id))
@@ -205,7 +208,8 @@ class LineageView(QWidget):
                 self._show_detail(self._lineage.nodes[self._lineage.focus])
 
     def steps_diff(self, first: int, second: int) -> str:
-        """Both steps' texts (how each was made) and the change from the first's prompt to the second's."""
+        """Both steps' texts (how each was made) and the change from the first's prompt to the second's (two prompts,
+        or two refine instructions)."""
         if self._lineage is None or first not in self._lineage.nodes or second not in self._lineage.nodes:
             return ""
         a, b = self._lineage.nodes[first], self._lineage.nodes[second]
@@ -215,6 +219,8 @@ class LineageView(QWidget):
             head = f"<b>{escape(self._title(a))}</b><br>{between}<br>"
         else:
             head = f"<b>{escape(self._title(a))}</b><br><b>{escape(self._title(b))}</b><br>"
+        if _is_refine(a) != _is_refine(b):  # an instruction against a whole prompt: a word diff would be noise
+            return head.removesuffix("<br>")
         return (
             head
             + self.tr("Prompt of #%1, compared with #%2:").replace("%1", str(second)).replace("%2", str(first))
