@@ -70,11 +70,19 @@ class StackActions(QObject):
         self._model.set_expanded(stack_id, not self._model.is_expanded(stack_id))
 
     def toggle_selected(self) -> None:
-        """S: the stacks of the selected tiles open (or, when all are open, close)."""
-        stacks = self._stacks_of(self._selection())
-        expand = not all(self._model.is_expanded(s) for s in stacks)
-        for s in stacks:
-            self._model.set_expanded(s, expand)
+        """S: the stacks of the selected tiles open (or, when all are open, close). The rows are read again (a
+        key pressed right after a rating may come before the tile's details are back)."""
+        if not (ids := self._selection()):
+            return
+
+        async def toggle() -> None:
+            images = await self._actions.service.get_many(ids)
+            stacks = list(dict.fromkeys(im.stack_id for im in images if im.stack_id is not None and im.stack_size > 1))
+            expand = not all(self._model.is_expanded(s) for s in stacks)
+            for s in stacks:
+                self._model.set_expanded(s, expand)
+
+        self._actions.fire(toggle(), "stack-expand")
 
     def add_menu(self, menu: QMenu, ids: list[int]) -> None:
         """The right-click menu's stack entries for the selection ``ids``."""
