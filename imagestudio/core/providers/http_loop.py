@@ -61,7 +61,6 @@ class HttpLoop:
 
     async def run(self, coro: Coroutine[Any, Any, T]) -> T:
         """Await ``coro`` running on the HTTP loop (call from another loop)."""
-        loop = self.loop()
         outcome: concurrent.futures.Future[T] = concurrent.futures.Future()
         started: list[asyncio.Task[T]] = []
 
@@ -70,7 +69,12 @@ class HttpLoop:
             started.append(task)
             task.add_done_callback(lambda t: _copy_outcome(t, outcome))
 
-        loop.call_soon_threadsafe(start)
+        try:
+            loop = self.loop()
+            loop.call_soon_threadsafe(start)
+        except BaseException:
+            coro.close()  # never started (the loop has stopped): closed here, not left "never awaited"
+            raise
         # shielded: cancelling this task must not cancel ``outcome``, which tells when the request has ended
         waiting = asyncio.wrap_future(outcome)
         try:
