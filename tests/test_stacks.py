@@ -105,10 +105,16 @@ def test_search_and_filters_see_inside_stacks(lib: Library) -> None:
     lib.set_rating([3], 2)
     lib.set_rating([7], 3)
     assert lib.find(LibraryQuery(min_rating=2)) == [7, 3]  # cover 3 (highest rated); cat shown as its rated one
+    assert lib.find(LibraryQuery(text="fox", min_rating=2)) == [3]  # the text search's fast path, rating kept
+    assert lib.find(LibraryQuery(text="grey", min_rating=1)) == [7]
+    lib.set_stack_cover(4)  # a cover that does not match: the exact walk shows the first member that does
+    assert lib.find(LibraryQuery(text="fox", min_rating=2)) == [3]
+    assert lib.find(LibraryQuery(text="fox")) == [4]
+    assert lib.find(LibraryQuery(text="c")) == [7, 3]  # the cat stack by its cover, the fox stack by "red fox c"
     lib.set_flag([1, 2, 3, 4], culling.REJECT)  # every member rejected: the stack is hidden like its images
     assert lib.find(LibraryQuery()) == [7, 5]  # the cat stack's cover is its rated image
     assert lib.find(LibraryQuery(text="fox")) == []
-    assert lib.find(LibraryQuery(flag="reject")) == [3]
+    assert lib.find(LibraryQuery(flag="reject")) == [4]  # all rejected: the chosen cover again
 
 
 def test_stack_unstack_remove_each_one_transaction(lib: Library) -> None:

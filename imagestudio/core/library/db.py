@@ -110,6 +110,8 @@ _AFTER_MIGRATION: dict[int, Callable[[sqlite3.Connection], None]] = {2: _fill_ve
 
 # Lets a text search drop trashed rows without reading any image row (see query.find_ids).
 _TRASHED_INDEX = "CREATE INDEX IF NOT EXISTS images_trashed ON images (id) WHERE trashed_at IS NOT NULL"
+# Lets a text search with a rating filter keep rated ids without reading image rows (core/library/stacks.py).
+_RATED_INDEX = "CREATE INDEX IF NOT EXISTS images_rated ON images (id, rating) WHERE rating > 0"
 
 InTransaction = Callable[[sqlite3.Connection, list[int]], None]
 
@@ -168,6 +170,7 @@ class LibraryDB:
         self.migrate()
         with self._lock:  # not a schema step: an older app opens the library unchanged (and ignores it)
             self._conn.execute(_TRASHED_INDEX)
+            self._conn.execute(_RATED_INDEX)
         self._id_is_time_order: bool | None = None
 
     def close(self) -> None:

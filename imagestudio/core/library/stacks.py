@@ -15,12 +15,15 @@ its cover if the cover matches, else as its first matching member.
 
 from __future__ import annotations
 
+import dataclasses
+import itertools
 import sqlite3
 from collections.abc import Collection, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from imagestudio.core.library.organise import LibraryError, existing_ids, require_ids
 from imagestudio.core.library.query import LibraryQuery, build_sql, find_ids, shows_every_image
+from imagestudio.core.library.search import match_expression
 
 _CHUNK = 500
 #: members of the row's stack not in the trash, as a column of ``SELECT … FROM images`` (LibraryDB.get_many)
@@ -208,21 +211,36 @@ def stack_old_jobs(c: sqlite3.Connection) -> None:
 
 @dataclass(frozen=True, slots=True)
 class StackMap:
-    """Which stack each stacked image is in, and each stack's cover: what ``collapse`` needs."""
+    """Which stack each stacked image is in and each stack's cover (what ``collapse`` needs), and what a plain
+    text search drops without reading image rows: trashed or rejected ids, stars of rated images."""
 
     stack_of: dict[int, int]
     cover_of: dict[int, int]
+    hidden: frozenset[int] = frozenset()  # every member but its stack's cover
+    cover_of_hidden: dict[int, int] = field(default_factory=dict)  # such a member → its stack's cover
+    excluded: frozenset[int] = frozenset()  # trashed or rejected
+    dropped: frozenset[int] = frozenset()  # excluded | hidden
+    rated: dict[int, int] = field(default_factory=dict)  # id → stars, rated images only
 
 
 def read_map(c: sqlite3.Connection) -> StackMap:
     stack_of: dict[int, int] = {}
     cover_of: dict[int, int] = {}
+    hidden: set[int] = set()
     rows = c.execute("SELECT id, stack_id, stack_hidden FROM images INDEXED BY images_stack WHERE stack_id IS NOT NULL")
-    for image_id, stack_id, hidden in rows:
+    for image_id, stack_id, is_hidden in rows:
         stack_of[image_id] = stack_id
-        if not hidden:
+        if is_hidden:
+            hidden.add(image_id)
+        else:
             cover_of[stack_id] = image_id
-    return StackMap(stack_of, cover_of)
+    excluded = {r[0] for r in c.execute("SELECT id FROM images INDEXED BY images_trashed WHERE trashed_at IS NOT NULL")}
+    excluded.update(r[0] for r in c.execute("SELECT id FROM images INDEXED BY images_rejected WHERE flag < 0"))
+    rated = dict(c.execute("SELECT id, rating FROM images INDEXED BY images_rated WHERE rating > 0").fetchall())
+    cover_of_hidden = {i: cover_of[stack_of[i]] for i in hidden if stack_of[i] in cover_of}
+    return StackMap(
+        stack_of, cover_of, frozenset(hidden), cover_of_hidden, frozenset(excluded), frozenset(excluded | hidden), rated
+    )
 
 
 class StackMapCache:
@@ -238,6 +256,45 @@ class StackMapCache:
         if key != self._key:
             self._map, self._key = read_map(c), key
         return self._map
+
+
+def collapse_unexpanded(ids: list[int], stack_map: StackMap, *, shown: list[int] | None = None) -> list[int]:
+    """``collapse`` with nothing expanded, in two passes that stay in C for the usual case — every stack found
+    through its cover (a job's variants share their prompt). ``shown``: ``ids`` without hidden members, if known."""
+    if shown is None:
+        shown = list(itertools.filterfalse(stack_map.hidden.__contains__, ids))
+    if _stack_without_its_cover(ids, shown, stack_map):  # the exact walk places such a stack's first member
+        return collapse(ids, stack_map)
+    return shown
+
+
+def _stack_without_its_cover(ids: list[int], shown: list[int], stack_map: StackMap) -> bool:
+    """Whether a hidden member among ``ids`` has its cover missing from ``shown`` (set work that stays in C)."""
+    hits = stack_map.hidden.intersection(ids)
+    return bool(hits) and bool(set(map(stack_map.cover_of_hidden.__getitem__, hits)).difference(shown))
+
+
+def _plain_text(query: LibraryQuery) -> bool:
+    """Text, newest or oldest first, at most a minimum rating: answered from the search index and the map."""
+    bare = dataclasses.replace(query, text="", sort="newest", min_rating=None)
+    return bool(query.text.strip()) and query.sort in ("newest", "oldest") and bare == LibraryQuery()
+
+
+def _text_tiles(c: sqlite3.Connection, query: LibraryQuery, stack_map: StackMap, match: str) -> list[int]:
+    """A plain text search (``_plain_text``) reads only the search index, in rowid order (= time order), and drops
+    trashed, rejected, unrated and hidden ids with the cached map: no image row is read."""
+    order = "DESC" if query.sort == "newest" else "ASC"
+    rows = c.execute(f"SELECT rowid FROM image_search WHERE image_search MATCH ? ORDER BY rowid {order}", (match,))
+    found: list[int] = list(itertools.chain.from_iterable(rows.fetchall()))
+    excluded = stack_map.excluded
+    if query.min_rating:
+        rated, least = stack_map.rated, query.min_rating
+        return collapse_unexpanded([i for i in found if i not in excluded and rated.get(i, 0) >= least], stack_map)
+    shown = list(itertools.filterfalse(stack_map.dropped.__contains__, found))
+    # checked over every hit (a rejected member's cover is shown anyway); the exact walk only if needed
+    if _stack_without_its_cover(found, shown, stack_map):
+        return collapse([i for i in found if i not in excluded], stack_map)
+    return shown
 
 
 def collapse(ids: list[int], stack_map: StackMap, expanded: Collection[int] = ()) -> list[int]:
@@ -290,5 +347,11 @@ def find_tiles(
     if not expanded and shows_every_image(query):
         sql, args = build_sql(query, limit=limit, covers_only=True)
         return [int(r[0]) for r in c.execute(sql, args)]
-    ids = collapse(find_ids(c, query, id_is_time_order=id_is_time_order), cache.get(c), expanded)
+    match = match_expression(query.text) if not expanded and id_is_time_order and _plain_text(query) else None
+    if match is not None:
+        ids = _text_tiles(c, query, cache.get(c), match)
+    elif expanded:
+        ids = collapse(find_ids(c, query, id_is_time_order=id_is_time_order), cache.get(c), expanded)
+    else:
+        ids = collapse_unexpanded(find_ids(c, query, id_is_time_order=id_is_time_order), cache.get(c))
     return ids if limit is None else ids[:limit]
