@@ -136,7 +136,7 @@ def measure_search(library_home: Path, count: int, rounds: int) -> list[Result]:
         f"{len(QUERIES)} queries (median of {rounds} runs each), p95 over the queries; "
         f"{min(counts)}–{max(counts)} tiles each; ids newest first; 75 % of images in stacks of 4, 3 % rejected"
     )
-    rated.note = "general SQL path (rating term) + stack collapse; baseline = raw FTS5"
+    rated.note = "the search index + the cached rated ids (no image row read) + stack collapse; baseline = raw FTS5"
     return [result, rated]
 
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
+import operator
 import sqlite3
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
@@ -220,7 +221,11 @@ class StackMap:
     cover_of_hidden: dict[int, int] = field(default_factory=dict)  # such a member → its stack's cover
     excluded: frozenset[int] = frozenset()  # trashed or rejected
     dropped: frozenset[int] = frozenset()  # excluded | hidden
+    hidden_live: frozenset[int] = frozenset()  # hidden - excluded
     rated: dict[int, int] = field(default_factory=dict)  # id → stars, rated images only
+
+
+_first = operator.itemgetter(0)
 
 
 def read_map(c: sqlite3.Connection) -> StackMap:
@@ -239,8 +244,9 @@ def read_map(c: sqlite3.Connection) -> StackMap:
     rated = dict(c.execute("SELECT id, rating FROM images INDEXED BY images_rated WHERE rating > 0").fetchall())
     cover_of_hidden = {i: cover_of[stack_of[i]] for i in hidden if stack_of[i] in cover_of}
     return StackMap(
-        stack_of, cover_of, frozenset(hidden), cover_of_hidden, frozenset(excluded), frozenset(excluded | hidden), rated
-    )
+        stack_of, cover_of, frozenset(hidden), cover_of_hidden, frozenset(excluded), frozenset(excluded | hidden),
+        frozenset(hidden - excluded), rated,
+    )  # fmt: skip
 
 
 class StackMapCache:
@@ -285,15 +291,17 @@ def _text_tiles(c: sqlite3.Connection, query: LibraryQuery, stack_map: StackMap,
     trashed, rejected, unrated and hidden ids with the cached map: no image row is read."""
     order = "DESC" if query.sort == "newest" else "ASC"
     rows = c.execute(f"SELECT rowid FROM image_search WHERE image_search MATCH ? ORDER BY rowid {order}", (match,))
-    found: list[int] = list(itertools.chain.from_iterable(rows.fetchall()))
+    found = rows.fetchall()
     excluded = stack_map.excluded
     if query.min_rating:
         rated, least = stack_map.rated, query.min_rating
-        return collapse_unexpanded([i for i in found if i not in excluded and rated.get(i, 0) >= least], stack_map)
-    shown = list(itertools.filterfalse(stack_map.dropped.__contains__, found))
-    # checked over every hit (a rejected member's cover is shown anyway); the exact walk only if needed
-    if _stack_without_its_cover(found, shown, stack_map):
-        return collapse([i for i in found if i not in excluded], stack_map)
+        kept = [i for (i,) in found if i not in excluded and rated.get(i, 0) >= least]
+        return collapse_unexpanded(kept, stack_map)
+    shown = list(itertools.filterfalse(stack_map.dropped.__contains__, map(_first, found)))
+    # a live hidden member among the hits whose cover is not shown: the exact walk (rare: variants share a prompt)
+    hits = stack_map.hidden_live.intersection(map(_first, found))
+    if hits and set(map(stack_map.cover_of_hidden.__getitem__, hits)).difference(shown):
+        return collapse([i for (i,) in found if i not in excluded], stack_map)
     return shown
 
 
