@@ -193,3 +193,23 @@ def test_version_1_library_migrates_and_becomes_searchable(tmp_path: Path) -> No
         assert image.cost_usd == _expected_cost(PRICED_MODEL, Usage(**usage))
     finally:
         db.close()
+
+
+def test_plain_text_search_orders_like_the_general_query(lib: Library) -> None:
+    """The text fast path (search index only, ids parsed in bulk and sorted here) gives the same ids in the same
+    order as the general SQL path (a favourites filter that every image passes forces that path)."""
+    everything = lib.find(LibraryQuery())
+    lib.set_favourite(everything, True)
+    for text in ("fox", "a", "狐狸", "雪"):
+        for sort in ("newest", "oldest"):
+            fast = lib.find(LibraryQuery(text=text, sort=sort))
+            general = lib.find(LibraryQuery(text=text, sort=sort, favourites=True))
+            assert fast == general, (text, sort)
+    assert lib.find(LibraryQuery(text="fox", sort="oldest")) == list(reversed(lib.find(LibraryQuery(text="fox"))))
+    for stars, image_id in zip((1, 3, 5, 4, 2), everything, strict=False):  # a rating filter on the fast path too
+        lib.set_rating([image_id], stars)
+    lib.set_flag(everything[2:3], -1)  # 5 stars, but rejected: hidden
+    for least in (1, 3, 5):
+        fast = lib.find(LibraryQuery(text="a", min_rating=least))
+        assert fast == lib.find(LibraryQuery(text="a", min_rating=least, favourites=True)), least
+        assert everything[2] not in fast
