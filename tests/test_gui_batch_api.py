@@ -65,6 +65,10 @@ def test_batch_choice_shows_the_saving_and_the_job_arrives_through_the_batch(qtb
     qtbot.waitUntil(lambda: "In batch: validating" in row.state.text(), timeout=5000)
     assert "24 h 00 min left" in row.state.text()  # the window, from the API's expires_at and the app's clock
     assert not [r for r in service.sim.requests if r.path.startswith("/v1/images/")]
+    # neither running nor waiting here, but not forgotten: the counts say where it is
+    status, summary = parts.window.feedback.jobs, parts.window.jobs_panel.summary
+    qtbot.waitUntil(lambda: status.text() == "No jobs running · 1 in a batch", timeout=5000)
+    assert summary.text() == "0 running · 0 waiting · 1 in a batch"
 
     service.advance(steps=1)
     clock.advance(3600)
@@ -77,6 +81,8 @@ def test_batch_choice_shows_the_saving_and_the_job_arrives_through_the_batch(qtb
     parts.controller.batches.wake()
     qtbot.waitUntil(lambda: job.state is JobState.DONE, timeout=10000)
     assert job.received == 1 and len(job.image_ids) == 1
+    qtbot.waitUntil(lambda: status.text() == "No jobs running", timeout=5000)
+    assert summary.text() == "0 running · 0 waiting"
     qtbot.waitUntil(lambda: job.image_ids[0] in parts.gallery_model.ids(), timeout=5000)
 
 

@@ -45,10 +45,10 @@ class GenerationController(QObject):
     jobFinished = Signal(object)  # Job, once, when it reaches done / failed / cancelled
     jobsRemoved = Signal(object)  # tuple[int, ...]
     jobPreview = Signal(int, object)  # job id, QImage of the latest partial image
-    #: jobs a crash or kill interrupted (the "ask" setting), found at start or later (a CLI runner that died
-    #: while this app runs): they may have been charged
+    #: jobs a crash or kill interrupted ("ask" setting), found at start or later (a dead CLI runner's): maybe charged
     interruptedFound = Signal(object)  # list[Job]
     countsChanged = Signal(int, int)  # running, waiting
+    batchedChanged = Signal(int)  # jobs in an OpenAI batch: neither running nor waiting here
     pausedChanged = Signal(bool)
 
     def __init__(
@@ -88,7 +88,7 @@ class GenerationController(QObject):
         self._pending: list[Job] = []  # submitted, row not written yet
         self._unwritten: list[Job] = []  # submitted, not yet taken by a write
         self._early: dict[int, Job] = {}
-        self._counts = (0, 0)
+        self._counts = (0, 0, 0)  # running, waiting, batched
         self._partials: dict[int, bytes] = {}  # job id → its newest partial not decoded yet
         self._decoding = False
         self._warmed: tuple[str, str] | None = None  # the profile whose client warm_up last prepared
@@ -104,17 +104,10 @@ class GenerationController(QObject):
         """Open the queue, recover jobs of processes that died, show every job, start running."""
         store = await self._library.run_db(JobStore, self._library.library.db)
         self.runner = QueueRunner(
-            store,
-            self._host,
-            self._caps,
-            spawn=lambda coro, name: self._tasks.spawn(coro, name=name),
-            concurrency=self._concurrency,
-            policy=self._policy,
-            on_jobs=self._on_jobs,
-            on_partial=self._on_partial,
-            on_ids=self._on_ids,
-            poll_interval=self._poll,
-        )
+            store, self._host, self._caps, spawn=lambda coro, name: self._tasks.spawn(coro, name=name),
+            concurrency=self._concurrency, policy=self._policy, on_jobs=self._on_jobs, on_partial=self._on_partial,
+            on_ids=self._on_ids, poll_interval=self._poll,
+        )  # fmt: skip
         if self._start_paused():  # paused when the app last quit: waiting jobs stay queued
             self.runner.paused = True
             self.pausedChanged.emit(True)
@@ -149,6 +142,9 @@ class GenerationController(QObject):
 
     def running_count(self) -> int:
         return sum(1 for j in self._jobs.values() if j.state in (JobState.RUNNING, JobState.SAVING))
+
+    def batched_count(self) -> int:
+        return sum(1 for j in self._jobs.values() if j.state is JobState.BATCHED)
 
     @property
     def closed(self) -> bool:
@@ -367,10 +363,13 @@ class GenerationController(QObject):
             self._emit_counts()
 
     def _emit_counts(self) -> None:
-        counts = (self.running_count(), self.active_count() - self.running_count())
-        if counts != self._counts:
-            self._counts = counts
-            self.countsChanged.emit(*counts)
+        running = self.running_count()
+        counts, before = (running, self.active_count() - running, self.batched_count()), self._counts
+        self._counts = counts
+        if counts[:2] != before[:2]:
+            self.countsChanged.emit(*counts[:2])
+        if counts[2] != before[2]:
+            self.batchedChanged.emit(counts[2])
 
     def _on_partial(self, job_id: int, _index: int, data: bytes) -> None:
         # Only each job's newest partial is kept, and previews are decoded one at a time: Pillow holds the GIL

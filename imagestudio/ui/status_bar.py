@@ -28,15 +28,24 @@ class JobsStatus(QLabel):
         self.setObjectName("jobsStatus")
         self.setAccessibleName(self.tr("Jobs"))
         self.setToolTip(self.tr("Generation jobs running now and waiting in the queue"))
+        self._batched = controller.batched_count()
         controller.countsChanged.connect(self.show_counts)
+        controller.batchedChanged.connect(self.show_batched)
         running = controller.running_count()
         self.show_counts(running, controller.active_count() - running)
 
+    def show_batched(self, batched: int) -> None:
+        self._batched = batched
+        self.show_counts(*self._counts)
+
     def show_counts(self, running: int, waiting: int) -> None:
+        self._counts = (running, waiting)
         if not running and not waiting:
             text = self.tr("No jobs running")
         else:
             text = self.tr("Jobs: %1 running · %2 waiting").replace("%1", str(running)).replace("%2", str(waiting))
+        if self._batched:  # in an OpenAI batch: results within 24 h, collected by the app
+            text += " · " + self.tr("%1 in a batch").replace("%1", str(self._batched))
         self.setText(text)
         self.setAccessibleDescription(text)
 

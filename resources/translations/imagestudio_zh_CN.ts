@@ -1743,6 +1743,10 @@
         <translation>%1 个运行中 · %2 个等待中</translation>
     </message>
     <message>
+        <source>%1 in a batch</source>
+        <translation>%1 个在批处理中</translation>
+    </message>
+    <message>
         <source>Resume queue</source>
         <translation>恢复队列</translation>
     </message>
@@ -1764,6 +1768,10 @@
     <message>
         <source>Jobs: %1 running · %2 waiting</source>
         <translation>任务：%1 个运行中 · %2 个等待中</translation>
+    </message>
+    <message>
+        <source>%1 in a batch</source>
+        <translation>%1 个在批处理中</translation>
     </message>
 </context>
 <context>

@@ -131,6 +131,7 @@ class JobsPanel(QWidget):
         controller.jobPreview.connect(self._preview)
         controller.interruptedFound.connect(self._interrupted_found)
         controller.countsChanged.connect(self._counts)
+        controller.batchedChanged.connect(lambda _n: self._counts(*self._last_counts))
         controller.pausedChanged.connect(self._paused)
         self._ticker = QTimer(self)
         self._ticker.setInterval(1000)
@@ -246,7 +247,11 @@ class JobsPanel(QWidget):
         self.interrupted.hide()
 
     def _counts(self, running: int, waiting: int) -> None:
-        self.summary.setText(self.tr("%1 running · %2 waiting").replace("%1", str(running)).replace("%2", str(waiting)))
+        self._last_counts = (running, waiting)
+        text = self.tr("%1 running · %2 waiting").replace("%1", str(running)).replace("%2", str(waiting))
+        if batched := self._controller.batched_count():
+            text += " · " + self.tr("%1 in a batch").replace("%1", str(batched))
+        self.summary.setText(text)
 
     def _paused(self, paused: bool) -> None:
         self.pause_button.blockSignals(True)
