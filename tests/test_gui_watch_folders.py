@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QFileDialog, QLineEdit, QMenu
+from PySide6.QtWidgets import QApplication, QFileDialog, QGroupBox, QLabel, QLineEdit, QMenu, QPushButton
 
 from imagestudio.app import watch_service
 from imagestudio.core.clock import FixedClock
@@ -185,3 +185,36 @@ def test_a_file_saved_into_a_watched_folder_shows_up_in_the_gallery(
     image = parts.library.library.db.get_many([parts.gallery_model.image_id(0)])[0]
     assert Path(image.path).read_bytes() == data
     assert parts.window.statusBar().currentMessage() == "1 image imported from Downloads"
+
+
+def test_settings_say_what_is_watched_and_open_the_dialog(
+    qtbot: Any, make_app: Any, paths: AppPaths, tmp_path: Path
+) -> None:
+    parts = make_app(clock=FixedClock(T0))
+    window = parts.window
+    window.activateWindow()
+    qtbot.keyClick(window, Qt.Key.Key_Comma, Qt.KeyboardModifier.ControlModifier)  # Settings…
+    qtbot.waitUntil(window.settings_dialog.isVisible)
+    box = window.settings_dialog.findChild(QGroupBox, "watchBox")
+    assert box is not None
+    summary = box.findChild(QLabel)
+    assert summary is not None and summary.text().startswith("No folder is watched.")
+    button = box.findChild(QPushButton, "watchBoxOpen")
+    assert button is not None
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    assert parts.watch_ui is not None
+    dialog = parts.watch_ui.dialog
+    assert dialog is not None
+    qtbot.waitUntil(dialog.isVisible)
+    for name in ("Downloads", "USB stick"):
+        (tmp_path / name).mkdir()
+        _choose(qtbot, dialog, tmp_path / name)
+        qtbot.waitUntil(lambda name=name: any(r[0].endswith(name) for r in _rows(dialog.list)))
+    qtbot.waitUntil(lambda: summary.text() == "Watching 2 of 2 folder(s).")
+    (tmp_path / "USB stick").rmdir()  # unplugged
+    qtbot.mouseClick(dialog.scan_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(
+        lambda: summary.text() == "Watching 2 of 2 folder(s). 1 cannot be read now (tried again at each scan)."
+    )
+    dialog.close()
+    window.settings_dialog.close()
