@@ -179,6 +179,8 @@ class WatchService(QObject):
             except Exception:  # one folder's surprise never stops the others (nor the next scan)
                 log.exception("watch folder #%d could not be scanned", folder.id)
         self._watch_paths([r.folder.path for r in results if r.status == "ok"])  # found by the scan, off this thread
+        if results:  # the states this scan found (the summary in Settings reads them)
+            self.folders_seen = (await self._db(store.folders))[0]
         return results
 
     async def _scan_folder(self, store: WatchStore, folder: WatchFolder) -> FolderResult:
