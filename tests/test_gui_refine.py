@@ -123,6 +123,16 @@ def test_gallery_menu_opens_the_refine_tab(qtbot: Any, make_app: Any, arun: Any)
     assert viewer.side.currentWidget() is viewer.refine
 
 
+def _fox_on_the_simulator(qtbot: Any, make_app: Any, arun: Any, simulator: OpenAISimulator) -> tuple[Any, Any]:
+    """The app refining through the simulator's Responses API, with one image in its gallery."""
+    parts = make_app()
+    parts.keys.set_session("custom", simulator.api_key)
+    parts.settings.update(provider="custom", base_url=simulator.base_url, refine_text_model="gpt-4.1-mini")
+    fox = add_image(arun, parts, "a red fox in the snow", png_bytes((256, 256)))
+    wait_gallery(qtbot, parts, 1)
+    return parts, fox
+
+
 @pytest.mark.parametrize("how", ["click", "esc"])
 def test_cancel_a_streaming_turn_keeps_the_instruction(
     qtbot: Any, make_app: Any, arun: Any, simulator: OpenAISimulator, how: str
@@ -130,11 +140,7 @@ def test_cancel_a_streaming_turn_keeps_the_instruction(
     """A turn streaming from the simulator (held open after its first partial): Cancel (a real click, or Esc in the
     instruction) cancels the job through the queue; the request was sent, so the ledger has a "possibly charged"
     line; the panel is ready again with the instruction kept, and the viewer stays open."""
-    parts = make_app()
-    parts.keys.set_session("custom", simulator.api_key)
-    parts.settings.update(provider="custom", base_url=simulator.base_url, refine_text_model="gpt-4.1-mini")
-    add_image(arun, parts, "a red fox in the snow", png_bytes((256, 256)))
-    wait_gallery(qtbot, parts, 1)
+    parts, _fox = _fox_on_the_simulator(qtbot, make_app, arun, simulator)
     gate = simulator.image_tool.hold_next()
     try:
         viewer = _open(qtbot, parts)
@@ -170,11 +176,7 @@ def test_cancel_a_streaming_turn_keeps_the_instruction(
 def test_an_answer_with_two_images_shows_the_last_and_keeps_both(
     qtbot: Any, make_app: Any, arun: Any, simulator: OpenAISimulator
 ) -> None:
-    parts = make_app()
-    parts.keys.set_session("custom", simulator.api_key)
-    parts.settings.update(provider="custom", base_url=simulator.base_url, refine_text_model="gpt-4.1-mini")
-    root = add_image(arun, parts, "a red fox in the snow", png_bytes((256, 256)))
-    wait_gallery(qtbot, parts, 1)
+    parts, root = _fox_on_the_simulator(qtbot, make_app, arun, simulator)
     simulator.image_tool.next_answer(images=2)  # the model calls the image tool twice
     viewer = _open(qtbot, parts)
     last = _turn(qtbot, viewer, "two takes: dusk and dawn")
@@ -193,11 +195,7 @@ def test_cancel_before_the_turn_is_queued_still_cancels_it(
 ) -> None:
     """Cancel clicked right after Send, before the job's row is written (its id is still 0): the cancel waits for
     the row and then ends the job; nothing is saved and the instruction stays."""
-    parts = make_app()
-    parts.keys.set_session("custom", simulator.api_key)
-    parts.settings.update(provider="custom", base_url=simulator.base_url, refine_text_model="gpt-4.1-mini")
-    add_image(arun, parts, "a red fox in the snow", png_bytes((256, 256)))
-    wait_gallery(qtbot, parts, 1)
+    parts, _fox = _fox_on_the_simulator(qtbot, make_app, arun, simulator)
     gate = simulator.image_tool.hold_next()
     try:
         viewer = _open(qtbot, parts)
