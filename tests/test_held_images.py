@@ -28,6 +28,16 @@ from tests.simulator import OpenAISimulator
 REQUEST = GenerationRequest("a fox on a full disk", "gpt-image-2", "1024x1024", "low", n=2)
 
 
+async def _run_until_idle(runner: QueueRunner) -> None:
+    """The queue runs until it has nothing left to do, then stops."""
+    loop = asyncio.ensure_future(runner.run())
+    try:
+        await asyncio.wait_for(runner.wait_idle(), 60)
+    finally:
+        await runner.stop()
+        loop.cancel()
+
+
 def _run(library: Library, store: JobStore, sim: OpenAISimulator, ledger: Ledger, job_id: int | None) -> Any:
     caps = Capabilities.load()
 
@@ -45,12 +55,7 @@ def _run(library: Library, store: JobStore, sim: OpenAISimulator, ledger: Ledger
             [job] = await asyncio.to_thread(store.add, [REQUEST], profile="openai", base_url=sim.base_url)
         else:
             job = store.get(job_id)
-        loop = asyncio.ensure_future(runner.run())
-        try:
-            await asyncio.wait_for(runner.wait_idle(), 60)
-        finally:
-            await runner.stop()
-            loop.cancel()
+        await _run_until_idle(runner)
         return store.get(job.id)
 
     try:
@@ -126,12 +131,7 @@ def test_one_unusable_image_of_a_multi_image_answer_costs_only_itself(paths: App
                              poll_interval=0.02)  # fmt: skip
         await runner.start()
         [job] = await asyncio.to_thread(store.add, [REQUEST], profile="openai", base_url="")
-        loop = asyncio.ensure_future(runner.run())
-        try:
-            await asyncio.wait_for(runner.wait_idle(), 60)
-        finally:
-            await runner.stop()
-            loop.cancel()
+        await _run_until_idle(runner)
         return store.get(job.id)
 
     try:

@@ -39,11 +39,7 @@ def _png(colour: tuple[int, int, int], size: tuple[int, int]) -> bytes:
 
 @pytest.fixture
 def screen() -> Any:
-    reason = xsession.unavailable_reason()
-    if reason:
-        pytest.skip(reason)
-    with xsession.x_session(1920, 1080) as session:
-        yield session
+    yield from xsession.screen_for_a_test(1920, 1080)
 
 
 def _prepare_home(home: Path, tmp: Path) -> dict[str, tuple[int, Path]]:

@@ -24,11 +24,7 @@ Box = tuple[int, int, int, int]
 
 @pytest.fixture
 def screen() -> Any:
-    reason = xsession.unavailable_reason()
-    if reason:
-        pytest.skip(reason)
-    with xsession.x_session(1920, 1080) as session:
-        yield session
+    yield from xsession.screen_for_a_test(1920, 1080)
 
 
 def _thumbnails(screen: xsession.XSession, names: tuple[str, ...] = tuple(COLOURS)) -> dict[str, Box] | None:

@@ -198,3 +198,14 @@ def x_session(width: int = 1920, height: int = 1080) -> Iterator[XSession]:
         yield session
     finally:
         session.close()
+
+
+def screen_for_a_test(width: int = 1920, height: int = 1080) -> Iterator[XSession]:
+    """A pytest fixture's body: a real X screen for the test, or the test skipped with the reason there is none."""
+    import pytest
+
+    reason = unavailable_reason()
+    if reason:
+        pytest.skip(reason)
+    with x_session(width, height) as session:
+        yield session
